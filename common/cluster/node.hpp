@@ -1,0 +1,19 @@
+#pragma once
+#include "docker/containers.hpp"
+
+#include <string>
+
+namespace dind::cluster {
+
+// Whether `--privileged` works on this host. It does not where the kernel's
+// capability bounding set lacks CAP_SYS_RESOURCE (Firecracker VMs, some CI):
+// then nodes get the restricted recipe. DIND_PRIVILEGED=1/0 overrides.
+bool privileged_nodes();
+
+// Turns spec into a node container: systemd as PID 1 with what containerd
+// and kubelet need from the kernel. /var lives on the named volume (nested
+// containerd cannot put overlayfs on the image's overlay), /etc/kubernetes on
+// a second one so a recreated node keeps its kubeadm state.
+void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume);
+
+} // namespace dind::cluster

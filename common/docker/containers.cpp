@@ -1,0 +1,221 @@
+#include "docker/containers.hpp"
+
+#include "docker/demux.hpp"
+#include "docker/images.hpp"
+#include "util/tar.hpp"
+
+namespace dind::docker {
+
+std::string container_create_body(const ContainerSpec& s) {
+  json::Writer w;
+  w.begin_object();
+  w.kv("Image", s.image);
+  if (!s.hostname.empty()) w.kv("Hostname", s.hostname);
+  if (!s.cmd.empty()) w.strings("Cmd", s.cmd);
+  if (!s.entrypoint.empty()) w.strings("Entrypoint", s.entrypoint);
+  if (!s.env.empty()) w.strings("Env", s.env);
+  w.object("Labels", s.labels);
+  if (!s.ports.empty()) {
+    w.key("ExposedPorts").begin_object();
+    for (auto& p : s.ports) w.key(p.container_port).begin_object().end_object();
+    w.end_object();
+  }
+  w.key("HostConfig").begin_object();
+  w.kv("Privileged", s.privileged);
+  if (s.init) w.kv("Init", true);
+  if (!s.cap_add.empty()) w.strings("CapAdd", s.cap_add);
+  if (!s.cap_drop.empty()) w.strings("CapDrop", s.cap_drop);
+  if (!s.security_opt.empty()) w.strings("SecurityOpt", s.security_opt);
+  if (!s.device_cgroup_rules.empty()) w.strings("DeviceCgroupRules", s.device_cgroup_rules);
+  if (!s.devices.empty()) {
+    w.key("Devices").begin_array();
+    for (auto& d : s.devices) {
+      w.begin_object().kv("PathOnHost", d).kv("PathInContainer", d).kv("CgroupPermissions", "rwm").end_object();
+    }
+    w.end_array();
+  }
+  if (!s.tmpfs.empty()) w.object("Tmpfs", s.tmpfs);
+  if (!s.mounts.empty()) {
+    w.key("Mounts").begin_array();
+    for (auto& m : s.mounts) {
+      w.begin_object().kv("Type", m.type).kv("Target", m.target).kv("ReadOnly", m.read_only);
+      if (!m.source.empty()) w.kv("Source", m.source);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (!s.cgroupns_mode.empty()) w.kv("CgroupnsMode", s.cgroupns_mode);
+  if (!s.sysctls.empty()) w.object("Sysctls", s.sysctls);
+  if (!s.restart_policy.empty()) w.key("RestartPolicy").begin_object().kv("Name", s.restart_policy).end_object();
+  if (!s.ports.empty()) {
+    w.key("PortBindings").begin_object();
+    for (auto& p : s.ports) {
+      w.key(p.container_port).begin_array().begin_object().kv("HostIp", p.host_ip).kv("HostPort", p.host_port).end_object().end_array();
+    }
+    w.end_object();
+  }
+  if (!s.network.empty()) w.kv("NetworkMode", s.network);
+  w.end_object();
+  if (!s.network.empty()) {
+    w.key("NetworkingConfig").begin_object().key("EndpointsConfig").begin_object().key(s.network).begin_object();
+    if (!s.ipv4.empty() || !s.ipv6.empty()) {
+      w.key("IPAMConfig").begin_object();
+      if (!s.ipv4.empty()) w.kv("IPv4Address", s.ipv4);
+      if (!s.ipv6.empty()) w.kv("IPv6Address", s.ipv6);
+      w.end_object();
+    }
+    if (!s.aliases.empty()) w.strings("Aliases", s.aliases);
+    w.end_object().end_object().end_object();
+  }
+  w.end_object();
+  return w.str();
+}
+
+std::string create_container(Client& c, const ContainerSpec& spec) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/create";
+  if (!spec.name.empty()) r.query = {{"name", spec.name}};
+  r.body = container_create_body(spec);
+  auto d = json::parse(c.call(r), "container create");
+  return json::str(d, {"Id"});
+}
+
+void start_container(Client& c, const std::string& id) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/start";
+  c.call(r);
+}
+
+void stop_container(Client& c, const std::string& id, int timeout_seconds) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/stop";
+  r.query = {{"t", std::to_string(timeout_seconds)}};
+  r.timeout = std::chrono::seconds(timeout_seconds + 60);
+  c.call(r);
+}
+
+void kill_container(Client& c, const std::string& id, const std::string& signal) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/kill";
+  r.query = {{"signal", signal}};
+  c.call(r);
+}
+
+void remove_container(Client& c, const std::string& id, bool force, bool volumes) {
+  Request r;
+  r.method = "DELETE";
+  r.path = "/containers/" + id;
+  r.query = {{"force", force ? "1" : "0"}, {"v", volumes ? "1" : "0"}};
+  try {
+    c.call(r);
+  } catch (const DockerError& e) {
+    if (e.status() != 404) throw;
+  }
+}
+
+std::optional<json::Document> inspect_container(Client& c, const std::string& id) {
+  Request r;
+  r.path = "/containers/" + id + "/json";
+  try {
+    return json::parse(c.call(r), "container inspect");
+  } catch (const DockerError& e) {
+    if (e.status() == 404) return std::nullopt;
+    throw;
+  }
+}
+
+std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::string>& label_filters, bool all) {
+  Request r;
+  r.path = "/containers/json";
+  r.query = {{"all", all ? "1" : "0"}};
+  if (!label_filters.empty()) r.query.emplace_back("filters", label_filter(label_filters));
+  auto d = json::parse(c.call(r), "container list");
+  std::vector<ContainerSummary> out;
+  for (auto& v : d.GetArray()) {
+    ContainerSummary s;
+    s.id = json::str(v, {"Id"});
+    s.image = json::str(v, {"Image"});
+    s.state = json::str(v, {"State"});
+    s.labels = json::string_map(v, {"Labels"});
+    if (auto* names = json::find(v, {"Names"}); names && names->IsArray() && !names->Empty()) {
+      s.name = (*names)[0].GetString();
+      if (!s.name.empty() && s.name[0] == '/') s.name.erase(0, 1);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int wait_container(Client& c, const std::string& id) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/wait";
+  r.timeout = std::chrono::hours(24);
+  auto d = json::parse(c.call(r), "container wait");
+  return static_cast<int>(json::num(d, {"StatusCode"}, -1));
+}
+
+Logs container_logs(Client& c, const std::string& id, const std::string& tail) {
+  Request r;
+  r.path = "/containers/" + id + "/logs";
+  r.query = {{"stdout", "1"}, {"stderr", "1"}, {"tail", tail}};
+  Logs logs;
+  Demuxer demux([&](int stream, std::string_view data) { (stream == 2 ? logs.err : logs.out).append(data); });
+  c.call_stream(r, [&](std::string_view chunk) { demux.feed(chunk); });
+  return logs;
+}
+
+void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar) {
+  Request r;
+  r.method = "PUT";
+  r.path = "/containers/" + id + "/archive";
+  r.query = {{"path", dir}};
+  r.body = tar;
+  r.content_type = "application/x-tar";
+  c.call(r);
+}
+
+void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size) {
+  Request r;
+  r.method = "PUT";
+  r.path = "/containers/" + id + "/archive";
+  r.query = {{"path", dir}};
+  r.body_stream = &tar;
+  r.body_size = size;
+  r.content_type = "application/x-tar";
+  c.call(r);
+}
+
+std::string get_archive(Client& c, const std::string& id, const std::string& path) {
+  Request r;
+  r.path = "/containers/" + id + "/archive";
+  r.query = {{"path", path}};
+  return c.call(r);
+}
+
+std::string read_container_file(Client& c, const std::string& id, const std::string& path) {
+  for (auto& e : util::tar::read_all(get_archive(c, id, path))) {
+    if (e.type == '0') return e.content;
+  }
+  throw Error(path + " in container " + id + " is not a regular file");
+}
+
+std::string commit_container(Client& c, const std::string& id, const std::string& reference,
+                             const std::vector<std::string>& changes) {
+  auto [repo, tag] = split_reference(reference);
+  Request r;
+  r.method = "POST";
+  r.path = "/commit";
+  r.query = {{"container", id}, {"repo", repo}, {"tag", tag}};
+  for (auto& ch : changes) r.query.emplace_back("changes", ch);
+  r.body = "{}";
+  r.timeout = std::chrono::minutes(30);
+  auto d = json::parse(c.call(r), "commit");
+  return json::str(d, {"Id"});
+}
+
+} // namespace dind::docker

@@ -1,0 +1,82 @@
+#pragma once
+#include "docker/client.hpp"
+#include "util/json.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dind::docker {
+
+struct Mount {
+  std::string type = "volume";  // volume | bind | tmpfs
+  std::string source;
+  std::string target;
+  bool read_only = false;
+};
+
+struct PortBinding {
+  std::string container_port;  // "6443/tcp"
+  std::string host_ip;         // "127.0.0.1"
+  std::string host_port;       // "" = a free one
+};
+
+struct ContainerSpec {
+  std::string name;
+  std::string image;
+  std::string hostname;
+  std::vector<std::string> cmd;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> env;
+  std::map<std::string, std::string> labels;
+  bool privileged = false;
+  std::vector<std::string> cap_add;
+  std::vector<std::string> cap_drop;
+  std::vector<std::string> security_opt;
+  std::vector<std::string> device_cgroup_rules;
+  std::vector<std::string> devices;  // host paths, mapped to the same path rwm
+  std::map<std::string, std::string> tmpfs;  // path -> options
+  std::vector<Mount> mounts;
+  std::string cgroupns_mode;  // "private" | "host" | ""
+  std::map<std::string, std::string> sysctls;
+  std::string network;  // attach at create time
+  std::string ipv4, ipv6;
+  std::vector<std::string> aliases;
+  std::vector<PortBinding> ports;
+  std::string restart_policy;  // "", "on-failure", ...
+  bool init = false;
+};
+
+struct ContainerSummary {
+  std::string id;
+  std::string name;  // without the leading '/'
+  std::string image;
+  std::string state;  // running, exited, created, ...
+  std::map<std::string, std::string> labels;
+};
+
+std::string container_create_body(const ContainerSpec& spec);  // the JSON, for tests and -v
+std::string create_container(Client& c, const ContainerSpec& spec);
+void start_container(Client& c, const std::string& id);
+void stop_container(Client& c, const std::string& id, int timeout_seconds = 10);
+void kill_container(Client& c, const std::string& id, const std::string& signal = "SIGKILL");
+// force: kill if running; volumes: remove anonymous volumes. Missing is not an error.
+void remove_container(Client& c, const std::string& id, bool force = true, bool volumes = true);
+// nullopt when there is no such container.
+std::optional<json::Document> inspect_container(Client& c, const std::string& id);
+std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::string>& label_filters, bool all = true);
+int wait_container(Client& c, const std::string& id);
+struct Logs {
+  std::string out, err;
+};
+Logs container_logs(Client& c, const std::string& id, const std::string& tail = "all");
+void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar);
+void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size);
+std::string get_archive(Client& c, const std::string& id, const std::string& path);
+// Reads one file out of a container.
+std::string read_container_file(Client& c, const std::string& id, const std::string& path);
+std::string commit_container(Client& c, const std::string& id, const std::string& reference,
+                             const std::vector<std::string>& changes);
+
+} // namespace dind::docker

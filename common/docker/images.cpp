@@ -1,0 +1,141 @@
+#include "docker/images.hpp"
+
+#include "util/strings.hpp"
+
+#include <fstream>
+
+namespace dind::docker {
+
+namespace {
+
+// Progress streams (import, load) report failure inside a 200 response.
+void check_progress(const std::string& body, const std::string& what) {
+  for (auto& line : util::split(body, '\n')) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    if (d.HasParseError()) continue;
+    std::string err = json::str(d, {"error"});
+    if (!err.empty()) throw Error("docker: " + what + ": " + err);
+  }
+}
+
+std::string last_json_field(const std::string& body, const char* key) {
+  std::string found;
+  for (auto& line : util::split(body, '\n')) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    if (!d.HasParseError() && !json::str(d, {key}).empty()) found = json::str(d, {key});
+  }
+  return found;
+}
+
+} // namespace
+
+std::pair<std::string, std::string> split_reference(const std::string& ref) {
+  auto slash = ref.rfind('/');
+  auto colon = ref.rfind(':');
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) return {ref, "latest"};
+  return {ref.substr(0, colon), ref.substr(colon + 1)};
+}
+
+std::optional<json::Document> inspect_image(Client& c, const std::string& reference) {
+  Request r;
+  r.path = "/images/" + reference + "/json";
+  try {
+    return json::parse(c.call(r), "image inspect");
+  } catch (const DockerError& e) {
+    if (e.status() == 404) return std::nullopt;
+    throw;
+  }
+}
+
+std::vector<std::string> list_image_tags(Client& c, const std::string& reference_filter) {
+  json::Writer f;
+  f.begin_object().strings("reference", {reference_filter}).end_object();
+  Request r;
+  r.path = "/images/json";
+  r.query = {{"filters", f.str()}};
+  auto d = json::parse(c.call(r), "image list");
+  std::vector<std::string> out;
+  for (auto& img : d.GetArray()) {
+    if (auto* tags = json::find(img, {"RepoTags"}); tags && tags->IsArray()) {
+      for (auto& t : tags->GetArray()) out.emplace_back(t.GetString());
+    }
+  }
+  return out;
+}
+
+std::string import_image(Client& c, const std::string& tar_path, const std::string& reference,
+                         const std::vector<std::string>& changes) {
+  std::ifstream in(tar_path, std::ios::binary | std::ios::ate);
+  if (!in) throw Error("cannot read " + tar_path);
+  int64_t size = in.tellg();
+  in.seekg(0);
+  auto [repo, tag] = split_reference(reference);
+  Request r;
+  r.method = "POST";
+  r.path = "/images/create";
+  r.query = {{"fromSrc", "-"}, {"repo", repo}, {"tag", tag}};
+  for (auto& ch : changes) r.query.emplace_back("changes", ch);
+  r.body_stream = &in;
+  r.body_size = size;
+  r.content_type = "application/x-tar";
+  r.timeout = std::chrono::minutes(30);
+  std::string body = c.call(r);
+  check_progress(body, "import " + reference);
+  return last_json_field(body, "status");
+}
+
+void tag_image(Client& c, const std::string& source, const std::string& reference) {
+  auto [repo, tag] = split_reference(reference);
+  Request r;
+  r.method = "POST";
+  r.path = "/images/" + source + "/tag";
+  r.query = {{"repo", repo}, {"tag", tag}};
+  c.call(r);
+}
+
+void remove_image(Client& c, const std::string& reference, bool force) {
+  Request r;
+  r.method = "DELETE";
+  r.path = "/images/" + reference;
+  r.query = {{"force", force ? "1" : "0"}};
+  try {
+    c.call(r);
+  } catch (const DockerError& e) {
+    if (e.status() != 404) throw;
+  }
+}
+
+void save_images(Client& c, const std::vector<std::string>& references, const std::string& out_path) {
+  Request r;
+  r.path = "/images/get";
+  for (auto& ref : references) r.query.emplace_back("names", ref);
+  r.timeout = std::chrono::minutes(30);
+  std::string tmp = out_path + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot write " + out_path);
+    c.call_stream(r, [&](std::string_view d) { out.write(d.data(), static_cast<std::streamsize>(d.size())); });
+    if (!out.flush()) throw Error("cannot write " + out_path);
+  }
+  std::rename(tmp.c_str(), out_path.c_str());
+}
+
+void load_images(Client& c, const std::string& tar_path) {
+  std::ifstream in(tar_path, std::ios::binary | std::ios::ate);
+  if (!in) throw Error("cannot read " + tar_path);
+  int64_t size = in.tellg();
+  in.seekg(0);
+  Request r;
+  r.method = "POST";
+  r.path = "/images/load";
+  r.query = {{"quiet", "1"}};
+  r.body_stream = &in;
+  r.body_size = size;
+  r.content_type = "application/x-tar";
+  r.timeout = std::chrono::minutes(30);
+  check_progress(c.call(r), "load " + tar_path);
+}
+
+} // namespace dind::docker

@@ -1,0 +1,79 @@
+#include "docker/networks.hpp"
+
+namespace dind::docker {
+
+std::string create_network(Client& c, const NetworkSpec& s) {
+  json::Writer w;
+  w.begin_object().kv("Name", s.name).kv("Driver", "bridge").kv("CheckDuplicate", true).kv("EnableIPv6", s.ipv6);
+  w.object("Labels", s.labels);
+  w.object("Options", s.options);
+  w.key("IPAM").begin_object().kv("Driver", "default").key("Config").begin_array();
+  for (auto& sub : s.subnets) {
+    w.begin_object().kv("Subnet", sub.subnet);
+    if (!sub.gateway.empty()) w.kv("Gateway", sub.gateway);
+    w.end_object();
+  }
+  w.end_array().end_object().end_object();
+  Request r;
+  r.method = "POST";
+  r.path = "/networks/create";
+  r.body = w.str();
+  return json::str(json::parse(c.call(r), "network create"), {"Id"});
+}
+
+std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::string>& label_filters) {
+  Request r;
+  r.path = "/networks";
+  if (!label_filters.empty()) r.query = {{"filters", label_filter(label_filters)}};
+  auto d = json::parse(c.call(r), "network list");
+  std::vector<NetworkSummary> out;
+  for (auto& n : d.GetArray()) {
+    NetworkSummary s;
+    s.id = json::str(n, {"Id"});
+    s.name = json::str(n, {"Name"});
+    s.labels = json::string_map(n, {"Labels"});
+    if (auto* cfg = json::find(n, {"IPAM", "Config"}); cfg && cfg->IsArray()) {
+      for (auto& sub : cfg->GetArray()) s.subnets.push_back(json::str(sub, {"Subnet"}));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<json::Document> inspect_network(Client& c, const std::string& id) {
+  Request r;
+  r.path = "/networks/" + id;
+  try {
+    return json::parse(c.call(r), "network inspect");
+  } catch (const DockerError& e) {
+    if (e.status() == 404) return std::nullopt;
+    throw;
+  }
+}
+
+void remove_network(Client& c, const std::string& id) {
+  Request r;
+  r.method = "DELETE";
+  r.path = "/networks/" + id;
+  try {
+    c.call(r);
+  } catch (const DockerError& e) {
+    if (e.status() != 404) throw;
+  }
+}
+
+void connect_network(Client& c, const std::string& network, const std::string& container, const std::string& ipv4,
+                     const std::string& ipv6) {
+  json::Writer w;
+  w.begin_object().kv("Container", container).key("EndpointConfig").begin_object().key("IPAMConfig").begin_object();
+  if (!ipv4.empty()) w.kv("IPv4Address", ipv4);
+  if (!ipv6.empty()) w.kv("IPv6Address", ipv6);
+  w.end_object().end_object().end_object();
+  Request r;
+  r.method = "POST";
+  r.path = "/networks/" + network + "/connect";
+  r.body = w.str();
+  c.call(r);
+}
+
+} // namespace dind::docker

@@ -1,0 +1,287 @@
+#include "image/build.hpp"
+
+#include "docker/containers.hpp"
+#include "docker/exec.hpp"
+#include "docker/images.hpp"
+#include "image/cache.hpp"
+#include "image/versions.hpp"
+#include "util/env.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+#include "util/tar.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace dind::image {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> k8s_binaries = {"kubeadm", "kubelet", "kubectl", "kube-apiserver",
+                                               "kube-controller-manager", "kube-scheduler", "kube-proxy"};
+
+std::string short_key(const std::string& key) { return key.substr(0, 12); }
+
+// The static pause binary sits next to the tools (build tree or libexec).
+std::string pause_binary() {
+  std::string self = fs::read_symlink("/proc/self/exe").parent_path();
+  for (std::string p : {self + "/dind-pause", self + "/../libexec/dind/dind-pause"}) {
+    if (fs::exists(p)) return p;
+  }
+  throw Error("cannot find dind-pause next to " + self + " (build it with meson)");
+}
+
+void log_line(const std::string& line) { log::debug("  {}", line); }
+
+struct Context {
+  docker::Client& docker;
+  util::Steps& steps;
+  Cache cache;
+  std::string images;  // images/ dir
+  std::map<std::string, std::string> versions;
+  std::string versions_hash;
+};
+
+// One Go component: built by images/go/build.sh, cached by its inputs.
+std::string go_component(Context& ctx, const std::string& component, const std::string& title) {
+  std::string key = util::Hasher().add(component).add(ctx.versions_hash).add_file(ctx.images + "/go/build.sh").hex();
+  bool cached = ctx.cache.has("go-" + component, key);
+  std::string dir;
+  ctx.steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
+    dir = ctx.cache.ensure("go-" + component, key, [&](const std::string& out) {
+      util::ProcessOptions o;
+      o.on_line = log_line;
+      util::check({ctx.images + "/go/build.sh", component, out}, o);
+    });
+  });
+  return dir;
+}
+
+std::string local_binaries(Context& ctx, const std::string& src) {
+  util::Hasher h;
+  for (auto& b : k8s_binaries) h.add(b).add_file(src + "/" + b);
+  std::string key = h.hex();
+  std::string dir;
+  ctx.steps.run("Kubernetes binaries from " + src, [&] {
+    dir = ctx.cache.ensure("k8s-local", key, [&](const std::string& out) {
+      for (auto& b : k8s_binaries) fs::copy_file(src + "/" + b, out + "/" + b);
+    });
+  });
+  return dir;
+}
+
+std::string rootfs(Context& ctx) {
+  std::string key = util::Hasher().add(ctx.versions_hash).add_file(ctx.images + "/rootfs/build.sh").hex();
+  bool cached = ctx.cache.has("rootfs", key);
+  std::string suite = version(ctx.versions, "DEBIAN_SUITE");
+  ctx.steps.run("Debian " + suite + " root filesystem (debootstrap)" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
+    if (::geteuid() != 0 && !cached) throw Error("debootstrap needs root: run build-image as root once (the result is cached)");
+    ctx.cache.ensure("rootfs", key, [&](const std::string& out) {
+      util::ProcessOptions o;
+      o.on_line = log_line;
+      util::check({ctx.images + "/rootfs/build.sh", out + "/rootfs.tar"}, o);
+    });
+  });
+  return key;
+}
+
+std::string base_image(Context& ctx, const std::string& rootfs_key) {
+  std::string ref = "dind-base:" + short_key(rootfs_key);
+  bool present = docker::inspect_image(ctx.docker, ref).has_value();
+  ctx.steps.run("Base image " + ref + (present ? " (present)" : " (docker import)"), [&] {
+    if (!present) docker::import_image(ctx.docker, ctx.cache.dir("rootfs", rootfs_key) + "/rootfs.tar", ref, {});
+  });
+  return ref;
+}
+
+struct ComponentImage {
+  std::string reference;
+  std::vector<std::pair<std::string, std::string>> files;  // in-image path, host path
+  std::vector<std::string> changes;
+};
+
+// kubeadm names the images it wants; we build exactly those.
+std::vector<std::string> kubeadm_images(const std::string& kubeadm, const std::string& k8s_version) {
+  auto r = util::check({kubeadm, "config", "images", "list", "--kubernetes-version", k8s_version});
+  return util::split(r.out, '\n');
+}
+
+// kube-proxy needs iptables from the base rootfs: collected in a throwaway container.
+std::string proxy_userland(Context& ctx, const std::string& base) {
+  docker::ContainerSpec spec;
+  spec.image = base;
+  spec.entrypoint = {"sleep", "infinity"};
+  spec.labels = {{"io.dind.build", "1"}};
+  std::string id = docker::create_container(ctx.docker, spec);
+  struct Remove {
+    docker::Client& c;
+    std::string id;
+    ~Remove() {
+      try { docker::remove_container(c, id); } catch (...) {}
+    }
+  } remove{ctx.docker, id};
+  docker::start_container(ctx.docker, id);
+  docker::ExecOptions o;
+  o.input = util::read_file(ctx.images + "/proxy/collect.sh");
+  docker::exec_check(ctx.docker, id, {"sh", "-s"}, o);
+  return docker::get_archive(ctx.docker, id, "/out");
+}
+
+std::string component_images(Context& ctx, const std::string& k8s, const std::string& etcd, const std::string& coredns,
+                             const std::string& base, std::vector<std::string>& refs) {
+  const std::string& k8s_version = version(ctx.versions, "KUBERNETES_VERSION");
+  std::string pause = pause_binary();
+  util::Hasher h;
+  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh");
+  for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
+  std::string key = h.hex();
+  refs = kubeadm_images(k8s + "/kubeadm", k8s_version);
+  bool cached = ctx.cache.has("images", key);
+  ctx.steps.run("Control-plane images (" + std::to_string(refs.size()) + ")" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
+    ctx.cache.ensure("images", key, [&](const std::string& out) {
+      std::vector<ComponentImage> images;
+      const std::vector<std::string> path_env = {"ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+      for (auto& ref : refs) {
+        std::string name = docker::split_reference(ref).first;
+        name = name.substr(name.rfind('/') + 1);
+        std::string tag = docker::split_reference(ref).second;
+        ComponentImage img{ref, {}, path_env};
+        if (name == "etcd") {
+          std::string want = version(ctx.versions, "ETCD_VERSION").substr(1);
+          if (!util::starts_with(tag, want + "-")) throw Error("images/versions: ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
+          img.files = {{"usr/local/bin/etcd", etcd + "/etcd"}};
+        } else if (name == "coredns") {
+          if (tag != version(ctx.versions, "COREDNS_VERSION")) throw Error("images/versions: COREDNS_VERSION but kubeadm wants coredns " + tag);
+          img.files = {{"coredns", coredns + "/coredns"}};
+          img.changes.push_back(R"(ENTRYPOINT ["/coredns"])");
+        } else if (name == "pause") {
+          img.files = {{"pause", pause}};
+          img.changes.push_back(R"(ENTRYPOINT ["/pause"])");
+        } else {
+          img.files = {{"usr/local/bin/" + name, k8s + "/" + name}};
+        }
+        images.push_back(img);
+      }
+      std::string userland = proxy_userland(ctx, base);
+      for (auto& img : images) {
+        std::string tar_path = out + "/layer.tar";
+        {
+          std::ofstream f(tar_path, std::ios::binary | std::ios::trunc);
+          util::tar::Writer w(f);
+          for (auto d : {"etc", "tmp", "run", "var", "usr", "usr/local", "usr/local/bin"}) w.add_dir(d);
+          w.add_data("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
+          w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
+          if (util::ends_with(docker::split_reference(img.reference).first, "kube-proxy")) {
+            for (auto& e : util::tar::read_all(userland)) {
+              if (!util::starts_with(e.name, "out/")) continue;
+              std::string n = e.name.substr(4);
+              if (n.empty() || n == "etc/" || n == "tmp/" || n == "run/" || n == "var/") continue;
+              if (e.type == '5') w.add_dir(n, e.mode);
+              else if (e.type == '2') w.add_symlink(n, e.link);
+              else if (e.type == '0') w.add_data(n, e.content, e.mode);
+            }
+          }
+          for (auto& [path, host] : img.files) w.add_file(path, host, 0755);
+          w.finish();
+        }
+        docker::import_image(ctx.docker, tar_path, img.reference, img.changes);
+        fs::remove(tar_path);
+      }
+      docker::save_images(ctx.docker, refs, out + "/images.tar");
+      for (auto& ref : refs) docker::remove_image(ctx.docker, ref);
+      std::ofstream(out + "/images.id") << key << "\n";
+    });
+  });
+  return key;
+}
+
+} // namespace
+
+std::string default_node_image() {
+  auto versions = load_versions(images_dir() + "/versions");
+  return "dind-node:" + version(versions, "KUBERNETES_VERSION");
+}
+
+BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options) {
+  Context ctx{docker, steps, Cache(options.cache_root.empty() ? util::cache_dir() : options.cache_root), images_dir(), {}, {}};
+  ctx.versions = load_versions(ctx.images + "/versions");
+  ctx.versions_hash = util::Hasher().add_file(ctx.images + "/versions").hex();
+  BuildReport report;
+  report.kubernetes_version = version(ctx.versions, "KUBERNETES_VERSION");
+
+  std::string k8s = options.k8s_binaries.empty()
+                        ? go_component(ctx, "kubernetes", "Kubernetes " + report.kubernetes_version + " binaries (go build)")
+                        : local_binaries(ctx, options.k8s_binaries);
+  std::string etcd = go_component(ctx, "etcd", "etcd " + version(ctx.versions, "ETCD_VERSION") + " (go build)");
+  std::string coredns = go_component(ctx, "coredns", "CoreDNS " + version(ctx.versions, "COREDNS_VERSION") + " (go build)");
+  std::string crictl = go_component(ctx, "crictl", "crictl " + version(ctx.versions, "CRI_TOOLS_VERSION") + " (go build)");
+  std::string rootfs_key = rootfs(ctx);
+  std::string base = base_image(ctx, rootfs_key);
+  std::string images_key = component_images(ctx, k8s, etcd, coredns, base, report.preloaded);
+  std::string images = ctx.cache.dir("images", images_key);
+
+  std::string node_files = ctx.images + "/node/files";
+  std::string key = util::Hasher().add(base).add(images_key).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
+                        .add_tree(node_files).hex();
+  report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
+  report.alias = "dind-node:" + report.kubernetes_version;
+  report.cached = docker::inspect_image(docker, report.image).has_value();
+  steps.run("Node image " + report.image + (report.cached ? " (present)" : ""), [&] {
+    if (!report.cached) {
+      std::string layer = ctx.cache.dir("images", images_key) + "/node-layer.tar.part";
+      {
+        std::ofstream f(layer, std::ios::binary | std::ios::trunc);
+        util::tar::Writer w(f);
+        for (auto& b : k8s_binaries) w.add_file("usr/bin/" + b, k8s + "/" + b, 0755);
+        w.add_file("usr/bin/crictl", crictl + "/crictl", 0755);
+        w.add_file("usr/local/bin/dind-entrypoint", node_files + "/dind-entrypoint", 0755);
+        w.add_file("usr/local/bin/dind-preload", node_files + "/dind-preload", 0755);
+        w.add_file("etc/containerd/config.toml", node_files + "/containerd-config.toml", 0644);
+        w.add_file("etc/systemd/system/kubelet.service", node_files + "/kubelet.service", 0644);
+        w.add_dir("etc/systemd/system/kubelet.service.d");
+        w.add_file("etc/systemd/system/kubelet.service.d/10-kubeadm.conf", node_files + "/10-kubeadm.conf", 0644);
+        w.add_file("etc/systemd/system/dind-preload.service", node_files + "/dind-preload.service", 0644);
+        w.add_file("etc/crictl.yaml", node_files + "/crictl.yaml", 0644);
+        w.add_file("etc/sysctl.d/90-dind.conf", node_files + "/sysctl.conf", 0644);
+        w.add_dir("usr/local/share/dind");
+        w.add_file("usr/local/share/dind/images.tar", images + "/images.tar", 0644);
+        w.add_file("usr/local/share/dind/images.id", images + "/images.id", 0644);
+        w.finish();
+      }
+      docker::ContainerSpec spec;
+      spec.image = base;
+      spec.entrypoint = {"sleep", "infinity"};
+      spec.labels = {{"io.dind.build", "1"}};
+      std::string id = docker::create_container(docker, spec);
+      try {
+        docker::start_container(docker, id);
+        std::ifstream in(layer, std::ios::binary);
+        docker::put_archive_stream(docker, id, "/", in, static_cast<int64_t>(fs::file_size(layer)));
+        docker::exec_check(docker, id, {"sh", "-c",
+            "systemctl enable kubelet.service dind-preload.service containerd.service >/dev/null 2>&1 && "
+            "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
+            "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
+        docker::kill_container(docker, id);
+        docker::commit_container(docker, id, report.image,
+            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "STOPSIGNAL SIGRTMIN+3", "ENV container=docker"});
+      } catch (...) {
+        docker::remove_container(docker, id);
+        fs::remove(layer);
+        throw;
+      }
+      docker::remove_container(docker, id);
+      fs::remove(layer);
+    }
+    docker::tag_image(docker, report.image, report.alias);
+  });
+  if (auto d = docker::inspect_image(docker, report.image)) report.size = json::num(*d, {"Size"});
+  return report;
+}
+
+} // namespace dind::image

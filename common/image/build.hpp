@@ -1,0 +1,33 @@
+#pragma once
+#include "docker/client.hpp"
+#include "util/steps.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dind::image {
+
+struct BuildOptions {
+  // A Kubernetes output dir (kubeadm, kubelet, ... inside) used instead of
+  // building from the Go module: the seed's BUILD_KUBEADM/BUILD_HYPERKUBE.
+  std::string k8s_binaries;
+  std::string cache_root;  // default: util::cache_dir()
+};
+
+struct BuildReport {
+  std::string image;       // dind-node:v1.34.4-<key>
+  std::string alias;       // dind-node:v1.34.4
+  std::string kubernetes_version;
+  std::vector<std::string> preloaded;  // image references inside
+  int64_t size = 0;
+  bool cached = false;     // the final image already existed
+};
+
+// Builds (or finds by content hash) every piece of the node image and the
+// image itself; one step line per piece.
+BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options);
+
+// The default node image reference for the pinned Kubernetes version.
+std::string default_node_image();
+
+} // namespace dind::image

@@ -1,0 +1,41 @@
+#include "image/versions.hpp"
+
+#include "dind_config.hpp"
+#include "util/env.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+#include <filesystem>
+
+namespace dind::image {
+
+std::string images_dir() {
+  namespace fs = std::filesystem;
+  if (auto d = util::env("DIND_IMAGES_DIR")) return *d;
+  for (std::string d : {std::string(DIND_SOURCE_ROOT) + "/images", std::string(DIND_DATADIR) + "/images"}) {
+    if (fs::exists(d + "/versions")) return d;
+  }
+  throw Error("cannot find the images/ directory (versions, build scripts): set DIND_IMAGES_DIR");
+}
+
+std::map<std::string, std::string> load_versions(const std::string& path) {
+  std::map<std::string, std::string> out;
+  int n = 0;
+  for (auto& raw : util::split(util::read_file(path), '\n', false)) {
+    ++n;
+    std::string line = util::trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error(path + ":" + std::to_string(n) + ": not KEY=VALUE");
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+const std::string& version(const std::map<std::string, std::string>& versions, const std::string& key) {
+  auto it = versions.find(key);
+  if (it == versions.end() || it->second.empty()) throw Error("images/versions has no " + key);
+  return it->second;
+}
+
+} // namespace dind::image

@@ -1,0 +1,69 @@
+#pragma once
+#include "net/cidr.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dind::net {
+
+enum class IpMode { ipv4, ipv6, dual };
+
+// The seed's variables, as strings, before any rule is applied.
+struct PlanInput {
+  std::string ip_mode = "ipv4";
+  std::string cluster_id;  // "" or "0": the default cluster
+  std::string dind_label;
+  std::string mgmt_cidrs;  // comma separated
+  std::string dind_subnet, dind_subnet_size;  // legacy spelling of MGMT_CIDRS
+  std::string pod_network_cidr;  // comma separated in dual-stack
+  std::string service_cidr;
+  std::string num_nodes = "2";
+  std::string dns64_prefix;
+  std::string nat64_v4_subnet_prefix;
+
+  // Fills every field that lookup(NAME) knows (NAME as the seed spells it).
+  static PlanInput from(const std::function<std::optional<std::string>(const std::string&)>& lookup);
+};
+
+struct NodePlan {
+  std::string role;       // kube-master, kube-node-1, ...
+  std::string container;  // role + the cluster suffix
+  std::string ipv4, ipv6;
+  std::vector<std::string> pod_cidrs;
+};
+
+struct Plan {
+  IpMode mode = IpMode::ipv4;
+  int cluster_id = 0;
+  std::string label;    // DIND_LABEL
+  std::string name;     // "default", "cluster-10", "foo": the value of the cluster label
+  std::string suffix;   // "", "-cluster-10", "-foo", "-foo-10"
+  std::string context;  // dind, dind-cluster-10, dind-foo
+  std::string network;  // the management network's name
+  std::vector<Cidr> mgmt;      // v4 first
+  std::vector<std::string> gateways;
+  std::vector<Cidr> pods;      // the cluster-wide pod ranges
+  std::vector<Cidr> services;
+  std::vector<NodePlan> nodes;
+  std::string dns64_prefix;    // ipv6 only
+  std::string nat64_v4_subnet; // ipv6 only
+  std::map<std::string, std::string> labels;
+
+  bool has_v4() const { return mode != IpMode::ipv6; }
+  bool has_v6() const { return mode != IpMode::ipv4; }
+  std::string mode_name() const;
+  std::string to_json(bool pretty = true) const;
+  std::string to_table() const;
+};
+
+// The label every dind resource carries, and its value for this cluster.
+constexpr const char* cluster_label = "io.dind.cluster";
+constexpr const char* seed_label = "mirantis.kubeadm_dind_cluster";
+
+// Applies the seed's rules; every refusal is a UsageError naming the variable.
+Plan make_plan(const PlanInput& in);
+
+} // namespace dind::net

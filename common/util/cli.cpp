@@ -1,0 +1,56 @@
+#include "util/cli.hpp"
+
+#include "dind_config.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+#include <Poco/Exception.h>
+
+#include <cstdio>
+
+namespace dind::util {
+
+int tool_main(const std::string& name, const std::string& description, int argc, char** argv,
+              const std::function<void(CLI::App& app, Action& action)>& configure) {
+  CLI::App app(description, name);
+  app.set_version_flag("--version", std::string(name) + " " + DIND_VERSION);
+  bool verbose = false, quiet = false;
+  app.add_flag("-v,--verbose", verbose, "show Docker, kubeadm and process detail");
+  app.add_flag("-q,--quiet", quiet, "print only errors");
+  Action action;
+  try {
+    configure(app, action);
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s (see --help)\n", name.c_str(), e.what());
+    return 2;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+    return e.exit_code();
+  }
+  log::init(verbose ? log::Verbosity::verbose : quiet ? log::Verbosity::quiet : log::Verbosity::normal);
+  if (!action) {
+    std::fprintf(stderr, "%s", app.help().c_str());
+    return 2;
+  }
+  try {
+    return action();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+    return e.exit_code();
+  } catch (const Poco::Exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.displayText().c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+    return 1;
+  }
+}
+
+} // namespace dind::util

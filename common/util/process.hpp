@@ -1,0 +1,36 @@
+#pragma once
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dind::util {
+
+struct ProcessResult {
+  int exit_code = 0;
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+struct ProcessOptions {
+  std::string input;                       // written to stdin, then closed
+  std::chrono::milliseconds timeout{0};    // 0: none; on expiry the process is killed
+  std::string cwd;
+  std::map<std::string, std::string> env;  // added to the inherited environment
+  std::function<void(const std::string&)> on_line;  // each stdout/stderr line as it comes
+};
+
+// Runs argv[0] (PATH lookup) to completion. Throws dind::Error only when it
+// cannot be started; a non-zero exit is in the result.
+ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// As run(), but a non-zero exit or a timeout throws dind::Error with the
+// command and the last line it printed on stderr.
+ProcessResult check(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Absolute path of an executable found on PATH, or "".
+std::string which(const std::string& name);
+
+} // namespace dind::util

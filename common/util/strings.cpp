@@ -1,0 +1,100 @@
+#include "util/strings.hpp"
+
+#include "util/error.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace dind::util {
+
+std::vector<std::string> split(std::string_view s, char sep, bool skip_empty) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(sep, start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string part(s.substr(start, end - start));
+    if (!part.empty() || !skip_empty) out.push_back(std::move(part));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  const char* ws = " \t\r\n";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(ws);
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string format_duration(std::chrono::nanoseconds d) {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(d).count();
+  char buf[32];
+  if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
+  } else if (ms < 60000) {
+    std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", static_cast<long long>(ms / 60000),
+                  static_cast<long long>((ms % 60000) / 1000));
+  }
+  return buf;
+}
+
+long parse_int(std::string_view s, long lo, long hi, std::string_view what) {
+  std::string str(trim(s));
+  char* end = nullptr;
+  errno = 0;
+  long v = str.empty() ? 0 : std::strtol(str.c_str(), &end, 10);
+  if (str.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) {
+    throw UsageError(std::string(what) + ": '" + str + "' is not a number in " + std::to_string(lo) + ".." +
+                     std::to_string(hi));
+  }
+  return v;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::string& path, std::string_view content, unsigned mode) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  }
+  ::chmod(tmp.c_str(), mode);
+  // rename keeps the old file whole if we die half-way (kubeconfig!)
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+} // namespace dind::util

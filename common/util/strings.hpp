@@ -1,0 +1,21 @@
+#pragma once
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dind::util {
+
+std::vector<std::string> split(std::string_view s, char sep, bool skip_empty = true);
+std::string trim(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+// "1.2s", "250ms", "1m05s": what a step line shows.
+std::string format_duration(std::chrono::nanoseconds d);
+// Parses a decimal integer in [lo, hi]; throws UsageError naming `what`.
+long parse_int(std::string_view s, long lo, long hi, std::string_view what);
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+} // namespace dind::util

@@ -1,0 +1,39 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dind::util::tar {
+
+// A streaming ustar writer: what archive put and image import are fed with.
+class Writer {
+public:
+  explicit Writer(std::ostream& out) : out_(out) {}
+  void add_data(const std::string& name, std::string_view content, unsigned mode = 0644);
+  void add_file(const std::string& name, const std::string& disk_path, unsigned mode);
+  void add_dir(const std::string& name, unsigned mode = 0755);
+  void add_symlink(const std::string& name, const std::string& target);
+  void finish();
+
+private:
+  void header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link = "");
+  void pad(uint64_t size);
+  std::ostream& out_;
+};
+
+struct Entry {
+  std::string name;
+  char type = '0';  // '0' file, '5' dir, '2' symlink
+  unsigned mode = 0644;
+  std::string content;
+  std::string link;
+};
+
+// Reads an archive (ustar, pax path records, GNU long names) into memory:
+// used for archive get of small files. Throws dind::Error when malformed.
+std::vector<Entry> read_all(std::string_view archive);
+
+} // namespace dind::util::tar

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds one upstream Go component at the version pinned in images/versions.
+#   build.sh kubernetes|etcd|coredns|crictl|e2e OUTDIR
+# Go is a build tool for Kubernetes only: this runs on the host's Go with
+# modules from the Go module proxy. Output: static binaries in OUTDIR.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../versions
+. "$here/../versions"
+component=$1
+out=$(mkdir -p "$2" && cd "$2" && pwd)
+work="$out/.module"
+rm -rf "$work" && mkdir -p "$work"
+export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local
+
+module() { # module PATH VERSION  -> go.mod requiring it
+  printf 'module dind.local/build/%s\n\ngo 1.24.0\n\nrequire %s %s\n' "$component" "$1" "$2" > "$work/go.mod"
+}
+
+case "$component" in
+kubernetes|e2e)
+  module k8s.io/kubernetes "$KUBERNETES_VERSION"
+  # k8s.io/kubernetes points its staging modules at ./staging; as a dependency
+  # those replaces are ignored, so map each to its published v0.X.Y release.
+  staging=v0.${KUBERNETES_VERSION#v1.}
+  for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go \
+           cloud-provider cluster-bootstrap code-generator component-base component-helpers \
+           controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation \
+           endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy \
+           kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission \
+           sample-apiserver sample-cli-plugin sample-controller; do
+    echo "replace k8s.io/$m => k8s.io/$m $staging" >> "$work/go.mod"
+  done
+  minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
+  ver=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ver+=" -X $p.gitVersion=$KUBERNETES_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    ver+=" -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  cd "$work"
+  if [ "$component" = e2e ]; then
+    go test -c -trimpath -ldflags="-s -w $ver" -o "$out/e2e.test" k8s.io/kubernetes/test/e2e
+    go build -trimpath -ldflags="-s -w" -o "$out/" github.com/onsi/ginkgo/v2/ginkgo
+  else
+    go build -trimpath -ldflags="-s -w $ver" -o "$out/" \
+      k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy
+  fi ;;
+etcd)
+  module go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  cd "$work"
+  go build -trimpath -ldflags="-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 ;;
+crictl)
+  module sigs.k8s.io/cri-tools "$CRI_TOOLS_VERSION"
+  cd "$work"
+  go build -trimpath -ldflags="-s -w" -o "$out/crictl" sigs.k8s.io/cri-tools/cmd/crictl ;;
+coredns)
+  module github.com/coredns/coredns "$COREDNS_VERSION"
+  cd "$work"
+  go build -trimpath -ldflags="-s -w" -o "$out/coredns" github.com/coredns/coredns ;;
+*) echo "build.sh: unknown component '$component' (kubernetes, etcd, coredns, crictl, e2e)" >&2; exit 2 ;;
+esac
+rm -rf "$work"

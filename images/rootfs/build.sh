@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Debian base root filesystem of a node, as a tar on stdout's path:
+#   build.sh OUT.tar
+# Everything a kubeadm node needs from Debian: systemd as PID 1, containerd,
+# runc, CNI plugins and the networking tools kubelet, kube-proxy and kubeadm's
+# preflight look for.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../versions"
+out=$1
+root=$(mktemp -d /var/tmp/dind-rootfs.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+pkgs=systemd,systemd-sysv,dbus,containerd,runc,containernetworking-plugins,iptables,nftables
+pkgs+=,conntrack,socat,ethtool,iproute2,kmod,util-linux,mount,ca-certificates,procps
+pkgs+=,iputils-ping,ebtables,ipset,netcat-openbsd,less,findutils,tar,zstd
+debootstrap --variant=minbase --include="$pkgs" "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >&2
+# A node is a container: no getty, no kernel-facing units that cannot work there.
+rm -f "$root"/etc/machine-id "$root"/var/lib/dbus/machine-id
+touch "$root"/etc/machine-id
+for u in getty.target systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
+         systemd-modules-load.service sys-kernel-debug.mount sys-kernel-tracing.mount \
+         systemd-remount-fs.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
+         fstrim.timer dpkg-db-backup.timer; do
+  ln -sf /dev/null "$root/etc/systemd/system/$u"
+done
+rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc \
+       "$root"/usr/share/man "$root"/usr/share/locale
+tar -C "$root" --numeric-owner -cf "$out" .
