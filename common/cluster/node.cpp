@@ -38,6 +38,7 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
   // kube-proxy and kubelet look for modules; monolithic kernels have none.
   if (std::filesystem::exists("/lib/modules")) spec.mounts.push_back({"bind", "/lib/modules", "/lib/modules", true});
   spec.env.push_back("container=docker");
+  spec.stop_signal = "SIGRTMIN+3";
 }
 
 } // namespace dind::cluster

@@ -131,17 +131,30 @@ void Client::call_stream(const Request& request, const std::function<void(std::s
   session.setTimeout(Poco::Timespan(static_cast<long>(request.timeout.count()), 0));
   Poco::Net::HTTPRequest req(request.method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   req.setHost("docker");
-  bool has_body = request.body_stream || !request.body.empty();
-  if (has_body) {
-    req.setContentType(request.content_type);
-    req.setContentLength64(request.body_stream ? request.body_size : static_cast<int64_t>(request.body.size()));
-  }
+  // Keep-alive and an explicit length, even 0: the engine cancels a long
+  // request (wait, logs) when it thinks the client went away.
+  req.setKeepAlive(true);
+  if (request.body_stream || !request.body.empty()) req.setContentType(request.content_type);
+  req.setContentLength64(request.body_stream ? request.body_size : static_cast<int64_t>(request.body.size()));
   Poco::Net::HTTPResponse resp;
   try {
     std::ostream& out = session.sendRequest(req);
-    if (request.body_stream) Poco::StreamCopier::copyStream64(*request.body_stream, out);
-    else out << request.body;
-    std::istream& in = session.receiveResponse(resp);
+    std::string send_error;
+    try {
+      if (request.body_stream) Poco::StreamCopier::copyStream64(*request.body_stream, out);
+      else out << request.body;
+    } catch (const Poco::IOException& e) {
+      // the engine refused the upload half-way: its answer says why
+      send_error = e.displayText();
+    }
+    std::istream& in = [&]() -> std::istream& {
+      try {
+        return session.receiveResponse(resp);
+      } catch (const Poco::Exception&) {
+        if (send_error.empty()) throw;
+        throw Error("docker: " + request.method + " " + request.path + ": upload cut off: " + send_error);
+      }
+    }();
     int status = resp.getStatus();
     if (status >= 400) {
       std::string body;

@@ -14,6 +14,7 @@ std::string container_create_body(const ContainerSpec& s) {
   if (!s.cmd.empty()) w.strings("Cmd", s.cmd);
   if (!s.entrypoint.empty()) w.strings("Entrypoint", s.entrypoint);
   if (!s.env.empty()) w.strings("Env", s.env);
+  if (!s.stop_signal.empty()) w.kv("StopSignal", s.stop_signal);
   w.object("Labels", s.labels);
   if (!s.ports.empty()) {
     w.key("ExposedPorts").begin_object();

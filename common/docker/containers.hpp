@@ -46,6 +46,7 @@ struct ContainerSpec {
   std::vector<PortBinding> ports;
   std::string restart_policy;  // "", "on-failure", ...
   bool init = false;
+  std::string stop_signal;  // systemd wants SIGRTMIN+3
 };
 
 struct ContainerSummary {

@@ -269,7 +269,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
             "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
         docker::kill_container(docker, id);
         docker::commit_container(docker, id, report.image,
-            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "STOPSIGNAL SIGRTMIN+3", "ENV container=docker"});
+            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker"});
       } catch (...) {
         docker::remove_container(docker, id);
         fs::remove(layer);

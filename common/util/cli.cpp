@@ -14,6 +14,7 @@ int tool_main(const std::string& name, const std::string& description, int argc,
               const std::function<void(CLI::App& app, Action& action)>& configure) {
   CLI::App app(description, name);
   app.set_version_flag("--version", std::string(name) + " " + DIND_VERSION);
+  app.fallthrough();  // -v/-q also after the subcommand
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "show Docker, kubeadm and process detail");
   app.add_flag("-q,--quiet", quiet, "print only errors");

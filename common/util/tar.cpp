@@ -82,7 +82,11 @@ void Writer::add_file(const std::string& name, const std::string& disk_path, uns
   pad(static_cast<uint64_t>(st.st_size));
 }
 
-void Writer::add_dir(const std::string& name, unsigned mode) { header(name, '5', mode, 0); }
+void Writer::add_dir(const std::string& name, unsigned mode) {
+  std::string n = name;
+  while (n.size() > 1 && n.back() == '/') n.pop_back();
+  if (dirs_.insert(n).second) header(n + "/", '5', mode, 0);
+}
 
 void Writer::add_symlink(const std::string& name, const std::string& target) { header(name, '2', 0777, 0, target); }
 

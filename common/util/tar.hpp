@@ -1,7 +1,7 @@
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +14,8 @@ public:
   explicit Writer(std::ostream& out) : out_(out) {}
   void add_data(const std::string& name, std::string_view content, unsigned mode = 0644);
   void add_file(const std::string& name, const std::string& disk_path, unsigned mode);
+  // A directory already added (with or without trailing '/') is skipped:
+  // the engine refuses archives with duplicate paths.
   void add_dir(const std::string& name, unsigned mode = 0755);
   void add_symlink(const std::string& name, const std::string& target);
   void finish();
@@ -22,6 +24,7 @@ private:
   void header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link = "");
   void pad(uint64_t size);
   std::ostream& out_;
+  std::set<std::string> dirs_;
 };
 
 struct Entry {

@@ -1,0 +1,218 @@
+// Against the real Docker engine: every resource carries the test label and
+// is removed by a guard, also when an assertion fails.
+#include "docker/containers.hpp"
+#include "docker/exec.hpp"
+#include "docker/images.hpp"
+#include "docker/networks.hpp"
+#include "docker/volumes.hpp"
+#include "util/strings.hpp"
+#include "util/tar.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace dind;
+
+namespace {
+
+const std::string test_label = "io.dind.test=docker-client";
+const std::string image = "dind-test-busybox:1";
+
+// Removes everything labelled by this test run, whatever happened.
+struct Cleanup {
+  docker::Client& c;
+  ~Cleanup() {
+    try {
+      for (auto& ct : docker::list_containers(c, {test_label})) docker::remove_container(c, ct.id);
+      for (auto& n : docker::list_networks(c, {test_label})) docker::remove_network(c, n.id);
+      for (auto& v : docker::list_volumes(c, {test_label})) docker::remove_volume(c, v);
+    } catch (...) {
+    }
+  }
+};
+
+// A registry-free image: Debian's busybox-static as the only file.
+void ensure_image(docker::Client& c) {
+  if (docker::inspect_image(c, image)) return;
+  std::string path = "/tmp/dind-test-busybox-" + std::to_string(::getpid()) + ".tar";
+  {
+    std::ofstream f(path, std::ios::binary);
+    util::tar::Writer w(f);
+    w.add_dir("bin");
+    w.add_file("bin/busybox", "/bin/busybox", 0755);
+    for (auto tool : {"sh", "cat", "echo", "sleep", "ip", "ls", "hostname", "wget", "nc", "ping", "true", "false"}) {
+      w.add_symlink(std::string("bin/") + tool, "busybox");
+    }
+    for (auto d : {"tmp", "etc", "data"}) w.add_dir(d);
+    w.add_data("etc/passwd", "root:x:0:0:root:/:/bin/sh\n");
+    w.finish();
+  }
+  docker::import_image(c, path, image, {"ENV PATH=/bin", R"(CMD ["sleep", "3600"])"});
+  std::remove(path.c_str());
+}
+
+docker::ContainerSpec spec(const std::string& name) {
+  docker::ContainerSpec s;
+  s.name = name;
+  s.image = image;
+  s.labels = {{"io.dind.test", "docker-client"}};
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("engine answers ping and version") {
+  auto c = docker::Client::from_env();
+  CHECK(std::stod(c.api_version()) >= 1.41);
+}
+
+TEST_CASE("a missing socket gives one line naming it") {
+  docker::Client c(docker::parse_endpoint("unix:///nonexistent/docker.sock"));
+  CHECK_THROWS_WITH(c.api_version(), Catch::StartsWith("cannot connect to the Docker daemon at unix:///nonexistent/docker.sock"));
+}
+
+TEST_CASE("daemon errors carry status and message") {
+  auto c = docker::Client::from_env();
+  docker::Request r;
+  r.path = "/containers/no-such-container-dind/json";
+  try {
+    c.call(r);
+    FAIL("no error");
+  } catch (const docker::DockerError& e) {
+    CHECK(e.status() == 404);
+    CHECK(std::string(e.what()).find("No such container") != std::string::npos);
+  }
+}
+
+TEST_CASE("import, create, start, exec, logs, archive, stop, remove") {
+  auto c = docker::Client::from_env();
+  Cleanup cleanup{c};
+  ensure_image(c);
+  REQUIRE(docker::inspect_image(c, image));
+  auto s = spec("dind-test-c1");
+  s.cmd = {"sh", "-c", "echo out-line; echo err-line >&2; exec sleep 600"};
+  s.tmpfs = {{"/scratch", "rw"}};  // tmpfs works; archive put cannot reach it (engine limit)
+  s.env = {"GREETING=hi"};
+  std::string id = docker::create_container(c, s);
+  docker::start_container(c, id);
+
+  auto r = docker::exec(c, id, {"sh", "-c", "echo $GREETING; cat; echo to-err >&2; exit 7"}, {"from stdin", {}, {}});
+  CHECK(r.exit_code == 7);
+  CHECK(r.out == "hi\nfrom stdin");
+  CHECK(r.err == "to-err\n");
+  CHECK_THROWS_WITH(docker::exec_check(c, id, {"false"}), Catch::Contains("exit 1"));
+
+  std::string big(300000, 'q');
+  auto b = docker::exec(c, id, {"sh", "-c", "cat | wc -c"}, {big, {}, {}});
+  CHECK(util::trim(b.out) == "300000");
+
+  CHECK(docker::exec(c, id, {"sh", "-c", "grep -c ' /scratch tmpfs' /proc/mounts"}).out == "1\n");
+  auto logs = docker::container_logs(c, id);
+  CHECK(logs.out == "out-line\n");
+  CHECK(logs.err == "err-line\n");
+
+  std::ostringstream tar;
+  util::tar::Writer w(tar);
+  w.add_data("hello.txt", "archive content\n", 0640);
+  w.finish();
+  docker::put_archive(c, id, "/tmp", tar.str());
+  CHECK(docker::exec(c, id, {"cat", "/tmp/hello.txt"}).out == "archive content\n");
+  CHECK(docker::read_container_file(c, id, "/tmp/hello.txt") == "archive content\n");
+
+  auto listed = docker::list_containers(c, {test_label});
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].name == "dind-test-c1");
+  CHECK(listed[0].state == "running");
+
+  docker::stop_container(c, id, 1);
+  auto after = docker::inspect_container(c, id);
+  REQUIRE(after);
+  CHECK_FALSE(json::flag(*after, {"State", "Running"}, true));
+  docker::remove_container(c, id);
+  CHECK_FALSE(docker::inspect_container(c, id));
+  docker::remove_container(c, id);  // twice is fine
+}
+
+TEST_CASE("wait returns the exit code") {
+  auto c = docker::Client::from_env();
+  Cleanup cleanup{c};
+  ensure_image(c);
+  auto s = spec("dind-test-wait");
+  s.cmd = {"sh", "-c", "exit 42"};
+  std::string id = docker::create_container(c, s);
+  docker::start_container(c, id);
+  CHECK(docker::wait_container(c, id) == 42);
+}
+
+TEST_CASE("dual-stack network with fixed addresses, volumes") {
+  auto c = docker::Client::from_env();
+  Cleanup cleanup{c};
+  ensure_image(c);
+  docker::NetworkSpec n;
+  n.name = "dind-test-net";
+  n.labels = {{"io.dind.test", "docker-client"}};
+  n.ipv6 = true;
+  n.subnets = {{"10.199.77.0/24", ""}, {"fd00:dd:77::/64", ""}};
+  std::string net_id = docker::create_network(c, n);
+  auto nets = docker::list_networks(c, {test_label});
+  REQUIRE(nets.size() == 1);
+  CHECK(nets[0].subnets.size() == 2);
+
+  docker::create_volume(c, "dind-test-vol", {{"io.dind.test", "docker-client"}});
+  CHECK(docker::list_volumes(c, {test_label}) == std::vector<std::string>{"dind-test-vol"});
+
+  auto s = spec("dind-test-net-a");
+  s.network = "dind-test-net";
+  s.ipv4 = "10.199.77.10";
+  s.ipv6 = "fd00:dd:77::10";
+  s.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
+  s.mounts = {{"volume", "dind-test-vol", "/data", false}};
+  s.cmd = {"sleep", "600"};
+  std::string a = docker::create_container(c, s);
+  docker::start_container(c, a);
+  auto addrs = docker::exec(c, a, {"ip", "addr"}).out;
+  CHECK(addrs.find("10.199.77.10/24") != std::string::npos);
+  CHECK(addrs.find("fd00:dd:77::10/64") != std::string::npos);
+  docker::exec_check(c, a, {"sh", "-c", "echo persisted > /data/f"});
+
+  auto s2 = spec("dind-test-net-b");
+  s2.network = "dind-test-net";
+  s2.ipv4 = "10.199.77.11";
+  s2.ipv6 = "fd00:dd:77::11";
+  s2.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
+  s2.mounts = {{"volume", "dind-test-vol", "/data", true}};
+  s2.cmd = {"sleep", "600"};
+  std::string b = docker::create_container(c, s2);
+  docker::start_container(c, b);
+  CHECK(docker::exec(c, b, {"cat", "/data/f"}).out == "persisted\n");
+  CHECK(docker::exec(c, b, {"ping", "-c", "1", "-W", "2", "fd00:dd:77::10"}).exit_code == 0);
+  CHECK(docker::exec(c, b, {"ping", "-c", "1", "-W", "2", "10.199.77.10"}).exit_code == 0);
+
+  auto insp = docker::inspect_network(c, net_id);
+  REQUIRE(insp);
+  CHECK(json::find(*insp, {"Containers"})->MemberCount() == 2);
+  for (auto id : {a, b}) docker::remove_container(c, id);
+  docker::remove_network(c, net_id);
+  CHECK_FALSE(docker::inspect_network(c, net_id));
+  docker::remove_volume(c, "dind-test-vol");
+  CHECK(docker::list_volumes(c, {test_label}).empty());
+}
+
+TEST_CASE("image tag, save, remove, load") {
+  auto c = docker::Client::from_env();
+  ensure_image(c);
+  docker::tag_image(c, image, "dind-test-busybox:saved");
+  std::string path = "/tmp/dind-test-save-" + std::to_string(::getpid()) + ".tar";
+  docker::save_images(c, {"dind-test-busybox:saved"}, path);
+  docker::remove_image(c, "dind-test-busybox:saved");
+  CHECK_FALSE(docker::inspect_image(c, "dind-test-busybox:saved"));
+  docker::load_images(c, path);
+  CHECK(docker::inspect_image(c, "dind-test-busybox:saved"));
+  CHECK(docker::list_image_tags(c, "dind-test-busybox").size() >= 2);
+  docker::remove_image(c, "dind-test-busybox:saved");
+  std::remove(path.c_str());
+}

@@ -1,0 +1,98 @@
+#include "net/plan.hpp"
+#include "util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace dind;
+
+namespace {
+
+net::Plan plan(std::map<std::string, std::string> env) {
+  return net::make_plan(net::PlanInput::from([&](const std::string& k) -> std::optional<std::string> {
+    auto it = env.find(k);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  }));
+}
+
+std::string refusal(std::map<std::string, std::string> env) {
+  try {
+    plan(std::move(env));
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+} // namespace
+
+TEST_CASE("default cluster: the seed's names and addresses") {
+  auto p = plan({});
+  CHECK(p.context == "dind");
+  CHECK(p.suffix.empty());
+  CHECK(p.network == "kubeadm-dind-net");
+  REQUIRE(p.nodes.size() == 3);
+  CHECK(p.nodes[0].container == "kube-master");
+  CHECK(p.nodes[0].ipv4 == "10.192.0.2");
+  CHECK(p.nodes[0].pod_cidrs == std::vector<std::string>{"10.244.2.0/24"});
+  CHECK(p.nodes[2].container == "kube-node-2");
+  CHECK(p.nodes[2].ipv4 == "10.192.0.4");
+  CHECK(p.nodes[2].pod_cidrs == std::vector<std::string>{"10.244.4.0/24"});
+  CHECK(p.services[0].str() == "10.96.0.0/12");
+  CHECK(p.labels.at("mirantis.kubeadm_dind_cluster") == "1");
+}
+
+TEST_CASE("cluster id goes into the third octet and the hextet before ::") {
+  auto p = plan({{"CLUSTER_ID", "10"}, {"IP_MODE", "dual-stack"}});
+  CHECK(p.context == "dind-cluster-10");
+  CHECK(p.nodes[1].container == "kube-node-1-cluster-10");
+  CHECK(p.nodes[0].ipv4 == "10.192.10.2");
+  CHECK(p.nodes[0].ipv6 == "fd00:20:10::2");
+  CHECK(p.labels.count("cluster-10") == 1);
+  auto q = plan({{"CLUSTER_ID", "10"}, {"IP_MODE", "ipv6"}, {"MGMT_CIDRS", "fd00:10:20::/64"}});
+  CHECK(q.nodes[0].ipv6 == "fd00:10:20:10::2");
+  CHECK(q.nat64_v4_subnet == "172.10.0.0/16");
+  CHECK(plan({{"IP_MODE", "ipv6"}}).nat64_v4_subnet == "172.18.0.0/16");
+  CHECK(plan({{"CLUSTER_ID", "2"}, {"IP_MODE", "ipv6"}}).mgmt[0].str() == "fd00:20:2::/64");
+}
+
+TEST_CASE("IPv6 pod subnets: the seed's /72 and /64 examples") {
+  CHECK(plan({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/72"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:2::/80");
+  CHECK(plan({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/64"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:200::/72");
+  CHECK(plan({{"IP_MODE", "ipv6"}}).nodes[1].pod_cidrs[0] == "fd00:40:0:0:3::/80");
+}
+
+TEST_CASE("DIND_LABEL names resources and picks a stable id") {
+  auto a = plan({{"DIND_LABEL", "foo"}});
+  CHECK(a.context == "dind-foo");
+  CHECK(a.nodes[0].container == "kube-master-foo");
+  CHECK(a.cluster_id >= 1);
+  CHECK(a.cluster_id <= 254);
+  CHECK(plan({{"DIND_LABEL", "foo"}}).cluster_id == a.cluster_id);
+  auto b = plan({{"DIND_LABEL", "foo"}, {"CLUSTER_ID", "5"}});
+  CHECK(b.suffix == "-foo-5");
+  CHECK(b.nodes[0].ipv4 == "10.192.5.2");
+}
+
+TEST_CASE("legacy DIND_SUBNET/DIND_SUBNET_SIZE") {
+  CHECK(plan({{"DIND_SUBNET", "10.50.0.0"}, {"DIND_SUBNET_SIZE", "24"}}).nodes[0].ipv4 == "10.50.0.2");
+  CHECK(plan({{"IP_MODE", "ipv6"}, {"DIND_SUBNET", "fd00:77::"}, {"CLUSTER_ID", "3"}}).nodes[0].ipv6 == "fd00:77:3::2");
+}
+
+TEST_CASE("every refusal names the variable and the rule") {
+  CHECK(refusal({{"IP_MODE", "ipv5"}}) == "IP_MODE: 'ipv5' is not one of ipv4, ipv6, dual-stack");
+  CHECK(refusal({{"CLUSTER_ID", "255"}}) == "CLUSTER_ID: '255' is not a number in 0..254");
+  CHECK(refusal({{"CLUSTER_ID", "ten"}}) == "CLUSTER_ID: 'ten' is not a number in 0..254");
+  CHECK(refusal({{"MGMT_CIDRS", "10.192.0.0/16"}}) == "MGMT_CIDRS: '10.192.0.0/16' must be a /24 (its third octet is the cluster id)");
+  CHECK(refusal({{"IP_MODE", "ipv6"}, {"CLUSTER_ID", "1"}, {"MGMT_CIDRS", "fd00:1:2:3::/64"}}).find("no room for the cluster id") != std::string::npos);
+  CHECK(refusal({{"POD_NETWORK_CIDR", "10.244.0.0/20"}}) == "POD_NETWORK_CIDR: '10.244.0.0/20' must be a /16 (split into a /24 per node)");
+  CHECK(refusal({{"POD_NETWORK_CIDR", "10.96.0.0/16"}}) == "POD_NETWORK_CIDR: '10.96.0.0/16' overlaps SERVICE_CIDR '10.96.0.0/12'");
+  CHECK(refusal({{"SERVICE_CIDR", "10.192.0.0/16"}}) == "SERVICE_CIDR: '10.192.0.0/16' overlaps MGMT_CIDRS '10.192.0.0/24'");
+  CHECK(refusal({{"SERVICE_CIDR", "10.96.0/12"}}).find("SERVICE_CIDR: '10.96.0/12' is not a CIDR") == 0);
+  CHECK(refusal({{"SERVICE_CIDR", "fd00:30::/110"}}) == "SERVICE_CIDR: 'fd00:30::/110' is IPv6 but IP_MODE is ipv4");
+  CHECK(refusal({{"NUM_NODES", "-1"}}) == "NUM_NODES: '-1' is not a number in 0..100");
+  CHECK(refusal({{"DIND_LABEL", "a b"}}).find("DIND_LABEL:") == 0);
+  CHECK(refusal({{"IP_MODE", "ipv6"}, {"DNS64_PREFIX", "fd00:10:64:ff9b::/64"}}).find("DNS64_PREFIX:") == 0);
+}

@@ -1,0 +1,49 @@
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dind;
+using namespace std::chrono_literals;
+
+TEST_CASE("split, trim, join") {
+  CHECK(util::split("a,,b,", ',') == std::vector<std::string>{"a", "b"});
+  CHECK(util::split("a,,b", ',', false) == std::vector<std::string>{"a", "", "b"});
+  CHECK(util::trim(" \t x y\r\n") == "x y");
+  CHECK(util::join({"a", "b"}, ", ") == "a, b");
+}
+
+TEST_CASE("durations read like kind's") {
+  CHECK(util::format_duration(250ms) == "250ms");
+  CHECK(util::format_duration(1500ms) == "1.5s");
+  CHECK(util::format_duration(65s) == "1m05s");
+}
+
+TEST_CASE("parse_int names the variable and the range") {
+  CHECK(util::parse_int("17", 0, 254, "CLUSTER_ID") == 17);
+  CHECK_THROWS_WITH(util::parse_int("300", 0, 254, "CLUSTER_ID"), "CLUSTER_ID: '300' is not a number in 0..254");
+  CHECK_THROWS_AS(util::parse_int("1x", 0, 254, "CLUSTER_ID"), UsageError);
+  CHECK_THROWS_AS(util::parse_int("", 0, 254, "CLUSTER_ID"), UsageError);
+}
+
+TEST_CASE("hash is stable and length-delimited") {
+  CHECK(util::sha256_hex("") .size() == 64);
+  CHECK(util::Hasher().add("ab").add("c").hex() != util::Hasher().add("a").add("bc").hex());
+  CHECK(util::Hasher().add("x").hex() == util::Hasher().add("x").hex());
+}
+
+TEST_CASE("process runner: output, exit code, stdin, timeout") {
+  auto r = util::run({"sh", "-c", "cat; echo err >&2; exit 3"}, {"in put", {}, {}, {}, {}});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out == "in put");
+  CHECK(r.err == "err\n");
+  util::ProcessOptions o;
+  o.timeout = 200ms;
+  auto t = util::run({"sleep", "5"}, o);
+  CHECK(t.timed_out);
+  CHECK_THROWS_WITH(util::check({"sh", "-c", "echo first >&2; echo last words >&2; exit 1"}),
+                    Catch::Contains("exit 1: last words"));
+  CHECK_THROWS_WITH(util::run({"no-such-command-dind"}), Catch::Contains("not found"));
+}
