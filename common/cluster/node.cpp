@@ -1,9 +1,12 @@
 #include "cluster/node.hpp"
 
+#include "docker/exec.hpp"
 #include "util/env.hpp"
+#include "util/error.hpp"
 #include "util/strings.hpp"
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 namespace dind::cluster {
@@ -27,7 +30,8 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
   } else {
     spec.cap_add = {"ALL"};
     spec.cap_drop = {"SYS_RESOURCE"};
-    spec.security_opt = {"seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"};
+    spec.security_opt = {"seccomp=unconfined", "apparmor=unconfined"};
+    spec.unmask_paths = true;
     spec.device_cgroup_rules = {"a *:* rwm"};
   }
   spec.security_opt.push_back("label=disable");
@@ -39,6 +43,67 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
   if (std::filesystem::exists("/lib/modules")) spec.mounts.push_back({"bind", "/lib/modules", "/lib/modules", true});
   spec.env.push_back("container=docker");
   spec.stop_signal = "SIGRTMIN+3";
+}
+
+docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master) {
+  docker::ContainerSpec spec;
+  spec.name = node.container;
+  spec.hostname = node.container;
+  spec.image = ctx.config.image();
+  spec.labels = ctx.plan.labels;
+  spec.labels["io.dind.role"] = master ? "master" : "worker";
+  spec.network = ctx.plan.network;
+  spec.ipv4 = node.ipv4;
+  spec.ipv6 = node.ipv6;
+  if (ctx.plan.has_v6()) {
+    spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"}};
+  }
+  if (master) {
+    auto port = ctx.config.apiserver_port();
+    spec.ports.push_back({"6443/tcp", "127.0.0.1", port ? std::to_string(*port) : ""});
+  }
+  make_node_spec(spec, var_volume(node), etc_volume(node));
+  return spec;
+}
+
+void wait_booted(Context& ctx) {
+  parallel(ctx.plan.nodes.size(), [&](size_t i) {
+    const auto& node = ctx.plan.nodes[i];
+    // --wait returns once boot is over: "running", or "degraded" with a failed unit
+    docker::ExecResult r;
+    std::string state;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    do {
+      // until systemd has its bus up, systemctl says "offline" or cannot even ask
+      if (!state.empty() || !r.err.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      r = docker::exec(ctx.docker, node.container, {"systemctl", "is-system-running", "--wait"});
+      state = util::trim(r.out);
+    } while ((state == "offline" || (state.empty() && r.err.find("connect to bus") != std::string::npos)) &&
+             std::chrono::steady_clock::now() < deadline);
+    if (state == "running") return;
+    if (state == "degraded") {
+      auto failed = docker::exec(ctx.docker, node.container, {"systemctl", "--failed", "--no-legend", "--plain"});
+      std::string units = util::trim(failed.out);
+      // preload or containerd failing means no cluster; other units are noise
+      if (units.find("containerd") != std::string::npos || units.find("dind-preload") != std::string::npos) {
+        throw Error(node.container + ": boot failed: " + util::split(units, '\n').at(0));
+      }
+      return;
+    }
+    auto info = docker::inspect_container(ctx.docker, node.container);
+    bool running = info && json::flag(*info, {"State", "Running"});
+    throw Error(node.container + (running ? ": systemd did not boot (" + (state.empty() ? r.err : state) + ")"
+                                          : ": container died while booting (exit " +
+                                                std::to_string(info ? json::num(*info, {"State", "ExitCode"}) : -1) + ")"));
+  });
+}
+
+int published_port(Context& ctx) {
+  auto info = docker::inspect_container(ctx.docker, ctx.plan.nodes.at(0).container);
+  if (!info) throw Error(ctx.plan.nodes.at(0).container + " is gone");
+  const auto* ports = json::find(*info, {"NetworkSettings", "Ports", "6443/tcp"});
+  if (!ports || !ports->IsArray() || ports->Empty()) throw Error("the API server port of " + ctx.plan.nodes.at(0).container + " is not published");
+  return std::stoi(json::str((*ports)[0], {"HostPort"}, "0"));
 }
 
 } // namespace dind::cluster

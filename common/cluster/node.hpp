@@ -1,4 +1,5 @@
 #pragma once
+#include "cluster/context.hpp"
 #include "docker/containers.hpp"
 
 #include <string>
@@ -15,5 +16,16 @@ bool privileged_nodes();
 // containerd cannot put overlayfs on the image's overlay), /etc/kubernetes on
 // a second one so a recreated node keeps its kubeadm state.
 void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume);
+
+// The container of one planned node: image, name, labels, fixed addresses;
+// the master publishes the API server on 127.0.0.1.
+docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
+
+// Waits until systemd in every node finished booting (images preloaded);
+// names the node that died or failed.
+void wait_booted(Context& ctx);
+
+// The master's published API server port.
+int published_port(Context& ctx);
 
 } // namespace dind::cluster

@@ -27,6 +27,7 @@ std::string container_create_body(const ContainerSpec& s) {
   if (!s.cap_add.empty()) w.strings("CapAdd", s.cap_add);
   if (!s.cap_drop.empty()) w.strings("CapDrop", s.cap_drop);
   if (!s.security_opt.empty()) w.strings("SecurityOpt", s.security_opt);
+  if (s.unmask_paths) w.strings("MaskedPaths", {}).strings("ReadonlyPaths", {});
   if (!s.device_cgroup_rules.empty()) w.strings("DeviceCgroupRules", s.device_cgroup_rules);
   if (!s.devices.empty()) {
     w.key("Devices").begin_array();

@@ -28,6 +28,9 @@ const std::vector<std::string> k8s_binaries = {"kubeadm", "kubelet", "kubectl", 
 
 std::string short_key(const std::string& key) { return key.substr(0, 12); }
 
+// Bumped when the node image recipe in this file changes (labels, commit changes).
+constexpr const char* build_recipe_version = "node-recipe-2";
+
 // The static pause binary sits next to the tools (build tree or libexec).
 std::string pause_binary() {
   std::string self = fs::read_symlink("/proc/self/exe").parent_path();
@@ -227,7 +230,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
   std::string images = ctx.cache.dir("images", images_key);
 
   std::string node_files = ctx.images + "/node/files";
-  std::string key = util::Hasher().add(base).add(images_key).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
+  std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
                         .add_tree(node_files).hex();
   report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
   report.alias = "dind-node:" + report.kubernetes_version;
@@ -269,7 +272,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
             "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
         docker::kill_container(docker, id);
         docker::commit_container(docker, id, report.image,
-            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker"});
+            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",
+             "LABEL io.dind.kubernetes-version=" + report.kubernetes_version});
       } catch (...) {
         docker::remove_container(docker, id);
         fs::remove(layer);

@@ -1,6 +1,8 @@
 // kubectl-dind: multi-node kubeadm clusters in Docker (`kubectl dind ...`).
 #include "dind_config.hpp"
 #include "docker/client.hpp"
+#include "cluster/config.hpp"
+#include "cluster/lifecycle.hpp"
 #include "image/build.hpp"
 #include "util/cli.hpp"
 #include "util/json.hpp"
@@ -65,6 +67,102 @@ void add_build_image(CLI::App& app, util::Action& action) {
   });
 }
 
+// Flags shared by the cluster commands; each names the seed variable it sets.
+struct ClusterFlags {
+  std::string config_file;
+  std::map<std::string, std::string> vars;
+  bool retain = false;
+  bool as_json = false;
+
+  void add(CLI::App* cmd, bool with_retain) {
+    cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh)")->check(CLI::ExistingFile);
+    cmd->add_option("-n,--num-nodes", vars["NUM_NODES"], "workers (NUM_NODES, default 2)");
+    cmd->add_option("--cluster-id", vars["CLUSTER_ID"], "1..254 for clusters side by side (CLUSTER_ID)");
+    cmd->add_option("--label", vars["DIND_LABEL"], "name suffix instead of an id (DIND_LABEL)");
+    cmd->add_option("--ip-mode", vars["IP_MODE"], "ipv4, ipv6 or dual-stack (IP_MODE)");
+    cmd->add_option("--image", vars["DIND_IMAGE"], "node image (DIND_IMAGE)");
+    cmd->add_option("--apiserver-port", vars["APISERVER_PORT"], "host port on 127.0.0.1 (APISERVER_PORT, default random)");
+    cmd->add_option("--wait", vars["DIND_WAIT"], "seconds to wait for Ready nodes (DIND_WAIT, default 300)");
+    if (with_retain) cmd->add_flag("--retain", retain, "keep a cluster that failed to come up (for debugging)");
+  }
+  cluster::Config load() const { return cluster::load_config(vars, config_file); }
+};
+
+void add_cluster_commands(CLI::App& app, util::Action& action) {
+  static ClusterFlags up_flags, reup_flags, down_flags, clean_flags, status_flags, config_flags;
+  auto* up = app.add_subcommand("up", "create a cluster, or restart the existing one quickly");
+  up->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
+  up_flags.add(up, true);
+  up->callback([&action] {
+    action = [] {
+      auto config = up_flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      cluster::up(docker, steps, config, up_flags.retain);
+      return 0;
+    };
+  });
+  auto* reup = app.add_subcommand("reup", "restart an existing cluster without kubeadm init");
+  reup_flags.add(reup, true);
+  reup->callback([&action] {
+    action = [] {
+      auto config = reup_flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      cluster::reup(docker, steps, config, reup_flags.retain);
+      return 0;
+    };
+  });
+  auto* down = app.add_subcommand("down", "remove the node containers, keep volumes for a fast up");
+  down_flags.add(down, false);
+  down->callback([&action] {
+    action = [] {
+      auto config = down_flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      cluster::down(docker, steps, config);
+      return 0;
+    };
+  });
+  auto* clean = app.add_subcommand("clean", "remove the cluster: containers, volumes, network, kubectl context");
+  clean_flags.add(clean, false);
+  clean->callback([&action] {
+    action = [] {
+      auto config = clean_flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      cluster::clean(docker, steps, config);
+      return 0;
+    };
+  });
+  auto* status = app.add_subcommand("status", "nodes, their addresses, the API server endpoint; exit 3 when not up");
+  status_flags.add(status, false);
+  status->add_flag("--json", status_flags.as_json, "machine-readable output");
+  status->callback([&action] {
+    action = [] {
+      auto config = status_flags.load();
+      auto docker = docker::Client::from_env();
+      auto s = cluster::status(docker, config);
+      std::printf("%s", status_flags.as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
+      return s.up ? 0 : 3;
+    };
+  });
+  auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");
+  config_flags.add(config, false);
+  config->add_flag("--json", config_flags.as_json, "machine-readable output");
+  config->callback([&action] {
+    action = [] {
+      auto c = config_flags.load();
+      if (config_flags.as_json) {
+        std::printf("%s\n", c.to_json().c_str());
+      } else {
+        for (auto& [k, v] : c.values) std::printf("%s=%s  # %s\n", k.c_str(), v.c_str(), c.sources.at(k).c_str());
+      }
+      return 0;
+    };
+  });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -73,5 +171,6 @@ int main(int argc, char** argv) {
                            app.require_subcommand(0, 1);
                            add_version(app, action);
                            add_build_image(app, action);
+                           add_cluster_commands(app, action);
                          });
 }

@@ -1,0 +1,27 @@
+#pragma once
+#include "cluster/context.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dind::cluster {
+
+// One step of up/reup, like kind's create actions: a title for its step line
+// and one execute.
+class Action {
+public:
+  virtual ~Action() = default;
+  virtual std::string title(const Context& ctx) const = 0;
+  virtual void execute(Context& ctx) = 0;
+};
+
+std::unique_ptr<Action> create_nodes();      // network, volumes, containers, systemd up
+std::unique_ptr<Action> restart_nodes();     // existing containers or volumes brought back
+std::unique_ptr<Action> kubeadm_init();
+std::unique_ptr<Action> pod_network();       // CNI config and routes on every node
+std::unique_ptr<Action> kubeadm_join();      // workers in parallel
+std::unique_ptr<Action> wait_ready();        // nodes Ready, CoreDNS available
+std::unique_ptr<Action> export_kubeconfig(); // host kubeconfig context, kubectl, port forwarder
+
+} // namespace dind::cluster

@@ -1,0 +1,45 @@
+#include "cluster/actions/action.hpp"
+#include "cluster/kubeconfig.hpp"
+#include "docker/containers.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <filesystem>
+
+namespace dind::cluster {
+
+namespace {
+
+class ExportKubeconfig : public Action {
+public:
+  std::string title(const Context& ctx) const override {
+    return "Setting kubectl context " + ctx.plan.context + " (127.0.0.1:" + std::to_string(ctx.apiserver_port) + ")";
+  }
+
+  void execute(Context& ctx) override {
+    namespace fs = std::filesystem;
+    const auto& master = ctx.plan.nodes.at(0);
+    // the node image's kubectl, copied once per Kubernetes version
+    std::string dir = kubectl_dir();
+    std::string kubectl = dir + "/kubectl";
+    std::string stamp = dir + "/.kubectl-version";
+    if (!fs::exists(kubectl) || !fs::exists(stamp) || util::read_file(stamp) != ctx.kubernetes_version) {
+      fs::create_directories(dir);
+      util::write_file(kubectl, docker::read_container_file(ctx.docker, master.container, "/usr/bin/kubectl"), 0755);
+      util::write_file(stamp, ctx.kubernetes_version);
+    }
+    merge_context(ctx.plan.context, docker::read_container_file(ctx.docker, master.container, "/etc/kubernetes/admin.conf"),
+                  ctx.apiserver_port);
+    if (auto fwd = ctx.config.get("DIND_PORT_FORWARDER"); !fwd.empty()) {
+      util::check({fwd, std::to_string(ctx.apiserver_port)});
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Action> export_kubeconfig() { return std::make_unique<ExportKubeconfig>(); }
+
+} // namespace dind::cluster

@@ -1,0 +1,79 @@
+#include "cluster/actions/action.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/strings.hpp"
+
+#include <ctime>
+#include <set>
+#include <thread>
+
+namespace dind::cluster {
+
+namespace {
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// What is not ready yet, one phrase per thing; empty when all is.
+std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
+  std::vector<std::string> missing;
+  auto nodes = json::parse(master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "kubectl get nodes");
+  std::set<std::string> seen;
+  for (auto& item : (*json::find(nodes, {"items"})).GetArray()) {
+    std::string name = json::str(item, {"metadata", "name"});
+    seen.insert(name);
+    std::string state = "NotReady";
+    if (auto* conds = json::find(item, {"status", "conditions"}); conds && conds->IsArray()) {
+      for (auto& c : conds->GetArray()) {
+        if (json::str(c, {"type"}) != "Ready") continue;
+        // RFC 3339 UTC timestamps compare as strings
+        if (json::str(c, {"status"}) == "True" && json::str(c, {"lastHeartbeatTime"}) >= since) state = "Ready";
+      }
+    }
+    if (state != "Ready") missing.push_back(name + " NotReady");
+  }
+  for (auto& n : ctx.plan.nodes) {
+    if (!seen.count(n.container)) missing.push_back(n.container + " not registered");
+  }
+  auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
+  auto want = json::num(dns, {"spec", "replicas"}, 1), have = json::num(dns, {"status", "availableReplicas"}, 0);
+  if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " available");
+  return missing;
+}
+
+class WaitReady : public Action {
+public:
+  std::string title(const Context& ctx) const override {
+    return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and CoreDNS available";
+  }
+
+  void execute(Context& ctx) override {
+    auto deadline = std::chrono::steady_clock::now() + ctx.config.wait_timeout();
+    std::string since = rfc3339(ctx.since - std::chrono::seconds(2));
+    std::vector<std::string> missing = {"the API server"};
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        missing = not_ready(ctx, since);
+        if (missing.empty()) return;
+      } catch (const Error&) {
+        missing = {"the API server"};  // still starting
+      }
+      ctx.steps.status("waiting for " + util::join(missing, ", "));
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    throw Error("timed out after " + std::to_string(ctx.config.wait_timeout().count()) + "s (DIND_WAIT) waiting for " +
+                util::join(missing, ", "));
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Action> wait_ready() { return std::make_unique<WaitReady>(); }
+
+} // namespace dind::cluster

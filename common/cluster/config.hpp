@@ -1,0 +1,35 @@
+#pragma once
+#include "net/plan.hpp"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace dind::cluster {
+
+// Everything `up` and friends read, after layering: flags win, then the
+// environment, then the config file (the seed's config.sh, KEY=VALUE).
+struct Config {
+  std::map<std::string, std::string> values;  // by the seed's variable names
+  std::map<std::string, std::string> sources; // "flag", "env", "file", "default"
+
+  std::string get(const std::string& key) const;
+  net::PlanInput plan_input() const;
+  std::string image() const { return get("DIND_IMAGE"); }
+  int num_nodes() const;
+  std::optional<int> apiserver_port() const;  // nullopt: random
+  std::chrono::seconds wait_timeout() const;
+  std::string to_json() const;
+};
+
+// The variables dind knows, with their defaults ("" = unset).
+const std::map<std::string, std::string>& known_variables();
+
+// file: KEY=VALUE lines, '#' comments, optional `export ` and quotes.
+// Unknown keys in the file or flags are refused (a typo must not go unseen).
+Config load_config(const std::map<std::string, std::string>& flags, const std::string& file);
+
+std::map<std::string, std::string> parse_env_file(const std::string& path);
+
+} // namespace dind::cluster

@@ -1,0 +1,43 @@
+#pragma once
+#include "cluster/config.hpp"
+#include "docker/client.hpp"
+#include "net/plan.hpp"
+#include "util/steps.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace dind::cluster {
+
+// What every action of up/reup works with.
+struct Context {
+  docker::Client& docker;
+  util::Steps& steps;
+  const Config& config;
+  const net::Plan& plan;
+  std::string kubernetes_version;  // from the node image's label
+  std::string token;               // kubeadm bootstrap token of this run
+  int apiserver_port = 0;          // on 127.0.0.1, known once the master runs
+  // Nodes count as Ready only with a heartbeat after this (a restarted node
+  // still shows its old Ready condition for a while).
+  std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
+};
+
+// Labels and names shared by the actions and the lifecycle commands.
+std::string var_volume(const net::NodePlan& node);
+std::string etc_volume(const net::NodePlan& node);
+std::string cluster_filter(const net::Plan& plan);  // "io.dind.cluster=<name>"
+
+// Runs cmd in the node, output to the -v log; throws with the last stderr line.
+std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd,
+                      const std::string& input = "");
+// Writes a file into a node (never into its tmpfs /run or /tmp).
+void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content);
+// kubectl on the master with the admin kubeconfig.
+std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input = "");
+
+// Runs f(i) for i in [0, n) on threads; rethrows the first failure.
+void parallel(size_t n, const std::function<void(size_t)>& f);
+
+} // namespace dind::cluster

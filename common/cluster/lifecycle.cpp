@@ -1,0 +1,171 @@
+#include "cluster/lifecycle.hpp"
+
+#include "cluster/actions/action.hpp"
+#include "cluster/context.hpp"
+#include "cluster/kubeconfig.hpp"
+#include "docker/containers.hpp"
+#include "docker/exec.hpp"
+#include "docker/networks.hpp"
+#include "docker/volumes.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace dind::cluster {
+
+namespace {
+
+void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions) {
+  for (auto& a : actions) ctx.steps.run(a->title(ctx), [&] { a->execute(ctx); });
+}
+
+bool has_state(docker::Client& docker, const net::Plan& plan) {
+  return !docker::list_containers(docker, {cluster_filter(plan)}).empty() ||
+         !docker::list_volumes(docker, {cluster_filter(plan)}).empty();
+}
+
+void remove_all(docker::Client& docker, const net::Plan& plan) {
+  auto containers = docker::list_containers(docker, {cluster_filter(plan)});
+  parallel(containers.size(), [&](size_t i) { docker::remove_container(docker, containers[i].id); });
+  for (auto& v : docker::list_volumes(docker, {cluster_filter(plan)})) docker::remove_volume(docker, v);
+  for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) docker::remove_network(docker, n.id);
+  remove_context(plan.context);
+}
+
+void create(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan, bool retain) {
+  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  std::vector<std::unique_ptr<Action>> actions;
+  actions.push_back(create_nodes());
+  actions.push_back(kubeadm_init());
+  actions.push_back(pod_network());
+  if (plan.nodes.size() > 1) actions.push_back(kubeadm_join());
+  actions.push_back(wait_ready());
+  actions.push_back(export_kubeconfig());
+  try {
+    run_actions(ctx, actions);
+  } catch (const Error&) {
+    if (retain) {
+      log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
+    } else {
+      try {
+        remove_all(docker, plan);
+      } catch (const Error& e) {
+        log::error("removing the failed cluster: {}", e.what());
+      }
+    }
+    throw;
+  }
+}
+
+void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
+  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  std::vector<std::unique_ptr<Action>> actions;
+  actions.push_back(restart_nodes());
+  actions.push_back(pod_network());
+  actions.push_back(wait_ready());
+  actions.push_back(export_kubeconfig());
+  run_actions(ctx, actions);
+}
+
+} // namespace
+
+void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
+  auto plan = net::make_plan(config.plan_input());
+  if (has_state(docker, plan)) {
+    steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
+    restart(docker, steps, config, plan);
+  } else {
+    create(docker, steps, config, plan, retain);
+  }
+  steps.note("Cluster " + plan.name + " is up: kubectl --context " + plan.context + " get nodes");
+}
+
+void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }
+
+void down(docker::Client& docker, util::Steps& steps, const Config& config) {
+  auto plan = net::make_plan(config.plan_input());
+  auto containers = docker::list_containers(docker, {cluster_filter(plan)});
+  steps.run("Removing " + std::to_string(containers.size()) + " node containers of " + plan.name + " (volumes kept)", [&] {
+    parallel(containers.size(), [&](size_t i) {
+      // a clean shutdown lets etcd and kubelet close their files
+      try {
+        docker::stop_container(docker, containers[i].id, 5);
+      } catch (const docker::DockerError&) {
+      }
+      docker::remove_container(docker, containers[i].id);
+    });
+  });
+}
+
+void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
+  auto plan = net::make_plan(config.plan_input());
+  steps.run("Removing cluster " + plan.name + " (containers, volumes, network, context " + plan.context + ")",
+            [&] { remove_all(docker, plan); });
+}
+
+Status status(docker::Client& docker, const Config& config) {
+  auto plan = net::make_plan(config.plan_input());
+  Status s;
+  s.name = plan.name;
+  s.context = plan.context;
+  auto containers = docker::list_containers(docker, {cluster_filter(plan)});
+  s.exists = !containers.empty() || !docker::list_volumes(docker, {cluster_filter(plan)}).empty();
+  bool all_running = !containers.empty();
+  for (auto& c : containers) {
+    auto info = docker::inspect_container(docker, c.id);
+    if (!info) continue;
+    NodeStatus n{c.name, c.labels.count("io.dind.role") ? c.labels.at("io.dind.role") : "", c.state, "", ""};
+    if (auto* nets = json::find(*info, {"NetworkSettings", "Networks", plan.network.c_str()})) {
+      n.ipv4 = json::str(*nets, {"IPAddress"});
+      n.ipv6 = json::str(*nets, {"GlobalIPv6Address"});
+    }
+    if (n.role == "master") {
+      if (auto* p = json::find(*info, {"NetworkSettings", "Ports", "6443/tcp"}); p && p->IsArray() && !p->Empty()) {
+        s.endpoint = "https://127.0.0.1:" + json::str((*p)[0], {"HostPort"});
+      }
+    }
+    all_running = all_running && c.state == "running";
+    s.nodes.push_back(n);
+  }
+  std::sort(s.nodes.begin(), s.nodes.end(), [](const NodeStatus& a, const NodeStatus& b) {
+    return std::make_pair(a.role != "master", a.name) < std::make_pair(b.role != "master", b.name);
+  });
+  if (all_running && !s.nodes.empty() && s.nodes[0].role == "master") {
+    auto r = docker::exec(docker, s.nodes[0].name, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", "--raw", "/readyz"});
+    s.up = r.exit_code == 0;
+  }
+  return s;
+}
+
+std::string Status::to_json() const {
+  json::Writer w(true);
+  w.begin_object().kv("name", name).kv("context", context).kv("exists", exists).kv("up", up).kv("endpoint", endpoint);
+  w.key("nodes").begin_array();
+  for (auto& n : nodes) {
+    w.begin_object().kv("name", n.name).kv("role", n.role).kv("state", n.state).kv("ipv4", n.ipv4).kv("ipv6", n.ipv6).end_object();
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+std::string Status::to_table() const {
+  std::ostringstream o;
+  o << "cluster " << name << ": " << (up ? "up" : exists ? "down" : "absent");
+  if (!endpoint.empty()) o << ", API server " << endpoint;
+  o << ", context " << context << "\n";
+  if (nodes.empty()) return o.str();
+  char line[256];
+  std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %s\n", "NODE", "ROLE", "STATE", "IPV4", "IPV6");
+  o << line;
+  for (auto& n : nodes) {
+    std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %s\n", n.name.c_str(), n.role.c_str(), n.state.c_str(),
+                  n.ipv4.empty() ? "-" : n.ipv4.c_str(), n.ipv6.empty() ? "-" : n.ipv6.c_str());
+    o << line;
+  }
+  return o.str();
+}
+
+} // namespace dind::cluster

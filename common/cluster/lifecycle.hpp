@@ -1,0 +1,36 @@
+#pragma once
+#include "cluster/config.hpp"
+#include "docker/client.hpp"
+#include "util/steps.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dind::cluster {
+
+// up: a new cluster, or (when its nodes or volumes exist) the existing one
+// brought back like reup. On failure a new cluster is removed unless retain.
+void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
+// Restarts an existing cluster without kubeadm init; a missing one is created.
+void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
+// Removes the node containers, keeps volumes and network for a fast reup.
+void down(docker::Client& docker, util::Steps& steps, const Config& config);
+// Removes everything of this cluster: containers, volumes, networks, context.
+void clean(docker::Client& docker, util::Steps& steps, const Config& config);
+
+struct NodeStatus {
+  std::string name, role, state, ipv4, ipv6;
+};
+
+struct Status {
+  std::string name, context, endpoint;
+  bool exists = false;  // containers or volumes are there
+  bool up = false;      // every node runs and the API server is ready
+  std::vector<NodeStatus> nodes;
+  std::string to_json() const;
+  std::string to_table() const;
+};
+
+Status status(docker::Client& docker, const Config& config);
+
+} // namespace dind::cluster
