@@ -92,7 +92,7 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config) {
     parallel(containers.size(), [&](size_t i) {
       // a clean shutdown lets etcd and kubelet close their files
       try {
-        docker::stop_container(docker, containers[i].id, 5);
+        docker::stop_container(docker, containers[i].id, 3);
       } catch (const docker::DockerError&) {
       }
       docker::remove_container(docker, containers[i].id);

@@ -26,6 +26,11 @@ Hasher& Hasher::add(std::string_view data) {
   return *this;
 }
 
+Hasher& Hasher::add_raw(std::string_view data) {
+  impl_->engine.update(data.data(), static_cast<unsigned>(data.size()));
+  return *this;
+}
+
 Hasher& Hasher::add_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read " + path + " for hashing");

@@ -11,6 +11,8 @@ public:
   Hasher();
   ~Hasher();
   Hasher& add(std::string_view data);
+  // Bytes as they are, no length prefix: the digest of a stream.
+  Hasher& add_raw(std::string_view data);
   Hasher& add_file(const std::string& path);
   // Every regular file under dir, sorted by relative path, names included.
   Hasher& add_tree(const std::string& dir);

@@ -1,5 +1,107 @@
+// dind-dump: cluster state for CI logs, and back out of them.
+#include "cluster/config.hpp"
+#include "docker/client.hpp"
+#include "dump/blob.hpp"
+#include "dump/collect.hpp"
+#include "dump/split.hpp"
 #include "util/cli.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+using namespace dind;
+
+namespace {
+
+struct Flags {
+  std::string codec = "zstd";
+  std::string out = "cluster-dump";
+  std::string dir;
+  std::string config_file;
+  std::map<std::string, std::string> vars;
+  int index = 0;
+  bool no_redact = false;
+  bool as_json = false;
+};
+
+Flags flags;
+
+int write_dump(bool base64, bool from_dir) {
+  dump::DumpWriter w(std::cout, base64, dump::parse_codec(flags.codec));
+  if (from_dir) {
+    dump::add_directory(w, flags.dir);
+  } else {
+    auto config = cluster::load_config(flags.vars, flags.config_file);
+    auto docker = docker::Client::from_env();
+    dump::collect(docker, config, w, !flags.no_redact);
+  }
+  w.finish();
+  return 0;
+}
+
+int split(bool base64) {
+  dump::SplitOptions o;
+  o.out_dir = flags.out;
+  o.base64 = base64;
+  o.index = flags.index;
+  auto results = dump::split(std::cin, o);
+  if (results.empty()) throw Error(std::string("no ") + (base64 ? "%%% start-base64 %%% blob" : "dump") + " found on stdin");
+  bool bad = false;
+  json::Writer w(true);
+  w.begin_array();
+  for (auto& r : results) {
+    bad = bad || !r.errors.empty();
+    w.begin_object().kv("index", r.index).kv("dir", r.dir).kv("files", static_cast<int64_t>(r.files))
+        .kv("bytes", static_cast<int64_t>(r.bytes)).kv("codec", r.codec).kv("verified", r.verified).strings("errors", r.errors).end_object();
+    if (!flags.as_json) {
+      std::fprintf(stderr, "dump %d: %llu files, %llu bytes%s%s -> %s\n", r.index, static_cast<unsigned long long>(r.files),
+                   static_cast<unsigned long long>(r.bytes), r.codec.empty() ? "" : (", " + r.codec).c_str(),
+                   r.verified.empty() ? "" : (", " + r.verified).c_str(), r.dir.c_str());
+      for (auto& e : r.errors) std::fprintf(stderr, "dind-dump: dump %d: %s\n", r.index, e.c_str());
+    }
+  }
+  w.end_array();
+  if (flags.as_json) std::printf("%s\n", w.str().c_str());
+  return bad ? 1 : 0;
+}
+
+void cluster_flags(CLI::App* cmd) {
+  cmd->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
+  cmd->add_option("--cluster-id", flags.vars["CLUSTER_ID"], "CLUSTER_ID of the cluster");
+  cmd->add_option("--label", flags.vars["DIND_LABEL"], "DIND_LABEL of the cluster");
+  cmd->add_flag("--no-redact", flags.no_redact, "keep Secret data and private keys (private logs only)");
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-  return dind::util::tool_main("dind-dump", "dind-dump", argc, argv, [](CLI::App&, dind::util::Action&) {});
+  return util::tool_main("dind-dump", "Dump dind cluster state into CI logs and split it back out", argc, argv,
+                         [](CLI::App& app, util::Action& action) {
+    app.require_subcommand(0, 1);
+    app.footer("Examples:\n  kubectl dind dump64 > state.txt\n  travis logs 123.4 | dind-dump split64\n"
+               "  dind-dump pack64 ./some-dir | dind-dump split64 -o restored\n\n"
+               "Exit codes: 0 ok, 1 failure (corrupt or truncated dump: what could be recovered is written), 2 usage.");
+    auto* dump = app.add_subcommand("dump", "the cluster's state as text with @@@ file @@@ markers");
+    auto* dump64 = app.add_subcommand("dump64", "the same, compressed, base64 between %%% markers");
+    auto* pack = app.add_subcommand("pack", "a directory's files in the dump text format");
+    auto* pack64 = app.add_subcommand("pack64", "a directory's files as a dump64 blob");
+    auto* split_cmd = app.add_subcommand("split", "text dumps from any log on stdin into files");
+    auto* split64 = app.add_subcommand("split64", "dump64 blobs from any log on stdin into files (zstd, xz, lzma)");
+    for (auto* c : {dump, dump64}) cluster_flags(c);
+    for (auto* c : {dump64, pack64}) c->add_option("--codec", flags.codec, "zstd (default), xz, or lzma (the seed's)");
+    for (auto* c : {pack, pack64}) c->add_option("dir", flags.dir, "directory")->required()->check(CLI::ExistingDirectory);
+    for (auto* c : {split_cmd, split64}) {
+      c->add_option("-o,--output", flags.out, "output directory (default ./cluster-dump)");
+      c->add_option("--index", flags.index, "only the Nth dump in the log (1-based)")->check(CLI::PositiveNumber);
+      c->add_flag("--json", flags.as_json, "print what was split as JSON");
+    }
+    dump->callback([&action] { action = [] { return write_dump(false, false); }; });
+    dump64->callback([&action] { action = [] { return write_dump(true, false); }; });
+    pack->callback([&action] { action = [] { return write_dump(false, true); }; });
+    pack64->callback([&action] { action = [] { return write_dump(true, true); }; });
+    split_cmd->callback([&action] { action = [] { return split(false); }; });
+    split64->callback([&action] { action = [] { return split(true); }; });
+  });
 }

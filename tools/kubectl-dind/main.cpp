@@ -3,6 +3,7 @@
 #include "docker/client.hpp"
 #include "cluster/config.hpp"
 #include "cluster/lifecycle.hpp"
+#include "cluster/load.hpp"
 #include "image/build.hpp"
 #include "util/cli.hpp"
 #include "util/json.hpp"
@@ -145,6 +146,21 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
       auto s = cluster::status(docker, config);
       std::printf("%s", status_flags.as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
       return s.up ? 0 : 3;
+    };
+  });
+  static ClusterFlags load_flags;
+  static std::vector<std::string> load_images;
+  auto* load = app.add_subcommand("load", "copy images from the host's Docker into every node (offline pods)");
+  load_flags.add(load, false);
+  load->add_option("images", load_images, "image references")->required();
+  load->footer("Example:\n  kubectl dind load myapp:dev");
+  load->callback([&action] {
+    action = [] {
+      auto config = load_flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      cluster::load_images(docker, steps, config, load_images);
+      return 0;
     };
   });
   auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");

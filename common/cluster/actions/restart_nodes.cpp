@@ -22,7 +22,7 @@ public:
       const auto& node = ctx.plan.nodes[i];
       auto info = docker::inspect_container(ctx.docker, node.container);
       if (info) {
-        if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 10);
+        if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 3);
       } else {
         docker::create_container(ctx.docker, node_spec(ctx, node, i == 0));
       }

@@ -41,9 +41,22 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   for (auto& n : ctx.plan.nodes) {
     if (!seen.count(n.container)) missing.push_back(n.container + " not registered");
   }
+  // CoreDNS pods count once Ready with containers started after `since`:
+  // the Deployment's status still shows the replicas of before a restart
   auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
-  auto want = json::num(dns, {"spec", "replicas"}, 1), have = json::num(dns, {"status", "availableReplicas"}, 0);
-  if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " available");
+  auto pods = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-l", "k8s-app=kube-dns", "-o", "json"}), "coredns pods");
+  int64_t want = json::num(dns, {"spec", "replicas"}, 1), have = 0;
+  for (auto& pod : (*json::find(pods, {"items"})).GetArray()) {
+    bool ready = false, fresh = true;
+    if (auto* conds = json::find(pod, {"status", "conditions"}); conds && conds->IsArray()) {
+      for (auto& c : conds->GetArray()) ready = ready || (json::str(c, {"type"}) == "Ready" && json::str(c, {"status"}) == "True");
+    }
+    if (auto* cs = json::find(pod, {"status", "containerStatuses"}); cs && cs->IsArray()) {
+      for (auto& c : cs->GetArray()) fresh = fresh && json::str(c, {"state", "running", "startedAt"}) >= since;
+    }
+    if (ready && fresh) ++have;
+  }
+  if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " ready");
   return missing;
 }
 

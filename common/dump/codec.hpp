@@ -1,0 +1,43 @@
+#pragma once
+#include "dump/text.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace dind::dump {
+
+enum class Codec { zstd, xz, lzma };  // lzma: the legacy "lzma-alone" format the seed wrote
+
+Codec parse_codec(const std::string& name);  // throws UsageError
+const char* codec_name(Codec c);
+
+// Streaming compression: write() any number of times, then finish().
+class Compressor {
+public:
+  Compressor(Codec codec, Sink sink);
+  ~Compressor();
+  void write(std::string_view data);
+  void finish();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Streaming decompression; the format is detected from the magic bytes
+// (zstd, xz, or lzma-alone). finish() throws when the stream is cut short.
+class Decompressor {
+public:
+  explicit Decompressor(Sink sink);
+  ~Decompressor();
+  void write(std::string_view data);
+  void finish();
+  std::string codec() const;  // "" until detected
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace dind::dump

@@ -1,0 +1,136 @@
+#include "dump/collect.hpp"
+
+#include "cluster/context.hpp"
+#include "docker/containers.hpp"
+#include "docker/exec.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/strings.hpp"
+
+#include <mutex>
+
+namespace dind::dump {
+
+std::string redact(std::string_view text) {
+  std::string out;
+  bool in_key = false;
+  for (auto& line : util::split(text, '\n', false)) {
+    std::string t = util::trim(line);
+    if (!in_key && util::starts_with(t, "-----BEGIN") && t.find("PRIVATE KEY-----") != std::string::npos) {
+      in_key = true;
+      out += line + "\n[redacted]\n";
+      continue;
+    }
+    if (in_key) {
+      if (util::starts_with(t, "-----END")) {
+        in_key = false;
+        out += line + "\n";
+      }
+      continue;
+    }
+    bool secret = false;
+    for (auto key : {"client-key-data:", "token:", "password:", "private-key:"}) {
+      if (util::starts_with(t, key)) secret = true;
+    }
+    out += secret ? line.substr(0, line.find(':') + 1) + " [redacted]\n" : line + "\n";
+  }
+  if (!text.empty() && text.back() != '\n' && !out.empty()) out.pop_back();
+  return out;
+}
+
+namespace {
+
+struct Collector {
+  docker::Client& docker;
+  DumpWriter& writer;
+  bool redact_secrets;
+  std::mutex mutex;
+
+  void add(const std::string& name, const std::string& content) {
+    std::lock_guard<std::mutex> lock(mutex);
+    writer.file(name, redact_secrets ? redact(content) : content);
+  }
+
+  // Output and errors of a command in a node, whatever its exit code.
+  std::string run(const std::string& node, const std::vector<std::string>& cmd) {
+    try {
+      auto r = docker::exec(docker, node, cmd);
+      return r.out + (r.err.empty() ? "" : "\n--- stderr ---\n" + r.err) +
+             (r.exit_code ? "\n--- exit " + std::to_string(r.exit_code) + " ---\n" : "");
+    } catch (const Error& e) {
+      return std::string("failed: ") + e.what() + "\n";
+    }
+  }
+};
+
+void collect_node(Collector& c, const net::NodePlan& node) {
+  std::string dir = "nodes/" + node.container + "/";
+  auto info = docker::inspect_container(c.docker, node.container);
+  if (!info || !json::flag(*info, {"State", "Running"})) {
+    c.add(dir + "DOWN", node.container + " is " + (info ? json::str(*info, {"State", "Status"}) : "missing") + "\n");
+    return;
+  }
+  for (auto unit : {"kubelet", "containerd", "dind-preload"}) {
+    c.add(dir + unit + ".status", c.run(node.container, {"systemctl", "status", "--no-pager", "-l", unit}));
+    c.add(dir + unit + ".journal", c.run(node.container, {"journalctl", "-u", unit, "--no-pager", "-b", "-n", "2000"}));
+  }
+  c.add(dir + "ps", c.run(node.container, {"ps", "auxww"}));
+  c.add(dir + "crictl-ps", c.run(node.container, {"crictl", "ps", "-a"}));
+  c.add(dir + "ip-a", c.run(node.container, {"ip", "a"}));
+  c.add(dir + "ip-r", c.run(node.container, {"sh", "-c", "ip r; echo; ip -6 r"}));
+}
+
+} // namespace
+
+void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
+  auto plan = net::make_plan(config.plan_input());
+  Collector c{docker, writer, redact_secrets, {}};
+  cluster::parallel(plan.nodes.size(), [&](size_t i) { collect_node(c, plan.nodes[i]); });
+
+  const std::string master = plan.nodes.at(0).container;
+  auto info = docker::inspect_container(docker, master);
+  if (!info || !json::flag(*info, {"State", "Running"})) {
+    c.add("cluster/UNAVAILABLE", "the master " + master + " is not running: no cluster objects\n");
+    return;
+  }
+  auto kubectl = [&](std::vector<std::string> args) {
+    std::vector<std::string> cmd = {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf"};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    return c.run(master, cmd);
+  };
+  c.add("cluster/get-all", kubectl({"get", "all", "--all-namespaces", "-o", "wide"}));
+  c.add("cluster/describe-all", kubectl({"describe", "all", "--all-namespaces"}));
+  c.add("cluster/nodes", kubectl({"get", "nodes", "-o", "wide"}));
+  c.add("cluster/describe-nodes", kubectl({"describe", "nodes"}));
+  c.add("cluster/events", kubectl({"get", "events", "--all-namespaces", "--sort-by=.lastTimestamp"}));
+
+  docker::ExecResult pods_json;
+  try {
+    pods_json = docker::exec(docker, master, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", "pods",
+                                              "--all-namespaces", "-o", "json"});
+  } catch (const Error&) {
+  }
+  if (pods_json.exit_code != 0) return;
+  auto pods = json::parse(pods_json.out, "kubectl get pods");
+  struct Target {
+    std::string ns, pod, container;
+    bool restarted;
+  };
+  std::vector<Target> targets;
+  for (auto& p : (*json::find(pods, {"items"})).GetArray()) {
+    std::string ns = json::str(p, {"metadata", "namespace"}), name = json::str(p, {"metadata", "name"});
+    if (auto* cs = json::find(p, {"status", "containerStatuses"}); cs && cs->IsArray()) {
+      for (auto& s : cs->GetArray()) targets.push_back({ns, name, json::str(s, {"name"}), json::num(s, {"restartCount"}) > 0});
+    }
+  }
+  cluster::parallel(targets.size() < 8 ? targets.size() : 8, [&](size_t worker) {
+    for (size_t i = worker; i < targets.size(); i += 8) {
+      auto& t = targets[i];
+      std::string base = "pods/" + t.ns + "/" + t.pod + "/" + t.container;
+      c.add(base + ".log", kubectl({"logs", "-n", t.ns, t.pod, "-c", t.container}));
+      if (t.restarted) c.add(base + ".previous.log", kubectl({"logs", "--previous", "-n", t.ns, t.pod, "-c", t.container}));
+    }
+  });
+}
+
+} // namespace dind::dump

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: sets up what is missing (./setup.sh --no-up), then runs
+# every suite against the real engine: unit, docker, image, cluster.
+set -euo pipefail
+cd "$(dirname "$0")"
+./setup.sh --no-up
+export PATH="/usr/local/go/bin:$PATH"
+meson test -C build --print-errorlogs --num-processes 1 "$@"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Issue 4's contract on the real engine: a 3-node cluster that works from
+# the host and between pods, two clusters side by side, fast restarts, and
+# no leftovers after up/down/clean cycles or refused input.
+. "$(dirname "$0")/lib.sh"
+trap 'CLUSTER_ID=10 "$KD" clean -q || true; "$KD" clean -q || true' EXIT
+ensure_busybox
+"$KD" clean -q
+
+log "up: default cluster, NUM_NODES=2"
+NUM_NODES=2 "$KD" up
+check "3 nodes Ready from the host (kubectl --context dind)" \
+  test "$("$K" --context dind get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 3
+"$KD" load -q "$BUSYBOX"
+pod a kube-node-1 dind sh -c 'httpd -f -p 8080 -h /www'
+pod b kube-node-2 dind sh -c 'httpd -f -p 8080 -h /www'
+wait_pod a dind; wait_pod b dind
+A=$(pod_ip a dind); B=$(pod_ip b dind)
+check "pods on the two workers have addresses from their nodes' pod CIDRs" \
+  bash -c "[[ $A == 10.244.3.* && $B == 10.244.4.* ]]"
+check "pod on kube-node-1 pings pod on kube-node-2" bash -c "'$K' --context dind exec a -- ping -c 1 -W 3 $B >/dev/null"
+check "TCP from pod a to pod b" bash -c "'$K' --context dind exec a -- wget -q -O - http://$B:8080/ | grep -q 'hello from dind'"
+check "kubernetes.default resolves from a pod" \
+  bash -c "'$K' --context dind exec a -- nslookup kubernetes.default.svc.cluster.local | grep -q 10.96.0.1"
+"$K" --context dind expose pod b --port 80 --target-port 8080 --name web >/dev/null
+WEB=$("$K" --context dind get svc web -o jsonpath='{.spec.clusterIP}')
+check "service name resolves to its ClusterIP $WEB" \
+  bash -c "'$K' --context dind exec a -- nslookup web.default.svc.cluster.local | grep -q 'Address: $WEB'"
+# (busybox-static's wget cannot resolve names itself: glibc NSS in a static binary)
+check "ClusterIP service on kube-node-2 answers a pod on kube-node-1" \
+  bash -c "for i in 1 2 3 4 5; do '$K' --context dind exec a -- wget -q -O - http://$WEB/ | grep -q 'hello from dind' && exit 0; sleep 1; done; exit 1"
+check "status --json says up" bash -c "'$KD' status --json | grep -q '\"up\": true'"
+
+log "second cluster side by side: CLUSTER_ID=10"
+CLUSTER_ID=10 NUM_NODES=1 "$KD" up
+check "cluster-10 nodes Ready" test "$("$K" --context dind-cluster-10 get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 2
+check "default cluster still answers" "$K" --context dind get nodes
+planned=$(CLUSTER_ID=10 NUM_NODES=1 "$NET" plan --json | grep -o '"ipv4": "[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
+actual=$(for n in kube-master-cluster-10 kube-node-1-cluster-10; do docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' $n; done | tr '\n' ' ')
+check "docker inspect matches dind-net plan ($planned)" test "$planned" = "$actual"
+check "cluster-10 carries its seed label" test "$(docker ps -q --filter label=cluster-10 | wc -l)" = 2
+CLUSTER_ID=10 "$KD" clean -q
+check "clean of cluster-10 leaves nothing of it" test "$(labelled io.dind.cluster=cluster-10)" = 0
+check "and leaves the default cluster up" bash -c "'$KD' status -q >/dev/null"
+check "and its context" "$K" --context dind get nodes
+
+log "reup and down/up keep the cluster without kubeadm init"
+start=$(date +%s)
+"$KD" reup
+check "pod a survived reup (same cluster state)" "$K" --context dind get pod a
+"$KD" down
+check "down keeps volumes" test "$(docker volume ls -q --filter label=io.dind.cluster=default | wc -l)" = 6
+check "down removes node containers" test "$(docker ps -aq --filter label=io.dind.cluster=default | wc -l)" = 0
+"$KD" up
+check "up after down: 3 nodes Ready" test "$("$K" --context dind get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 3
+"$KD" clean -q
+check "clean removes context dind" bash -c "! '$K' config get-contexts dind >/dev/null 2>&1"
+
+log "refused input leaves nothing behind"
+set +e
+POD_NETWORK_CIDR=10.244.0.0/20 "$KD" up -q 2>/tmp/dind-err; rc=$?
+set -e
+check "invalid CIDR: exit 2 ($(cat /tmp/dind-err))" test "$rc" = 2
+check "invalid CIDR: one line" test "$(wc -l < /tmp/dind-err)" = 1
+python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",36443)); s.listen(1); time.sleep(120)' &
+holder=$!
+sleep 0.5
+set +e
+APISERVER_PORT=36443 NUM_NODES=1 "$KD" up -q 2>/tmp/dind-err; rc=$?
+set -e
+kill $holder
+check "port taken: exit 1 ($(cat /tmp/dind-err))" test "$rc" = 1
+check "port taken: no container, volume or network left" test "$(labelled io.dind.cluster=default)" = 0
+set +e
+DIND_IMAGE=dind-node:no-such "$KD" up -q 2>/tmp/dind-err; rc=$?
+set -e
+check "missing image: exit 1 ($(cat /tmp/dind-err))" test "$rc" = 1
+check "missing image: nothing left" test "$(labelled io.dind.cluster=default)" = 0
+
+log "5 up/down/clean cycles leave nothing labelled"
+for i in 1 2 3 4 5; do
+  NUM_NODES=1 "$KD" up -q && "$KD" down -q && "$KD" clean -q || fail "cycle $i"
+done
+check "no dind container, volume or network remains" test "$(labelled mirantis.kubeadm_dind_cluster)" = 0
+finish

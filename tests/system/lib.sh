@@ -1,0 +1,48 @@
+# Shared by the system tests: real Docker, real clusters, nothing mocked.
+# Every cluster a test makes is cleaned on exit, pass or fail.
+set -euo pipefail
+: "${DIND_BUILD:?DIND_BUILD must point at the meson build dir}"
+KD="$DIND_BUILD/tools/kubectl-dind"
+NET="$DIND_BUILD/tools/dind-net"
+K="$HOME/.kubeadm-dind-cluster/kubectl"
+BUSYBOX=dind-test-pod:1
+failures=0
+
+log() { printf '== %s\n' "$*" >&2; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+check() { # check "what" cmd...
+  local what=$1; shift
+  if "$@"; then printf 'ok: %s\n' "$what" >&2; else fail "$what"; fi
+}
+finish() {
+  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed" >&2; exit 1; fi
+  echo "all checks passed" >&2
+}
+
+# A registry-free image for test pods: Debian's busybox-static.
+ensure_busybox() {
+  docker image inspect "$BUSYBOX" >/dev/null 2>&1 && return
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/bin" "$d/etc" "$d/tmp" "$d/www"
+  cp /bin/busybox "$d/bin/busybox"
+  for t in sh cat echo sleep ip ls hostname wget nc ping nslookup httpd true false grep; do ln -s busybox "$d/bin/$t"; done
+  echo 'root:x:0:0:root:/:/bin/sh' > "$d/etc/passwd"
+  echo 'hello from dind' > "$d/www/index.html"
+  tar -C "$d" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sleep","3600"]' - "$BUSYBOX" >/dev/null
+  rm -rf "$d"
+}
+
+# count of containers, volumes and networks carrying a label
+labelled() {
+  local f="label=$1"
+  echo $(( $(docker ps -aq --filter "$f" | wc -l) + $(docker volume ls -q --filter "$f" | wc -l) + $(docker network ls -q --filter "$f" | wc -l) ))
+}
+
+# run a pod on a node: pod NAME NODE CMD...
+pod() {
+  local name=$1 node=$2 ctx=$3; shift 3
+  "$K" --context "$ctx" run "$name" --image="docker.io/library/$BUSYBOX" --image-pull-policy=Never --restart=Never \
+    --overrides="{\"spec\":{\"nodeName\":\"$node\"}}" -- "$@" >/dev/null
+}
+wait_pod() { "$K" --context "$2" wait --for=condition=Ready "pod/$1" --timeout=90s >/dev/null; }
+pod_ip() { "$K" --context "$2" get pod "$1" -o jsonpath='{.status.podIP}'; }
