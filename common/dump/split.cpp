@@ -183,8 +183,10 @@ std::vector<DumpResult> split(std::istream& in, const SplitOptions& options) {
   };
 
   std::string raw;
+  bool crlf = false;  // a text dump's log uses CRLF: content CRs stay
   while (std::getline(in, raw)) {
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    bool had_cr = !raw.empty() && raw.back() == '\r';
+    if (had_cr && (options.base64 || !text || crlf)) raw.pop_back();
     std::string line = strip_leading_controls(raw);
     if (options.base64) {
       if (awaiting_trailer) {
@@ -226,6 +228,8 @@ std::vector<DumpResult> split(std::istream& in, const SplitOptions& options) {
       if (text) text->finish(), text.reset();
       size_t at = h != std::string::npos ? h : line.find("@@@ ");
       prefix = line.substr(0, at);
+      crlf = had_cr;
+      if (crlf && !line.empty() && line.back() == '\r') line.pop_back();
       if (auto* r = begin()) {
         text = std::make_unique<DumpOut>(*r);
         text->line(line.substr(at));

@@ -31,6 +31,22 @@ check "ClusterIP service on kube-node-2 answers a pod on kube-node-1" \
   bash -c "for i in 1 2 3 4 5; do '$K' --context dind exec a -- wget -q -O - http://$WEB/ | grep -q 'hello from dind' && exit 0; sleep 1; done; exit 1"
 check "status --json says up" bash -c "'$KD' status --json | grep -q '\"up\": true'"
 
+log "dump64 of the live cluster, split back out of a CI-style log"
+"$KD" dump64 > /tmp/dind-dump64.txt
+size=$(stat -c %s /tmp/dind-dump64.txt)
+check "dump64 fits Travis' 4 MB log ($size bytes)" test "$size" -lt 4000000
+rm -rf /tmp/dind-split
+sed 's/^/[ci] /' /tmp/dind-dump64.txt | "$KD" split64 -o /tmp/dind-split 2>/tmp/dind-split.log
+want=$(grep -o 'files=[0-9]*' /tmp/dind-dump64.txt | cut -d= -f2)
+check "split64 restores all $want files, sha256 verified" \
+  bash -c "[ \$(find /tmp/dind-split -type f | wc -l) = $want ] && grep -q 'sha256 ok' /tmp/dind-split.log"
+check "the dump has kubelet journals, pod logs and cluster objects" \
+  test -s /tmp/dind-split/nodes/kube-node-1/kubelet.journal -a -s /tmp/dind-split/cluster/get-all -a -d /tmp/dind-split/pods/kube-system
+check "no private key material in the dump" bash -c "! grep -rq 'BEGIN RSA PRIVATE KEY' /tmp/dind-split || grep -rA1 'PRIVATE KEY' /tmp/dind-split | grep -q redacted"
+docker stop -t 1 kube-node-2 >/dev/null
+"$KD" dump > /tmp/dind-dump.txt
+check "a stopped node is reported in the dump, not fatal" grep -q '^@@@ nodes/kube-node-2/DOWN @@@' /tmp/dind-dump.txt
+
 log "second cluster side by side: CLUSTER_ID=10"
 CLUSTER_ID=10 NUM_NODES=1 "$KD" up
 check "cluster-10 nodes Ready" test "$("$K" --context dind-cluster-10 get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 2

@@ -6,10 +6,14 @@
 #include "cluster/load.hpp"
 #include "image/build.hpp"
 #include "util/cli.hpp"
+#include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <unistd.h>
 
 using namespace dind;
@@ -179,14 +183,37 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
 }
 
+// dump, dump64, split, split64 are dind-dump's: the sibling binary runs with
+// the same arguments, so both names share one implementation.
+const std::map<std::string, std::string> delegated = {
+    {"dump", "dind-dump"}, {"dump64", "dind-dump"}, {"split", "dind-dump"}, {"split64", "dind-dump"}};
+
+[[noreturn]] void run_delegated(const std::string& tool, char** argv) {
+  std::string exe = std::filesystem::read_symlink("/proc/self/exe").parent_path().string() + "/" + tool;
+  argv[0] = exe.data();
+  ::execv(exe.c_str(), argv);
+  std::fprintf(stderr, "kubectl-dind: cannot run %s: %s\n", exe.c_str(), std::strerror(errno));
+  std::exit(1);
+}
+
+void add_delegated(CLI::App& app) {
+  for (auto& [name, tool] : delegated) {
+    app.add_subcommand(name, "see `" + tool + " " + name + " --help`")->allow_extras();
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    if (auto it = delegated.find(argv[1]); it != delegated.end()) run_delegated(it->second, argv);
+  }
   return util::tool_main("kubectl-dind", "Multi-node Kubernetes clusters in Docker, joined with kubeadm", argc, argv,
                          [](CLI::App& app, util::Action& action) {
                            app.require_subcommand(0, 1);
                            add_version(app, action);
                            add_build_image(app, action);
                            add_cluster_commands(app, action);
+                           add_delegated(app);
                          });
 }
