@@ -45,25 +45,15 @@ void log_line(const std::string& line) { log::debug("  {}", line); }
 struct Context {
   docker::Client& docker;
   util::Steps& steps;
+  std::string cache_root;
   Cache cache;
   std::string images;  // images/ dir
   std::map<std::string, std::string> versions;
   std::string versions_hash;
 };
 
-// One Go component: built by images/go/build.sh, cached by its inputs.
 std::string go_component(Context& ctx, const std::string& component, const std::string& title) {
-  std::string key = util::Hasher().add(component).add(ctx.versions_hash).add_file(ctx.images + "/go/build.sh").hex();
-  bool cached = ctx.cache.has("go-" + component, key);
-  std::string dir;
-  ctx.steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
-    dir = ctx.cache.ensure("go-" + component, key, [&](const std::string& out) {
-      util::ProcessOptions o;
-      o.on_line = log_line;
-      util::check({ctx.images + "/go/build.sh", component, out}, o);
-    });
-  });
-  return dir;
+  return image::go_component(ctx.steps, component, title, ctx.cache_root);
 }
 
 std::string local_binaries(Context& ctx, const std::string& src) {
@@ -214,13 +204,32 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
 
 } // namespace
 
+std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
+                         const std::string& cache_root) {
+  Cache cache(cache_root.empty() ? util::cache_dir() : cache_root);
+  std::string images = images_dir();
+  std::string key = util::Hasher().add(component).add(util::Hasher().add_file(images + "/versions").hex())
+                        .add_file(images + "/go/build.sh").hex();
+  bool cached = cache.has("go-" + component, key);
+  std::string dir;
+  steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
+    dir = cache.ensure("go-" + component, key, [&](const std::string& out) {
+      util::ProcessOptions o;
+      o.on_line = log_line;
+      util::check({images + "/go/build.sh", component, out}, o);
+    });
+  });
+  return dir;
+}
+
 std::string default_node_image() {
   auto versions = load_versions(images_dir() + "/versions");
   return "dind-node:" + version(versions, "KUBERNETES_VERSION");
 }
 
 BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options) {
-  Context ctx{docker, steps, Cache(options.cache_root.empty() ? util::cache_dir() : options.cache_root), images_dir(), {}, {}};
+  std::string cache_root = options.cache_root.empty() ? util::cache_dir() : options.cache_root;
+  Context ctx{docker, steps, cache_root, Cache(cache_root), images_dir(), {}, {}};
   ctx.versions = load_versions(ctx.images + "/versions");
   ctx.versions_hash = util::Hasher().add_file(ctx.images + "/versions").hex();
   BuildReport report;

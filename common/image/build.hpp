@@ -27,6 +27,11 @@ struct BuildReport {
 // image itself; one step line per piece.
 BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options);
 
+// One upstream Go component built by images/go/build.sh (kubernetes, etcd,
+// coredns, crictl, e2e, agnhost), cached by its inputs; its directory.
+std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
+                         const std::string& cache_root = "");
+
 // The default node image reference for the pinned Kubernetes version.
 std::string default_node_image();
 

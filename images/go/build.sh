@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one upstream Go component at the version pinned in images/versions.
-#   build.sh kubernetes|etcd|coredns|crictl|e2e OUTDIR
+#   build.sh kubernetes|etcd|coredns|crictl|e2e|agnhost OUTDIR
 # Go is a build tool for Kubernetes only: this runs on the host's Go with
 # modules from the Go module proxy. Output: static binaries in OUTDIR.
 set -euo pipefail
@@ -18,7 +18,7 @@ module() { # module PATH VERSION  -> go.mod requiring it
 }
 
 case "$component" in
-kubernetes|e2e)
+kubernetes|e2e|agnhost)
   module k8s.io/kubernetes "$KUBERNETES_VERSION"
   # k8s.io/kubernetes points its staging modules at ./staging; as a dependency
   # those replaces are ignored, so map each to its published v0.X.Y release.
@@ -41,6 +41,8 @@ kubernetes|e2e)
   if [ "$component" = e2e ]; then
     go test -c -trimpath -ldflags="-s -w $ver" -o "$out/e2e.test" k8s.io/kubernetes/test/e2e
     go build -trimpath -ldflags="-s -w" -o "$out/" github.com/onsi/ginkgo/v2/ginkgo
+  elif [ "$component" = agnhost ]; then
+    go build -trimpath -ldflags="-s -w" -o "$out/agnhost" k8s.io/kubernetes/test/images/agnhost
   else
     go build -trimpath -ldflags="-s -w $ver" -o "$out/" \
       k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
@@ -59,6 +61,6 @@ coredns)
   module github.com/coredns/coredns "$COREDNS_VERSION"
   cd "$work"
   go build -trimpath -ldflags="-s -w" -o "$out/coredns" github.com/coredns/coredns ;;
-*) echo "build.sh: unknown component '$component' (kubernetes, etcd, coredns, crictl, e2e)" >&2; exit 2 ;;
+*) echo "build.sh: unknown component '$component' (kubernetes, etcd, coredns, crictl, e2e, agnhost)" >&2; exit 2 ;;
 esac
 rm -rf "$work"

@@ -1,5 +1,103 @@
+// dind-e2e: Kubernetes [Conformance] e2e tests against a dind cluster (or any
+// kubeconfig), offline: e2e.test and its images are built here.
+#include "cluster/config.hpp"
+#include "cluster/kubeconfig.hpp"
+#include "cluster/load.hpp"
+#include "docker/client.hpp"
+#include "e2e/images.hpp"
+#include "e2e/run.hpp"
+#include "image/build.hpp"
 #include "util/cli.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace dind;
+
+namespace {
+
+struct Flags {
+  e2e::RunOptions run;
+  std::string config_file;
+  std::map<std::string, std::string> vars;
+};
+Flags flags;
+
+util::Steps make_steps() {
+  return util::Steps(log::verbosity() == log::Verbosity::quiet, ::isatty(2) && log::verbosity() != log::Verbosity::verbose);
+}
+
+int report(const e2e::RunReport& r) {
+  std::printf("e2e: %d passed, %d failed, %d skipped of %d specs in %.0fs\n", r.passed, r.failed, r.skipped, r.total, r.seconds);
+  for (auto& f : r.failures) std::printf("  FAILED: %s\n", f.c_str());
+  std::printf("log: %s\njunit: %s\n", r.log.c_str(), r.junit.empty() ? "(none written)" : r.junit.c_str());
+  return r.failed ? 1 : 0;
+}
+
+void print_skips() {
+  std::fprintf(stderr, "skipped by this environment:\n");
+  for (auto& s : e2e::environment_skips()) std::fprintf(stderr, "  %-22s %s\n", s.pattern.c_str(), s.reason.c_str());
+}
+
+std::string e2e_binary(util::Steps& steps) {
+  return image::go_component(steps, "e2e", "e2e.test and ginkgo (go test -c)") + "/e2e.test";
+}
+
+// Builds what the tests need and loads the images into the dind cluster first.
+int dind_run(bool serial) {
+  auto config = cluster::load_config(flags.vars, flags.config_file);
+  auto plan = net::make_plan(config.plan_input());
+  auto docker = docker::Client::from_env();
+  auto steps = make_steps();
+  flags.run.e2e_test = e2e_binary(steps);
+  std::string agnhost = image::go_component(steps, "agnhost", "agnhost (go build)") + "/agnhost";
+  auto images = e2e::build_test_images(docker, steps, flags.run.e2e_test, agnhost);
+  cluster::load_images(docker, steps, config, images);
+  flags.run.kubeconfig = cluster::host_kubeconfig();
+  flags.run.context = plan.context;
+  flags.run.serial = serial;
+  print_skips();
+  return report(e2e::run(steps, flags.run));
+}
+
+void run_flags(CLI::App* cmd) {
+  cmd->add_option("focus", flags.run.focus, "regular expression of test names (default: \\[Conformance\\])");
+  cmd->add_option("-o,--output", flags.run.out_dir, "directory for e2e.log and junit XML (default ./e2e-results)");
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-  return dind::util::tool_main("dind-e2e", "dind-e2e", argc, argv, [](CLI::App&, dind::util::Action&) {});
+  return util::tool_main("dind-e2e", "Kubernetes conformance e2e tests for dind clusters, offline", argc, argv,
+                         [](CLI::App& app, util::Action& action) {
+    app.require_subcommand(0, 1);
+    app.footer("Examples:\n  dind-e2e e2e 'should serve a basic endpoint from pods'\n  dind-e2e e2e-serial\n"
+               "  dind-e2e run --kubeconfig ~/.kube/config --context dind\n\nExit codes: 0 all passed, 1 a test failed or the run failed, 2 usage.");
+    auto* e2e_cmd = app.add_subcommand("e2e", "non-serial [Conformance] tests (or FOCUS) on a dind cluster, images loaded on demand");
+    auto* serial = app.add_subcommand("e2e-serial", "[Serial] [Conformance] tests on a dind cluster");
+    for (auto* c : {e2e_cmd, serial}) {
+      run_flags(c);
+      c->add_option("--cluster-id", flags.vars["CLUSTER_ID"], "CLUSTER_ID of the cluster");
+      c->add_option("--label", flags.vars["DIND_LABEL"], "DIND_LABEL of the cluster");
+      c->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
+    }
+    auto* run = app.add_subcommand("run", "run e2e.test against any kubeconfig (its images must be reachable)");
+    run_flags(run);
+    run->add_option("--kubeconfig", flags.run.kubeconfig, "kubeconfig file")->required()->check(CLI::ExistingFile);
+    run->add_option("--context", flags.run.context, "kubeconfig context");
+    run->add_option("--e2e-test", flags.run.e2e_test, "e2e.test binary (default: built from the pinned version)");
+    run->add_flag("--serial", flags.run.serial, "[Serial] tests instead of the parallel-safe ones");
+    e2e_cmd->callback([&action] { action = [] { return dind_run(false); }; });
+    serial->callback([&action] { action = [] { return dind_run(true); }; });
+    run->callback([&action] {
+      action = [] {
+        auto steps = make_steps();
+        if (flags.run.e2e_test.empty()) flags.run.e2e_test = e2e_binary(steps);
+        print_skips();
+        return report(e2e::run(steps, flags.run));
+      };
+    });
+  });
 }

@@ -183,10 +183,11 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
 }
 
-// dump, dump64, split, split64 are dind-dump's: the sibling binary runs with
+// dump, dump64, split, split64 are dind-dump's, e2e and e2e-serial dind-e2e's: the sibling binary runs with
 // the same arguments, so both names share one implementation.
 const std::map<std::string, std::string> delegated = {
-    {"dump", "dind-dump"}, {"dump64", "dind-dump"}, {"split", "dind-dump"}, {"split64", "dind-dump"}};
+    {"dump", "dind-dump"}, {"dump64", "dind-dump"}, {"split", "dind-dump"}, {"split64", "dind-dump"},
+    {"e2e", "dind-e2e"}, {"e2e-serial", "dind-e2e"}};
 
 [[noreturn]] void run_delegated(const std::string& tool, char** argv) {
   std::string exe = std::filesystem::read_symlink("/proc/self/exe").parent_path().string() + "/" + tool;
