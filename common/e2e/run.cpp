@@ -31,10 +31,18 @@ RunReport run(util::Steps& steps, const RunOptions& options) {
   if (!options.serial) skip.push_back("\\[Serial\\]");
   for (auto& s : environment_skips()) skip.push_back(s.pattern);
   std::string focus = options.serial ? "\\[Serial\\].*" + options.focus : options.focus;
-  std::vector<std::string> cmd = {options.e2e_test, "--kubeconfig=" + options.kubeconfig, "--provider=skeleton",
-                                  "--report-dir=" + options.out_dir, "--ginkgo.focus=" + focus,
-                                  "--ginkgo.skip=" + util::join(skip, "|"), "--ginkgo.no-color", "--ginkgo.v"};
-  if (!options.context.empty()) cmd.push_back("--context=" + options.context);
+  std::vector<std::string> e2e_args = {"--kubeconfig=" + options.kubeconfig, "--provider=skeleton",
+                                       "--kubectl-path=" + options.kubectl, "--report-dir=" + options.out_dir};
+  if (!options.context.empty()) e2e_args.push_back("--context=" + options.context);
+  std::vector<std::string> cmd;
+  if (options.parallel > 1) {
+    std::string ginkgo = fs::path(options.e2e_test).parent_path().string() + "/ginkgo";
+    cmd = {ginkgo, "--procs=" + std::to_string(options.parallel), "--focus=" + focus, "--skip=" + util::join(skip, "|"),
+           "--no-color", "-v", options.e2e_test, "--"};
+  } else {
+    cmd = {options.e2e_test, "--ginkgo.focus=" + focus, "--ginkgo.skip=" + util::join(skip, "|"), "--ginkgo.no-color", "--ginkgo.v"};
+  }
+  cmd.insert(cmd.end(), e2e_args.begin(), e2e_args.end());
   std::ofstream log_file(report.log);
   std::regex will_run(R"(Will run (\d+) of (\d+) specs)"), done(R"(^• \[([0-9.]+) seconds\])"),
       failed(R"(^• \[FAILED\])"), summary(R"((\d+) Passed \| (\d+) Failed \| \d+ Pending \| (\d+) Skipped)"),

@@ -10,9 +10,11 @@ struct RunOptions {
   std::string e2e_test;   // the e2e.test binary
   std::string kubeconfig;
   std::string context;
+  std::string kubectl = "kubectl";  // what the tests exec pods with
   std::string focus = "\\[Conformance\\]";
   bool serial = false;    // [Serial] conformance tests instead of the parallel-safe ones
   std::string out_dir = "e2e-results";
+  int parallel = 1;       // > 1: ginkgo (next to e2e.test) runs that many processes
 };
 
 struct Skip {

@@ -43,9 +43,6 @@ check "split64 restores all $want files, sha256 verified" \
 check "the dump has kubelet journals, pod logs and cluster objects" \
   test -s /tmp/dind-split/nodes/kube-node-1/kubelet.journal -a -s /tmp/dind-split/cluster/get-all -a -d /tmp/dind-split/pods/kube-system
 check "no private key material in the dump" bash -c "! grep -rq 'BEGIN RSA PRIVATE KEY' /tmp/dind-split || grep -rA1 'PRIVATE KEY' /tmp/dind-split | grep -q redacted"
-docker stop -t 1 kube-node-2 >/dev/null
-"$KD" dump > /tmp/dind-dump.txt
-check "a stopped node is reported in the dump, not fatal" grep -q '^@@@ nodes/kube-node-2/DOWN @@@' /tmp/dind-dump.txt
 
 log "second cluster side by side: CLUSTER_ID=10"
 CLUSTER_ID=10 NUM_NODES=1 "$KD" up
@@ -61,8 +58,11 @@ check "and leaves the default cluster up" bash -c "'$KD' status -q >/dev/null"
 check "and its context" "$K" --context dind get nodes
 
 log "reup and down/up keep the cluster without kubeadm init"
-start=$(date +%s)
+docker stop -t 1 kube-node-2 >/dev/null
+"$KD" dump > /tmp/dind-dump.txt
+check "a stopped node is reported in the dump, not fatal" grep -q '^@@@ nodes/kube-node-2/DOWN @@@' /tmp/dind-dump.txt
 "$KD" reup
+check "reup brought the stopped node back" test "$(docker inspect -f '{{.State.Running}}' kube-node-2)" = true
 check "pod a survived reup (same cluster state)" "$K" --context dind get pod a
 "$KD" down
 check "down keeps volumes" test "$(docker volume ls -q --filter label=io.dind.cluster=default | wc -l)" = 6

@@ -57,6 +57,7 @@ int dind_run(bool serial) {
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;
+  flags.run.kubectl = cluster::kubectl_dir() + "/kubectl";
   flags.run.serial = serial;
   print_skips();
   return report(e2e::run(steps, flags.run));
@@ -65,6 +66,7 @@ int dind_run(bool serial) {
 void run_flags(CLI::App* cmd) {
   cmd->add_option("focus", flags.run.focus, "regular expression of test names (default: \\[Conformance\\])");
   cmd->add_option("-o,--output", flags.run.out_dir, "directory for e2e.log and junit XML (default ./e2e-results)");
+  cmd->add_option("-p,--parallel", flags.run.parallel, "test processes (ginkgo -p); default 1")->check(CLI::Range(1, 32));
 }
 
 } // namespace
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
     run->add_option("--context", flags.run.context, "kubeconfig context");
     run->add_option("--e2e-test", flags.run.e2e_test, "e2e.test binary (default: built from the pinned version)");
     run->add_flag("--serial", flags.run.serial, "[Serial] tests instead of the parallel-safe ones");
+    run->add_option("--kubectl", flags.run.kubectl, "kubectl the tests run (default: kubectl on PATH)");
     e2e_cmd->callback([&action] { action = [] { return dind_run(false); }; });
     serial->callback([&action] { action = [] { return dind_run(true); }; });
     run->callback([&action] {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Issue 7: offline conformance tests on a fresh 3-node cluster: a Services
+# test and DNS tests pass, with JUnit and the raw log written.
+. "$(dirname "$0")/lib.sh"
+trap '"$KD" clean -q --label e2e || true' EXIT
+"$KD" up -q --label e2e
+out=$(mktemp -d)
+check "kubectl dind e2e: basic endpoint + DNS conformance tests pass" \
+  "$KD" e2e --label e2e -o "$out" 'should serve a basic endpoint from pods|DNS should provide DNS for the cluster|DNS should support configurable pod DNS nameservers'
+check "JUnit XML written with 3 passed tests" \
+  bash -c "grep -o '<testcase name=\"\[It\][^>]*status=\"passed\"' $out/junit_01.xml | wc -l | grep -qx 3"
+check "raw log written" test -s "$out/e2e.log"
+set +e
+"$KD" e2e --label e2e -o "$out/none" 'no test is named like this' 2>/tmp/dind-e2e-err; rc=$?
+set -e
+check "a focus matching nothing: exit 1, said so ($(tail -1 /tmp/dind-e2e-err))" bash -c "[ $rc = 1 ] && grep -q 'no test matches' /tmp/dind-e2e-err"
+finish
