@@ -20,34 +20,11 @@ const std::map<std::string, std::string>& known_variables() {
   return vars;
 }
 
-std::map<std::string, std::string> parse_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
-  int n = 0;
-  for (auto& raw : util::split(util::read_file(path), '\n', false)) {
-    ++n;
-    std::string line = util::trim(raw);
-    if (line.empty() || line[0] == '#') continue;
-    if (util::starts_with(line, "export ")) line = util::trim(line.substr(7));
-    auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError(path + ":" + std::to_string(n) + ": expected KEY=VALUE");
-    std::string key = line.substr(0, eq), value = util::trim(line.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    // ${VAR:-default} as config.sh writes it: keep the default
-    if (util::starts_with(value, "${") && value.back() == '}' && value.find(":-") != std::string::npos) {
-      value = value.substr(value.find(":-") + 2, value.size() - value.find(":-") - 3);
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
 Config load_config(const std::map<std::string, std::string>& flags, const std::string& file) {
   Config c;
   const auto& known = known_variables();
   std::map<std::string, std::string> from_file;
-  if (!file.empty()) from_file = parse_env_file(file);
+  if (!file.empty()) from_file = util::read_key_values(file);
   for (auto& [k, v] : from_file) {
     if (!known.count(k)) throw UsageError(file + ": unknown variable " + k);
   }

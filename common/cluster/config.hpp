@@ -30,6 +30,4 @@ const std::map<std::string, std::string>& known_variables();
 // Unknown keys in the file or flags are refused (a typo must not go unseen).
 Config load_config(const std::map<std::string, std::string>& flags, const std::string& file);
 
-std::map<std::string, std::string> parse_env_file(const std::string& path);
-
 } // namespace dind::cluster

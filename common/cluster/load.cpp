@@ -5,10 +5,13 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "util/error.hpp"
+#include "util/json.hpp"
 #include "util/tar.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <unistd.h>
 
 namespace dind::cluster {
@@ -27,8 +30,25 @@ void load_images(docker::Client& docker, util::Steps& steps, const Config& confi
     std::string d;
     ~Remove() { std::error_code ec; fs::remove_all(d, ec); }
   } remove{dir};
-  steps.run("Loading " + std::to_string(images.size()) + " image(s) into " + std::to_string(nodes.size()) + " nodes", [&] {
-    docker::save_images(docker, images, dir + "/images.tar");
+  // an image whose ID the node's containerd already has is not sent again
+  std::map<std::string, std::string> ids;
+  for (auto& image : images) ids[image] = json::str(*docker::inspect_image(docker, image), {"Id"});
+  std::vector<std::vector<std::string>> wanted(nodes.size());
+  parallel(nodes.size(), [&](size_t i) {
+    auto have = docker::exec(docker, nodes[i].id, {"crictl", "images", "-q", "--no-trunc"}).out;
+    for (auto& image : images) {
+      if (have.find(ids[image]) == std::string::npos) wanted[i].push_back(image);
+    }
+  });
+  std::set<std::string> send;
+  for (auto& w : wanted) send.insert(w.begin(), w.end());
+  std::string title = "Loading " + std::to_string(images.size()) + " image(s) into " + std::to_string(nodes.size()) + " nodes";
+  if (send.empty()) {
+    steps.run(title + " (all present)", [] {});
+    return;
+  }
+  steps.run(title, [&] {
+    docker::save_images(docker, std::vector<std::string>(send.begin(), send.end()), dir + "/images.tar");
     {
       std::ofstream out(dir + "/wrapped.tar", std::ios::binary);
       util::tar::Writer w(out);
@@ -37,6 +57,7 @@ void load_images(docker::Client& docker, util::Steps& steps, const Config& confi
     }
     int64_t size = static_cast<int64_t>(fs::file_size(dir + "/wrapped.tar"));
     parallel(nodes.size(), [&](size_t i) {
+      if (wanted[i].empty()) return;
       std::ifstream in(dir + "/wrapped.tar", std::ios::binary);
       // /var is the node's volume: not its tmpfs, and not the image layer
       docker::put_archive_stream(docker, nodes[i].id, "/var", in, size);

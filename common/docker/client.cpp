@@ -177,6 +177,15 @@ std::string Client::call(const Request& request) {
   return body;
 }
 
+std::optional<std::string> Client::call_if_found(const Request& request) {
+  try {
+    return call(request);
+  } catch (const DockerError& e) {
+    if (e.status() == 404) return std::nullopt;
+    throw;
+  }
+}
+
 std::unique_ptr<Hijacked> Client::hijack(const std::string& path, const std::string& json_body) {
   std::string target = "/v" + api_version() + path;
   log::debug("docker: POST {} (attached)", target);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -67,6 +68,8 @@ public:
   // The whole response body; status >= 400 throws DockerError.
   std::string call(const Request& request);
   // The response body piece by piece, as the daemon sends it.
+  // As call(), but a 404 (no such object) is nullopt instead of an error.
+  std::optional<std::string> call_if_found(const Request& request);
   void call_stream(const Request& request, const std::function<void(std::string_view)>& on_data);
   std::unique_ptr<Hijacked> hijack(const std::string& path, const std::string& json_body);
 

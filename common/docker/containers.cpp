@@ -112,22 +112,15 @@ void remove_container(Client& c, const std::string& id, bool force, bool volumes
   r.method = "DELETE";
   r.path = "/containers/" + id;
   r.query = {{"force", force ? "1" : "0"}, {"v", volumes ? "1" : "0"}};
-  try {
-    c.call(r);
-  } catch (const DockerError& e) {
-    if (e.status() != 404) throw;
-  }
+  c.call_if_found(r);  // already gone is fine
 }
 
 std::optional<json::Document> inspect_container(Client& c, const std::string& id) {
   Request r;
   r.path = "/containers/" + id + "/json";
-  try {
-    return json::parse(c.call(r), "container inspect");
-  } catch (const DockerError& e) {
-    if (e.status() == 404) return std::nullopt;
-    throw;
-  }
+  auto body = c.call_if_found(r);
+  if (!body) return std::nullopt;
+  return json::parse(*body, "container inspect");
 }
 
 std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::string>& label_filters, bool all) {

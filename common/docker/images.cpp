@@ -41,12 +41,9 @@ std::pair<std::string, std::string> split_reference(const std::string& ref) {
 std::optional<json::Document> inspect_image(Client& c, const std::string& reference) {
   Request r;
   r.path = "/images/" + reference + "/json";
-  try {
-    return json::parse(c.call(r), "image inspect");
-  } catch (const DockerError& e) {
-    if (e.status() == 404) return std::nullopt;
-    throw;
-  }
+  auto body = c.call_if_found(r);
+  if (!body) return std::nullopt;
+  return json::parse(*body, "image inspect");
 }
 
 std::vector<std::string> list_image_tags(Client& c, const std::string& reference_filter) {
@@ -100,11 +97,7 @@ void remove_image(Client& c, const std::string& reference, bool force) {
   r.method = "DELETE";
   r.path = "/images/" + reference;
   r.query = {{"force", force ? "1" : "0"}};
-  try {
-    c.call(r);
-  } catch (const DockerError& e) {
-    if (e.status() != 404) throw;
-  }
+  c.call_if_found(r);  // already gone is fine
 }
 
 void save_images(Client& c, const std::vector<std::string>& references, const std::string& out_path) {

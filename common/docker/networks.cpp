@@ -43,23 +43,16 @@ std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::stri
 std::optional<json::Document> inspect_network(Client& c, const std::string& id) {
   Request r;
   r.path = "/networks/" + id;
-  try {
-    return json::parse(c.call(r), "network inspect");
-  } catch (const DockerError& e) {
-    if (e.status() == 404) return std::nullopt;
-    throw;
-  }
+  auto body = c.call_if_found(r);
+  if (!body) return std::nullopt;
+  return json::parse(*body, "network inspect");
 }
 
 void remove_network(Client& c, const std::string& id) {
   Request r;
   r.method = "DELETE";
   r.path = "/networks/" + id;
-  try {
-    c.call(r);
-  } catch (const DockerError& e) {
-    if (e.status() != 404) throw;
-  }
+  c.call_if_found(r);  // already gone is fine
 }
 
 void connect_network(Client& c, const std::string& network, const std::string& container, const std::string& ipv4,

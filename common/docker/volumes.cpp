@@ -31,11 +31,7 @@ void remove_volume(Client& c, const std::string& name, bool force) {
   r.method = "DELETE";
   r.path = "/volumes/" + name;
   r.query = {{"force", force ? "1" : "0"}};
-  try {
-    c.call(r);
-  } catch (const DockerError& e) {
-    if (e.status() != 404) throw;
-  }
+  c.call_if_found(r);  // already gone is fine
 }
 
 } // namespace dind::docker

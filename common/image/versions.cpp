@@ -18,19 +18,7 @@ std::string images_dir() {
   throw Error("cannot find the images/ directory (versions, build scripts): set DIND_IMAGES_DIR");
 }
 
-std::map<std::string, std::string> load_versions(const std::string& path) {
-  std::map<std::string, std::string> out;
-  int n = 0;
-  for (auto& raw : util::split(util::read_file(path), '\n', false)) {
-    ++n;
-    std::string line = util::trim(raw);
-    if (line.empty() || line[0] == '#') continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error(path + ":" + std::to_string(n) + ": not KEY=VALUE");
-    out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+std::map<std::string, std::string> load_versions(const std::string& path) { return util::read_key_values(path); }
 
 const std::string& version(const std::map<std::string, std::string>& versions, const std::string& key) {
   auto it = versions.find(key);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -95,6 +96,29 @@ void write_file(const std::string& path, std::string_view content, unsigned mode
   ::chmod(tmp.c_str(), mode);
   // rename keeps the old file whole if we die half-way (kubeconfig!)
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+std::map<std::string, std::string> read_key_values(const std::string& path) {
+  std::map<std::string, std::string> out;
+  int n = 0;
+  for (auto& raw : util::split(util::read_file(path), '\n', false)) {
+    ++n;
+    std::string line = util::trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    if (util::starts_with(line, "export ")) line = util::trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError(path + ":" + std::to_string(n) + ": expected KEY=VALUE");
+    std::string key = line.substr(0, eq), value = util::trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    // ${VAR:-default} as config.sh writes it: keep the default
+    if (util::starts_with(value, "${") && value.back() == '}' && value.find(":-") != std::string::npos) {
+      value = value.substr(value.find(":-") + 2, value.size() - value.find(":-") - 3);
+    }
+    out[key] = value;
+  }
+  return out;
 }
 
 } // namespace dind::util

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ std::string format_duration(std::chrono::nanoseconds d);
 // Parses a decimal integer in [lo, hi]; throws UsageError naming `what`.
 long parse_int(std::string_view s, long lo, long hi, std::string_view what);
 std::string read_file(const std::string& path);
+// KEY=VALUE lines as config.sh and images/versions write them: '#' comments,
+// optional `export `, quotes, and ${VAR:-default} (the default is kept).
+// Throws UsageError naming the file and line when a line is not KEY=VALUE.
+std::map<std::string, std::string> read_key_values(const std::string& path);
 void write_file(const std::string& path, std::string_view content, unsigned mode = 0644);
 
 } // namespace dind::util

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <list>
 #include <unistd.h>
 
 using namespace dind;
@@ -93,53 +95,38 @@ struct ClusterFlags {
   cluster::Config load() const { return cluster::load_config(vars, config_file); }
 };
 
+// A cluster command whose work is fn(docker, steps, config, flags).
+using ClusterFn = std::function<void(docker::Client&, util::Steps&, const cluster::Config&, const ClusterFlags&)>;
+
+CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string& name, const std::string& what,
+                          bool with_retain, ClusterFn fn) {
+  static std::list<ClusterFlags> all_flags;  // stable addresses for CLI11
+  auto& flags = all_flags.emplace_back();
+  auto* cmd = app.add_subcommand(name, what);
+  flags.add(cmd, with_retain);
+  cmd->callback([&action, &flags, fn] {
+    action = [&flags, fn] {
+      auto config = flags.load();
+      auto docker = docker::Client::from_env();
+      auto steps = make_steps();
+      fn(docker, steps, config, flags);
+      return 0;
+    };
+  });
+  return cmd;
+}
+
 void add_cluster_commands(CLI::App& app, util::Action& action) {
-  static ClusterFlags up_flags, reup_flags, down_flags, clean_flags, status_flags, config_flags;
-  auto* up = app.add_subcommand("up", "create a cluster, or restart the existing one quickly");
-  up->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
-  up_flags.add(up, true);
-  up->callback([&action] {
-    action = [] {
-      auto config = up_flags.load();
-      auto docker = docker::Client::from_env();
-      auto steps = make_steps();
-      cluster::up(docker, steps, config, up_flags.retain);
-      return 0;
-    };
-  });
-  auto* reup = app.add_subcommand("reup", "restart an existing cluster without kubeadm init");
-  reup_flags.add(reup, true);
-  reup->callback([&action] {
-    action = [] {
-      auto config = reup_flags.load();
-      auto docker = docker::Client::from_env();
-      auto steps = make_steps();
-      cluster::reup(docker, steps, config, reup_flags.retain);
-      return 0;
-    };
-  });
-  auto* down = app.add_subcommand("down", "remove the node containers, keep volumes for a fast up");
-  down_flags.add(down, false);
-  down->callback([&action] {
-    action = [] {
-      auto config = down_flags.load();
-      auto docker = docker::Client::from_env();
-      auto steps = make_steps();
-      cluster::down(docker, steps, config);
-      return 0;
-    };
-  });
-  auto* clean = app.add_subcommand("clean", "remove the cluster: containers, volumes, network, kubectl context");
-  clean_flags.add(clean, false);
-  clean->callback([&action] {
-    action = [] {
-      auto config = clean_flags.load();
-      auto docker = docker::Client::from_env();
-      auto steps = make_steps();
-      cluster::clean(docker, steps, config);
-      return 0;
-    };
-  });
+  static ClusterFlags status_flags, config_flags;
+  cluster_command(app, action, "up", "create a cluster, or restart the existing one quickly", true,
+                  [](auto& d, auto& s, auto& c, auto& f) { cluster::up(d, s, c, f.retain); })
+      ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
+  cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
+                  [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
+  cluster_command(app, action, "down", "remove the node containers, keep volumes for a fast up", false,
+                  [](auto& d, auto& s, auto& c, auto&) { cluster::down(d, s, c); });
+  cluster_command(app, action, "clean", "remove the cluster: containers, volumes, network, kubectl context", false,
+                  [](auto& d, auto& s, auto& c, auto&) { cluster::clean(d, s, c); });
   auto* status = app.add_subcommand("status", "nodes, their addresses, the API server endpoint; exit 3 when not up");
   status_flags.add(status, false);
   status->add_flag("--json", status_flags.as_json, "machine-readable output");
@@ -152,21 +139,11 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
       return s.up ? 0 : 3;
     };
   });
-  static ClusterFlags load_flags;
   static std::vector<std::string> load_images;
-  auto* load = app.add_subcommand("load", "copy images from the host's Docker into every node (offline pods)");
-  load_flags.add(load, false);
-  load->add_option("images", load_images, "image references")->required();
-  load->footer("Example:\n  kubectl dind load myapp:dev");
-  load->callback([&action] {
-    action = [] {
-      auto config = load_flags.load();
-      auto docker = docker::Client::from_env();
-      auto steps = make_steps();
-      cluster::load_images(docker, steps, config, load_images);
-      return 0;
-    };
-  });
+  cluster_command(app, action, "load", "copy images from the host's Docker into every node (offline pods)", false,
+                  [](auto& d, auto& s, auto& c, auto&) { cluster::load_images(d, s, c, load_images); })
+      ->footer("Example:\n  kubectl dind load myapp:dev")
+      ->add_option("images", load_images, "image references")->required();
   auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");
   config_flags.add(config, false);
   config->add_flag("--json", config_flags.as_json, "machine-readable output");
