@@ -44,8 +44,8 @@ RunReport run(util::Steps& steps, const RunOptions& options) {
   }
   cmd.insert(cmd.end(), e2e_args.begin(), e2e_args.end());
   std::ofstream log_file(report.log);
-  std::regex will_run(R"(Will run (\d+) of (\d+) specs)"), done(R"(^• \[([0-9.]+) seconds\])"),
-      failed(R"(^• \[FAILED\])"), summary(R"((\d+) Passed \| (\d+) Failed \| \d+ Pending \| (\d+) Skipped)"),
+  std::regex will_run(R"(Will run (\d+) of (\d+) specs)"), done(R"(• \[([0-9.]+) seconds\])"),
+      failed(R"(• \[FAILED\])"), summary(R"((\d+) Passed \| (\d+) Failed \| \d+ Pending \| (\d+) Skipped)"),
       ran(R"(Ran \d+ of \d+ Specs in ([0-9.]+) seconds)"), spec_fail(R"(^\s*\[FAIL\] (.*))");
   util::ProcessOptions po;
   po.on_line = [&](const std::string& line) {
