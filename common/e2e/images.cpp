@@ -3,21 +3,24 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/json.hpp"
-#include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <unistd.h>
 
 namespace dind::e2e {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // busybox applets the e2e pods' shell commands use
 const char* applets[] = {"sh", "ash", "cat", "echo", "sleep", "ls", "test", "[", "grep", "wc", "head", "tail", "mkdir",
@@ -27,51 +30,42 @@ const char* applets[] = {"sh", "ash", "cat", "echo", "sleep", "ls", "test", "[",
                          "printf", "expr", "timeout", "xargs", "which", "base64", "tee", "basename", "dirname", "readlink",
                          "ln", "chown", "stty", "vi", "less", "netstat", "route", "traceroute", "httpd"};
 
-// busybox: Debian's busybox-static and its applets
-void write_image(const std::string& path) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  util::tar::Writer w(f);
-  for (auto d : {"bin", "etc", "tmp", "var", "root", "usr", "usr/bin"}) w.add_dir(d, d == std::string("tmp") ? 01777 : 0755);
-  w.add_file("bin/busybox", "/bin/busybox", 0755);
-  for (auto a : applets) w.add_symlink(std::string("bin/") + a, "busybox");
-  w.add_data("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
-  w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
-  w.add_data("etc/nsswitch.conf", "hosts: files dns\n");
-  w.finish();
+// busybox-static as a whole image; web servers get a page and a command.
+void busybox_image(docker::Client& docker, const std::string& ref, const std::string& docroot) {
+  std::string tmp = fs::temp_directory_path().string() + "/dind-e2e-image-" + std::to_string(::getpid()) + ".tar";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    util::tar::Writer w(f);
+    for (auto d : {"bin", "etc", "var", "root", "usr", "usr/bin"}) w.add_dir(d);
+    w.add_dir("tmp", 01777);
+    w.add_file("bin/busybox", "/bin/busybox", 0755);
+    for (auto a : applets) w.add_symlink(std::string("bin/") + a, "busybox");
+    w.add_data("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
+    w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
+    if (!docroot.empty()) w.add_data(docroot + "/index.html", "<html><body><h1>It works!</h1></body></html>\n");
+    w.finish();
+  }
+  std::string cmd = docroot.empty() ? R"(CMD ["sh"])" : R"(CMD ["httpd", "-f", "-p", "80", "-h", "/)" + docroot + R"("])";
+  docker::import_image(docker, tmp, ref, {"ENV PATH=/bin:/usr/bin", cmd});
+  fs::remove(tmp);
 }
 
-} // namespace
-
-namespace {
-
-// agnhost's own image is Alpine with netcat-openbsd, curl, dig, iproute2 and
-// bash, which the tests call inside it; jessie-dnsutils is Debian with dig.
-// Ours: the Debian base rootfs with those tools, plus the agnhost binary for
-// agnhost.
-void build_debian_image(docker::Client& docker, const std::string& ref, const std::string& agnhost, const std::string& key) {
-  auto bases = docker::list_image_tags(docker, "dind-base");
-  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
+// A new image from `from`: exec setup in it, add files, commit with changes.
+void derive(docker::Client& docker, const std::string& from, const std::string& ref, const std::string& setup,
+            const std::function<void(util::tar::Writer&)>& files, const std::vector<std::string>& changes) {
   docker::ContainerSpec spec;
-  spec.image = bases.front();
+  spec.image = from;
   spec.entrypoint = {"sleep", "infinity"};
   spec.labels = {{"io.dind.build", "1"}};
   std::string id = docker::create_container(docker, spec);
   try {
     docker::start_container(docker, id);
-    docker::exec_check(docker, id, {"sh", "-c",
-        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
-        "curl bind9-dnsutils iperf3 >/dev/null && rm -rf /var/lib/apt/lists/*"});
-    std::vector<std::string> changes = {"CMD []", "LABEL io.dind.e2e-key=" + key};
-    if (!agnhost.empty()) {
-      std::ostringstream tar;
-      util::tar::Writer w(tar);
-      w.add_file("agnhost", agnhost, 0755);
-      w.finish();
-      docker::put_archive(docker, id, "/", tar.str());
-      changes.push_back(R"(ENTRYPOINT ["/agnhost"])");
-    } else {
-      changes.push_back(R"(ENTRYPOINT [])");
-    }
+    if (!setup.empty()) docker::exec_check(docker, id, {"sh", "-c", setup});
+    std::ostringstream tar;
+    util::tar::Writer w(tar);
+    files(w);
+    w.finish();
+    docker::put_archive(docker, id, "/", tar.str());
     docker::kill_container(docker, id);
     docker::commit_container(docker, id, ref, changes);
   } catch (...) {
@@ -84,38 +78,74 @@ void build_debian_image(docker::Client& docker, const std::string& ref, const st
 } // namespace
 
 std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const std::string& e2e_test,
-                                           const std::string& agnhost) {
-  if (!std::filesystem::exists("/bin/busybox")) throw Error("/bin/busybox is missing: install Debian's busybox-static");
-  auto listed = util::split(util::check({e2e_test, "--list-images"}).out, '\n');
-  std::vector<std::string> refs;
-  for (auto& ref : listed) {
-    if (util::starts_with(ref, "registry.k8s.io/e2e-test-images/agnhost:") ||
-        util::starts_with(ref, "registry.k8s.io/e2e-test-images/busybox:") ||
-        util::starts_with(ref, "registry.k8s.io/e2e-test-images/jessie-dnsutils:")) {
-      refs.push_back(ref);
-    }
-  }
-  if (refs.empty()) throw Error(e2e_test + " --list-images names no agnhost or busybox image");
+                                           const std::string& assets, const std::string& coredns) {
+  if (!fs::exists("/bin/busybox")) throw Error("/bin/busybox is missing: install Debian's busybox-static");
   auto bases = docker::list_image_tags(docker, "dind-base");
-  std::string key = util::Hasher().add_file(agnhost).add(bases.empty() ? "" : bases.front()).hex().substr(0, 16);
-  std::vector<std::string> missing;
-  for (auto& r : refs) {
-    auto img = docker::inspect_image(docker, r);
-    bool debian = r.find("/busybox:") == std::string::npos;
-    bool stale = img && debian && json::str(*img, {"Config", "Labels", "io.dind.e2e-key"}) != key;
-    if (!img || stale) missing.push_back(r);
-  }
-  steps.run("e2e test images (" + util::join(refs, ", ") + ")" + (missing.empty() ? " (present)" : ""), [&] {
-    std::string tmp = std::filesystem::temp_directory_path().string() + "/dind-e2e-image-" + std::to_string(::getpid()) + ".tar";
-    for (auto& ref : missing) {
-      if (ref.find("/busybox:") == std::string::npos) {
-        build_debian_image(docker, ref, ref.find("/agnhost:") != std::string::npos ? agnhost : "", key);
-        continue;
-      }
-      write_image(tmp);
-      docker::import_image(docker, tmp, ref, {"ENV PATH=/bin:/usr/bin", R"(CMD ["sh"])"});
+  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
+  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-2").hex().substr(0, 16);
+  std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
+  for (auto& ref : util::split(util::check({e2e_test, "--list-images"}).out, '\n')) {
+    if (!util::starts_with(ref, "registry.k8s.io/e2e-test-images/")) continue;
+    std::string kind = ref.substr(32, ref.find(':') - 32);
+    if (kind == "agnhost" || kind == "busybox" || kind == "jessie-dnsutils" || kind == "kitten" || kind == "nautilus" ||
+        kind == "httpd" || kind == "nginx") {
+      wanted[ref] = kind;
     }
-    std::filesystem::remove(tmp);
+  }
+  std::vector<std::string> refs, missing;
+  for (auto& [ref, kind] : wanted) {
+    refs.push_back(ref);
+    auto img = docker::inspect_image(docker, ref);
+    if (!img || json::str(*img, {"Config", "Labels", "io.dind.e2e-key"}) != key) missing.push_back(ref);
+  }
+  steps.run("e2e test images (" + std::to_string(refs.size()) + ")" + (missing.empty() ? " (present)" : ""), [&] {
+    if (missing.empty()) return;
+    std::vector<std::string> label = {"LABEL io.dind.e2e-key=" + key};
+    // agnhost's image is Alpine with these tools, users and files; ours is the Debian base rootfs with the same
+    std::string debian = "dind-e2e-debian:" + key;
+    if (!docker::inspect_image(docker, debian)) {
+      derive(docker, bases.front(), debian,
+             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
+             "curl bind9-dnsutils iperf >/dev/null && rm -rf /var/lib/apt/lists/* && ln -sf /usr/bin/iperf /usr/local/bin/iperf && "
+             "useradd -u 1000 user-defined-in-image && groupadd -g 50000 group-defined-in-image && "
+             "usermod -aG group-defined-in-image user-defined-in-image",
+             [](util::tar::Writer&) {}, {"CMD []", R"(ENTRYPOINT [])"});
+    }
+    std::string agnhost_ref;
+    for (auto& [ref, kind] : wanted) {
+      if (kind == "agnhost") agnhost_ref = ref;
+    }
+    for (auto& ref : missing) {
+      const std::string& kind = wanted[ref];
+      auto changes = label;
+      if (kind == "agnhost") {
+        changes.insert(changes.end(), {R"(ENTRYPOINT ["/agnhost"])", R"(CMD ["pause"])"});
+        derive(docker, debian, ref, "", [&](util::tar::Writer& w) {
+          w.add_file("agnhost", assets + "/agnhost", 0755);
+          w.add_symlink("agnhost-2", "agnhost");
+          w.add_file("coredns", coredns, 0755);
+          w.add_file("localhost.crt", assets + "/localhost.crt", 0644);
+          w.add_file("localhost.key", assets + "/localhost.key", 0600);
+          w.add_dir("uploads");
+        }, changes);
+      } else if (kind == "jessie-dnsutils") {
+        changes.push_back("CMD []");
+        derive(docker, debian, ref, "", [](util::tar::Writer&) {}, changes);
+      }
+    }
+    for (auto& ref : missing) {
+      const std::string& kind = wanted[ref];
+      if (kind == "kitten" || kind == "nautilus") {
+        auto changes = label;
+        changes.push_back(R"(CMD ["test-webserver"])");
+        derive(docker, agnhost_ref, ref, "", [&](util::tar::Writer& w) {
+          for (auto& e : fs::directory_iterator(assets + "/" + kind)) w.add_file(e.path().filename().string(), e.path().string(), 0644);
+        }, changes);
+      } else if (kind == "busybox" || kind == "httpd" || kind == "nginx") {
+        busybox_image(docker, ref, kind == "httpd" ? "usr/local/apache2/htdocs" : kind == "nginx" ? "usr/share/nginx/html" : "");
+        derive(docker, ref, ref, "", [](util::tar::Writer&) {}, label);
+      }
+    }
   });
   return refs;
 }

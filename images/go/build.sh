@@ -43,6 +43,13 @@ kubernetes|e2e|agnhost)
     go build -trimpath -ldflags="-s -w" -o "$out/" github.com/onsi/ginkgo/v2/ginkgo
   elif [ "$component" = agnhost ]; then
     go build -trimpath -ldflags="-s -w" -o "$out/agnhost" k8s.io/kubernetes/test/images/agnhost
+    # what the e2e images add around their binaries (agnhost's certs, kitten's and nautilus' pages)
+    src=$(go list -m -f '{{.Dir}}' k8s.io/kubernetes)/test/images
+    mkdir -p "$out/kitten" "$out/nautilus"
+    cp "$src"/agnhost/porter/localhost.crt "$src"/agnhost/porter/localhost.key "$out/"
+    cp "$src"/kitten/html/* "$out/kitten/"
+    cp "$src"/nautilus/html/* "$out/nautilus/"
+    chmod -R u+w "$out"
   else
     go build -trimpath -ldflags="-s -w $ver" -o "$out/" \
       k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \

@@ -52,8 +52,9 @@ int dind_run(bool serial) {
   auto docker = docker::Client::from_env();
   auto steps = make_steps();
   flags.run.e2e_test = e2e_binary(steps);
-  std::string agnhost = image::go_component(steps, "agnhost", "agnhost (go build)") + "/agnhost";
-  auto images = e2e::build_test_images(docker, steps, flags.run.e2e_test, agnhost);
+  std::string assets = image::go_component(steps, "agnhost", "agnhost (go build)");
+  std::string coredns = image::go_component(steps, "coredns", "CoreDNS (go build)") + "/coredns";
+  auto images = e2e::build_test_images(docker, steps, flags.run.e2e_test, assets, coredns);
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;
