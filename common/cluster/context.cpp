@@ -16,6 +16,15 @@ std::string var_volume(const net::NodePlan& node) { return "kubeadm-dind-" + nod
 std::string etc_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container + "-etc"; }
 std::string cluster_filter(const net::Plan& plan) { return std::string(net::cluster_label) + "=" + plan.name; }
 
+std::vector<docker::ContainerSummary> node_containers(docker::Client& docker, const net::Plan& plan, bool running_only) {
+  std::vector<docker::ContainerSummary> out;
+  for (auto& c : docker::list_containers(docker, {cluster_filter(plan)}, !running_only)) {
+    auto role = c.labels.find("io.dind.role");
+    if (role != c.labels.end() && (role->second == "master" || role->second == "worker")) out.push_back(c);
+  }
+  return out;
+}
+
 std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd, const std::string& input) {
   docker::ExecOptions o;
   o.input = input;

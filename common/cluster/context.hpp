@@ -1,6 +1,7 @@
 #pragma once
 #include "cluster/config.hpp"
 #include "docker/client.hpp"
+#include "docker/containers.hpp"
 #include "net/plan.hpp"
 #include "util/steps.hpp"
 
@@ -28,6 +29,8 @@ struct Context {
 std::string var_volume(const net::NodePlan& node);
 std::string etc_volume(const net::NodePlan& node);
 std::string cluster_filter(const net::Plan& plan);  // "io.dind.cluster=<name>"
+// The cluster's node containers (master and workers, not its DNS64/NAT64 helpers).
+std::vector<docker::ContainerSummary> node_containers(docker::Client& docker, const net::Plan& plan, bool running_only = false);
 
 // Runs cmd in the node, output to the -v log; throws with the last stderr line.
 std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd,

@@ -39,6 +39,7 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
+  if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   actions.push_back(kubeadm_init());
   actions.push_back(pod_network());
   if (plan.nodes.size() > 1) actions.push_back(kubeadm_join());
@@ -64,6 +65,7 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(restart_nodes());
+  if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   actions.push_back(pod_network());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
@@ -87,7 +89,8 @@ void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool
 
 void down(docker::Client& docker, util::Steps& steps, const Config& config) {
   auto plan = net::make_plan(config.plan_input());
-  auto containers = docker::list_containers(docker, {cluster_filter(plan)});
+  // the DNS64/NAT64 helpers stay, as in the seed: up after down is faster
+  auto containers = node_containers(docker, plan);
   steps.run("Removing " + std::to_string(containers.size()) + " node containers of " + plan.name + " (volumes kept)", [&] {
     parallel(containers.size(), [&](size_t i) {
       // a clean shutdown lets etcd and kubelet close their files
@@ -111,7 +114,7 @@ Status status(docker::Client& docker, const Config& config) {
   Status s;
   s.name = plan.name;
   s.context = plan.context;
-  auto containers = docker::list_containers(docker, {cluster_filter(plan)});
+  auto containers = node_containers(docker, plan);
   s.exists = !containers.empty() || !docker::list_volumes(docker, {cluster_filter(plan)}).empty();
   bool all_running = !containers.empty();
   for (auto& c : containers) {

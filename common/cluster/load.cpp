@@ -19,7 +19,7 @@ namespace dind::cluster {
 void load_images(docker::Client& docker, util::Steps& steps, const Config& config, const std::vector<std::string>& images) {
   namespace fs = std::filesystem;
   auto plan = net::make_plan(config.plan_input());
-  auto nodes = docker::list_containers(docker, {cluster_filter(plan)}, false);
+  auto nodes = node_containers(docker, plan, true);
   if (nodes.empty()) throw Error("cluster " + plan.name + " has no running nodes: `kubectl dind up` first");
   for (auto& image : images) {
     if (!docker::inspect_image(docker, image)) throw Error("image " + image + " is not in the host's Docker");

@@ -3,6 +3,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "image/derive.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/json.hpp"
@@ -53,26 +54,14 @@ void busybox_image(docker::Client& docker, const std::string& ref, const std::st
 // A new image from `from`: exec setup in it, add files, commit with changes.
 void derive(docker::Client& docker, const std::string& from, const std::string& ref, const std::string& setup,
             const std::function<void(util::tar::Writer&)>& files, const std::vector<std::string>& changes) {
-  docker::ContainerSpec spec;
-  spec.image = from;
-  spec.entrypoint = {"sleep", "infinity"};
-  spec.labels = {{"io.dind.build", "1"}};
-  std::string id = docker::create_container(docker, spec);
-  try {
-    docker::start_container(docker, id);
+  image::derive_image(docker, from, ref, [&](const std::string& id) {
     if (!setup.empty()) docker::exec_check(docker, id, {"sh", "-c", setup});
     std::ostringstream tar;
     util::tar::Writer w(tar);
     files(w);
     w.finish();
     docker::put_archive(docker, id, "/", tar.str());
-    docker::kill_container(docker, id);
-    docker::commit_container(docker, id, ref, changes);
-  } catch (...) {
-    docker::remove_container(docker, id);
-    throw;
-  }
-  docker::remove_container(docker, id);
+  }, changes);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "image/cache.hpp"
+#include "image/derive.hpp"
 #include "image/versions.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
@@ -275,29 +276,20 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("usr/local/share/dind/images.id", images + "/images.id", 0644);
         w.finish();
       }
-      docker::ContainerSpec spec;
-      spec.image = base;
-      spec.entrypoint = {"sleep", "infinity"};
-      spec.labels = {{"io.dind.build", "1"}};
-      std::string id = docker::create_container(docker, spec);
       try {
-        docker::start_container(docker, id);
-        std::ifstream in(layer, std::ios::binary);
-        docker::put_archive_stream(docker, id, "/", in, static_cast<int64_t>(fs::file_size(layer)));
-        docker::exec_check(docker, id, {"sh", "-c",
-            "systemctl enable kubelet.service dind-preload.service containerd.service >/dev/null 2>&1 && "
-            "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
-            "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
-        docker::kill_container(docker, id);
-        docker::commit_container(docker, id, report.image,
-            {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",
-             "LABEL io.dind.kubernetes-version=" + report.kubernetes_version});
+        derive_image(docker, base, report.image, [&](const std::string& id) {
+          std::ifstream in(layer, std::ios::binary);
+          docker::put_archive_stream(docker, id, "/", in, static_cast<int64_t>(fs::file_size(layer)));
+          docker::exec_check(docker, id, {"sh", "-c",
+              "systemctl enable kubelet.service dind-preload.service containerd.service >/dev/null 2>&1 && "
+              "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
+              "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
+        }, {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",
+            "LABEL io.dind.kubernetes-version=" + report.kubernetes_version});
       } catch (...) {
-        docker::remove_container(docker, id);
         fs::remove(layer);
         throw;
       }
-      docker::remove_container(docker, id);
       fs::remove(layer);
     }
     docker::tag_image(docker, report.image, report.alias);

@@ -49,7 +49,17 @@ run_mode() { # run_mode MODE ID
     check "$mode: DNS $qtype web.default -> $sip" \
       bash -c "'$K' --context $ctx exec b -- nslookup -type=$qtype web.default.svc.cluster.local | grep -q 'Address: $sip'"
   done
+  if [ "$mode" = ipv6 ]; then
+    check "ipv6: bind9 and tayga helpers run" test "$(docker ps -q --filter name=bind9$sfx --filter name=tayga$sfx | wc -l)" = 2
+    local aaaa; aaaa=$("$K" --context "$ctx" exec b -- nslookup -type=AAAA deb.debian.org | awk '/^Address: fd00:10:64:ff9b::/ {print $2; exit}')
+    check "ipv6: a pod resolves an IPv4-only name through DNS64 ($aaaa)" test -n "$aaaa"
+    check "ipv6: TCP through NAT64 to that address gets an HTTP answer" \
+      bash -c "'$K' --context $ctx exec b -- sh -c 'printf \"HEAD / HTTP/1.0\r\n\r\n\" | nc $aaaa 80' | grep -q '^HTTP/'"
+    CLUSTER_ID=$id "$KD" down -q
+    check "ipv6: down keeps the DNS64/NAT64 helpers" test "$(docker ps -q --filter name=bind9$sfx --filter name=tayga$sfx | wc -l)" = 2
+  fi
   CLUSTER_ID=$id "$KD" clean -q
+  check "$mode: clean removes the helpers too" test "$(labelled io.dind.cluster=cluster-$id)" = 0
 }
 
 run_mode ipv6 31

@@ -23,5 +23,10 @@ std::unique_ptr<Action> pod_network();       // CNI config and routes on every n
 std::unique_ptr<Action> kubeadm_join();      // workers in parallel
 std::unique_ptr<Action> wait_ready();        // nodes Ready, CoreDNS available
 std::unique_ptr<Action> export_kubeconfig(); // host kubeconfig context, kubectl, port forwarder
+std::unique_ptr<Action> dns64_nat64();       // IPv6-only: bind9 (DNS64) and tayga (NAT64) helpers
+
+// Where the IPv6-only helpers sit on the management network (::100, ::200).
+std::string dns64_ip(const net::Plan& plan);
+std::string nat64_ip(const net::Plan& plan);
 
 } // namespace dind::cluster

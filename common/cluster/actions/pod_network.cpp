@@ -37,6 +37,11 @@ std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
       cmds.push_back(std::string("ip ") + (v6 ? "-6 " : "") + "route replace " + cidr + " via " + (v6 ? other.ipv6 : other.ipv4));
     }
   }
+  if (plan.mode == net::IpMode::ipv6) {
+    // IPv6-only: the outside is reached through NAT64, names through DNS64
+    cmds.push_back("ip -6 route replace " + plan.dns64_prefix + " via " + nat64_ip(plan));
+    cmds.push_back("echo 'nameserver " + dns64_ip(plan) + "' > /etc/resolv.conf");
+  }
   return util::join(cmds, "\n") + "\n";
 }
 
@@ -49,8 +54,9 @@ public:
   void execute(Context& ctx) override {
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
       const auto& node = ctx.plan.nodes[i];
-      node_write(ctx, node, "/etc/cni/net.d/10-dind.conflist", cni_config(ctx.config.get("CNI_PLUGIN"), node));
+      // routes and resolv.conf first: pods start as soon as the CNI config is there
       node_exec(ctx, node, {"sh", "-s"}, routes_script(ctx.plan, node));
+      node_write(ctx, node, "/etc/cni/net.d/10-dind.conflist", cni_config(ctx.config.get("CNI_PLUGIN"), node));
     });
   }
 };
