@@ -53,8 +53,11 @@ run_mode() { # run_mode MODE ID
     check "ipv6: bind9 and tayga helpers run" test "$(docker ps -q --filter name=bind9$sfx --filter name=tayga$sfx | wc -l)" = 2
     local aaaa; aaaa=$("$K" --context "$ctx" exec b -- nslookup -type=AAAA deb.debian.org | awk '/^Address: fd00:10:64:ff9b::/ {print $2; exit}')
     check "ipv6: a pod resolves an IPv4-only name through DNS64 ($aaaa)" test -n "$aaaa"
+    cat > /tmp/dind-nat64-probe <<'PROBE'
+printf 'GET / HTTP/1.0\r\nHost: deb.debian.org\r\n\r\n' | nc -w 5 "$1" 80 | head -1
+PROBE
     check "ipv6: TCP through NAT64 to that address gets an HTTP answer" \
-      bash -c "'$K' --context $ctx exec b -- sh -c 'printf \"HEAD / HTTP/1.0\r\n\r\n\" | nc $aaaa 80' | grep -q '^HTTP/'"
+      bash -c "for i in 1 2 3; do '$K' --context $ctx exec -i b -- sh -s $aaaa < /tmp/dind-nat64-probe | grep -q '^HTTP/' && exit 0; sleep 1; done; exit 1"
     CLUSTER_ID=$id "$KD" down -q
     check "ipv6: down keeps the DNS64/NAT64 helpers" test "$(docker ps -q --filter name=bind9$sfx --filter name=tayga$sfx | wc -l)" = 2
   fi
