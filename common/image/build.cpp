@@ -32,13 +32,13 @@ std::string short_key(const std::string& key) { return key.substr(0, 12); }
 // Bumped when the node image recipe in this file changes (labels, commit changes).
 constexpr const char* build_recipe_version = "node-recipe-2";
 
-// The static pause binary sits next to the tools (build tree or libexec).
-std::string pause_binary() {
+// Our binaries in the images sit next to the tools (build tree, bin or libexec).
+std::string sibling_binary(const std::string& name) {
   std::string self = fs::read_symlink("/proc/self/exe").parent_path();
-  for (std::string p : {self + "/dind-pause", self + "/../libexec/dind/dind-pause"}) {
+  for (std::string p : {self + "/" + name, self + "/../libexec/dind/" + name}) {
     if (fs::exists(p)) return p;
   }
-  throw Error("cannot find dind-pause next to " + self + " (build it with meson)");
+  throw Error("cannot find " + name + " next to " + self + " (build it with meson)");
 }
 
 void log_line(const std::string& line) { log::debug("  {}", line); }
@@ -130,7 +130,7 @@ std::string proxy_userland(Context& ctx, const std::string& base) {
 std::string component_images(Context& ctx, const std::string& k8s, const std::string& etcd, const std::string& coredns,
                              const std::string& base, std::vector<std::string>& refs) {
   const std::string& k8s_version = version(ctx.versions, "KUBERNETES_VERSION");
-  std::string pause = pause_binary();
+  std::string pause = sibling_binary("dind-pause");
   util::Hasher h;
   h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("worker-set-1");
   for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
@@ -248,7 +248,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
   std::string images = ctx.cache.dir("images", images_key);
 
   std::string node_files = ctx.images + "/node/files";
-  std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
+  std::string dind_net = sibling_binary("dind-net");
+  std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(dind_net).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
                         .add_tree(node_files).hex();
   report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
   report.alias = "dind-node:" + report.kubernetes_version;
@@ -263,6 +264,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("usr/bin/crictl", crictl + "/crictl", 0755);
         w.add_file("usr/local/bin/dind-entrypoint", node_files + "/dind-entrypoint", 0755);
         w.add_file("usr/local/bin/dind-preload", node_files + "/dind-preload", 0755);
+        w.add_file("usr/local/bin/dind-net", dind_net, 0755);
+        w.add_file("etc/systemd/system/dind-net.service", node_files + "/dind-net.service", 0644);
         w.add_file("etc/containerd/config.toml", node_files + "/containerd-config.toml", 0644);
         w.add_file("etc/systemd/system/kubelet.service", node_files + "/kubelet.service", 0644);
         w.add_dir("etc/systemd/system/kubelet.service.d");
@@ -281,7 +284,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
           std::ifstream in(layer, std::ios::binary);
           docker::put_archive_stream(docker, id, "/", in, static_cast<int64_t>(fs::file_size(layer)));
           docker::exec_check(docker, id, {"sh", "-c",
-              "systemctl enable kubelet.service dind-preload.service containerd.service >/dev/null 2>&1 && "
+              "systemctl enable kubelet.service dind-preload.service containerd.service dind-net.service >/dev/null 2>&1 && "
               "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
               "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
         }, {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",

@@ -13,6 +13,8 @@ trap 'rm -rf "$root"' EXIT
 pkgs=systemd,systemd-sysv,dbus,containerd,runc,containernetworking-plugins,iptables,nftables
 pkgs+=,conntrack,socat,ethtool,iproute2,kmod,util-linux,mount,ca-certificates,procps
 pkgs+=,iputils-ping,ebtables,ipset,netcat-openbsd,less,findutils,tar,zstd
+# what our dynamically linked dind-net needs on the node (same suite as the build host)
+pkgs+=,libpocofoundation80,libpoconet80,libspdlog1.10,libfmt9
 debootstrap --variant=minbase --include="$pkgs" "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >&2
 # A node is a container: no getty, no kernel-facing units that cannot work there.
 rm -f "$root"/etc/machine-id "$root"/var/lib/dbus/machine-id

@@ -63,6 +63,11 @@ docker stop -t 1 kube-node-2 >/dev/null
 check "a stopped node is reported in the dump, not fatal" grep -q '^@@@ nodes/kube-node-2/DOWN @@@' /tmp/dind-dump.txt
 "$KD" reup
 check "reup brought the stopped node back" test "$(docker inspect -f '{{.State.Running}}' kube-node-2)" = true
+docker restart -t 1 kube-node-2 >/dev/null
+check "dind-net on a node restarted behind dind's back puts its routes back" bash -c \
+  'for i in $(seq 60); do docker exec kube-node-2 ip route 2>/dev/null | grep -q "10.244.3.0/24 via 10.192.0.3" && exit 0; sleep 1; done; exit 1'
+check "dind-net wrote the node's CNI config from the plan" \
+  bash -c "docker exec kube-node-2 cat /etc/cni/net.d/10-dind.conflist | grep -q '10.244.4.0/24'"
 check "pod a survived reup (same cluster state)" "$K" --context dind get pod a
 "$KD" down
 check "down keeps volumes" test "$(docker volume ls -q --filter label=io.dind.cluster=default | wc -l)" = 6

@@ -18,6 +18,23 @@ public:
     node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(in));
     node_exec(ctx, master, {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
                             "--skip-certificate-key-print"});
+    // dind-net on each node lists the nodes with the kubelet's credentials,
+    // which the Node authorizer limits to the node's own object
+    master_kubectl(ctx, {"apply", "-f", "-"}, R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: dind-net}
+rules:
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dind-net}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: dind-net}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:nodes"}
+)");
   }
 };
 

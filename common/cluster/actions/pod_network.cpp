@@ -6,28 +6,6 @@ namespace dind::cluster {
 
 namespace {
 
-// CNI: the bridge (or ptp) plugin with host-local IPAM over the node's own
-// pod CIDR(s); every other node's pod CIDR is routed via its management IP.
-std::string cni_config(const std::string& plugin, const net::NodePlan& node) {
-  json::Writer w(true);
-  w.begin_object().kv("cniVersion", "0.4.0").kv("name", "dind").key("plugins").begin_array();
-  w.begin_object().kv("type", plugin);
-  if (plugin == "bridge") w.kv("bridge", "dind0").kv("isDefaultGateway", true).kv("hairpinMode", true);
-  w.kv("ipMasq", true);
-  w.key("ipam").begin_object().kv("type", "host-local").key("ranges").begin_array();
-  for (auto& c : node.pod_cidrs) w.begin_array().begin_object().kv("subnet", c).end_object().end_array();
-  w.end_array();
-  if (plugin == "ptp") {
-    w.key("routes").begin_array();
-    for (auto& c : node.pod_cidrs) w.begin_object().kv("dst", c.find(':') != std::string::npos ? "::/0" : "0.0.0.0/0").end_object();
-    w.end_array();
-  }
-  w.end_object().end_object();
-  w.begin_object().kv("type", "portmap").key("capabilities").begin_object().kv("portMappings", true).end_object().end_object();
-  w.end_array().end_object();
-  return w.str();
-}
-
 std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
   std::vector<std::string> cmds = {"set -e"};
   for (auto& other : plan.nodes) {
@@ -48,15 +26,17 @@ std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
 class PodNetwork : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Installing the pod network (" + ctx.config.get("CNI_PLUGIN") + " CNI, static routes)";
+    return "Installing the pod network (" + ctx.config.get("CNI_PLUGIN") + " CNI, routes kept by dind-net)";
   }
 
   void execute(Context& ctx) override {
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
       const auto& node = ctx.plan.nodes[i];
-      // routes and resolv.conf first: pods start as soon as the CNI config is there
+      // routes and resolv.conf first: pods start as soon as the CNI config is
+      // there. From then on the node's dind-net keeps the routes itself.
       node_exec(ctx, node, {"sh", "-s"}, routes_script(ctx.plan, node));
-      node_write(ctx, node, "/etc/cni/net.d/10-dind.conflist", cni_config(ctx.config.get("CNI_PLUGIN"), node));
+      node_write(ctx, node, "/etc/dind/plan.json", ctx.plan.to_json());
+      node_exec(ctx, node, {"dind-net", "cni", "--plugin", ctx.config.get("CNI_PLUGIN")});
     });
   }
 };

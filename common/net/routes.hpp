@@ -1,0 +1,19 @@
+#pragma once
+#include "net/plan.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dind::net {
+
+// The node side of a plan, as `dind-net plan --json` writes it.
+Plan plan_from_json(const std::string& text);
+
+// `ip` commands that give node `self` a route to every other registered
+// node's pod CIDRs via that node's management address, skipping routes that
+// `current` (the output of `ip route; ip -6 route`) already has.
+std::vector<std::string> route_commands(const Plan& plan, const std::string& self, const std::set<std::string>& registered,
+                                        const std::string& current);
+
+} // namespace dind::net

@@ -1,0 +1,52 @@
+#include "net/cni.hpp"
+#include "net/routes.hpp"
+#include "util/json.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dind;
+
+namespace {
+
+net::Plan dual_plan() {
+  return net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
+    if (k == "IP_MODE") return std::string("dual-stack");
+    return std::nullopt;
+  }));
+}
+
+} // namespace
+
+TEST_CASE("a plan survives its JSON form") {
+  auto p = net::plan_from_json(dual_plan().to_json());
+  REQUIRE(p.nodes.size() == 3);
+  CHECK(p.nodes[1].container == "kube-node-1");
+  CHECK(p.nodes[1].ipv6 == "fd00:20::3");
+  CHECK(p.nodes[1].pod_cidrs == std::vector<std::string>{"10.244.3.0/24", "fd00:40:0:0:3::/80"});
+}
+
+TEST_CASE("routes go to registered nodes only, and only when missing") {
+  auto p = dual_plan();
+  auto cmds = net::route_commands(p, "kube-node-1", {"kube-master", "kube-node-1"}, "");
+  CHECK(cmds == std::vector<std::string>{"ip route replace 10.244.2.0/24 via 10.192.0.2",
+                                         "ip -6 route replace fd00:40:0:0:2::/80 via fd00:20::2"});
+  std::string current = "default via 10.192.0.1 dev eth0\n10.244.2.0/24 via 10.192.0.2 dev eth0\n"
+                        "fd00:40:0:0:2::/80 via fd00:20::2 dev eth0 metric 1024 pref medium\n";
+  CHECK(net::route_commands(p, "kube-node-1", {"kube-master", "kube-node-1", "kube-node-2"}, current) ==
+        std::vector<std::string>{"ip route replace 10.244.4.0/24 via 10.192.0.4",
+                                 "ip -6 route replace fd00:40:0:0:4::/80 via fd00:20::4"});
+  CHECK(net::route_commands(p, "kube-master", {}, "").empty());
+}
+
+TEST_CASE("CNI config carries the node's ranges") {
+  auto p = dual_plan();
+  auto d = json::parse(net::cni_config("bridge", p.nodes[2]), "cni");
+  const auto& plugin = (*json::find(d, {"plugins"}))[0];
+  CHECK(json::str(plugin, {"type"}) == "bridge");
+  const auto& ranges = (*json::find(plugin, {"ipam", "ranges"}));
+  REQUIRE(ranges.Size() == 2);
+  CHECK(std::string(ranges[0][0]["subnet"].GetString()) == "10.244.4.0/24");
+  CHECK(std::string(ranges[1][0]["subnet"].GetString()) == "fd00:40:0:0:4::/80");
+  auto ptp = json::parse(net::cni_config("ptp", p.nodes[0]), "cni");
+  CHECK(json::str((*json::find(ptp, {"plugins"}))[0], {"type"}) == "ptp");
+}
