@@ -3,6 +3,9 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "docker/volumes.hpp"
+
+#include <algorithm>
 #include "util/error.hpp"
 
 namespace dind::cluster {
@@ -26,6 +29,12 @@ public:
         // for systemd to stop every unit was a third of reup's time
         if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 0);
       } else {
+        // a node whose volume is not there never joined this cluster
+        auto volumes = docker::list_volumes(ctx.docker, {cluster_filter(ctx.plan)});
+        if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
+          throw Error("cluster " + ctx.plan.name + " has no " + node.container +
+                      ": NUM_NODES differs from when it was created (`kubectl dind clean` first)");
+        }
         docker::create_container(ctx.docker, node_spec(ctx, node, i == 0));
       }
     });
