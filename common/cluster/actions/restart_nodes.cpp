@@ -21,6 +21,14 @@ public:
   }
 
   void execute(Context& ctx) override {
+    // a node whose volume is not there never joined this cluster
+    auto volumes = docker::list_volumes(ctx.docker, {cluster_filter(ctx.plan)});
+    for (auto& node : ctx.plan.nodes) {
+      if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
+        throw Error("cluster " + ctx.plan.name + " has no " + node.container +
+                    ": NUM_NODES differs from when it was created (`kubectl dind clean` first)");
+      }
+    }
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
       const auto& node = ctx.plan.nodes[i];
       auto info = docker::inspect_container(ctx.docker, node.container);
@@ -29,12 +37,6 @@ public:
         // for systemd to stop every unit was a third of reup's time
         if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 0);
       } else {
-        // a node whose volume is not there never joined this cluster
-        auto volumes = docker::list_volumes(ctx.docker, {cluster_filter(ctx.plan)});
-        if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
-          throw Error("cluster " + ctx.plan.name + " has no " + node.container +
-                      ": NUM_NODES differs from when it was created (`kubectl dind clean` first)");
-        }
         docker::create_container(ctx.docker, node_spec(ctx, node, i == 0));
       }
     });
