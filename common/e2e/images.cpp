@@ -71,7 +71,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
   if (!fs::exists("/bin/busybox")) throw Error("/bin/busybox is missing: install Debian's busybox-static");
   auto bases = docker::list_image_tags(docker, "dind-base");
   if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-2").hex().substr(0, 16);
+  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-3").hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
   for (auto& ref : util::split(util::check({e2e_test, "--list-images"}).out, '\n')) {
     if (!util::starts_with(ref, "registry.k8s.io/e2e-test-images/")) continue;
