@@ -60,7 +60,7 @@ Compressor::Compressor(Codec codec, Sink sink) : impl_(new Impl) {
   impl_->sink = std::move(sink);
   if (codec == Codec::zstd) {
     impl_->zc = ZSTD_createCCtx();
-    ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_compressionLevel, 19);
+    ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_compressionLevel, 12);
     ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_checksumFlag, 1);
   } else if (codec == Codec::xz) {
     if (lzma_easy_encoder(&impl_->lz.s, 6, LZMA_CHECK_CRC64) != LZMA_OK) throw Error("xz: cannot start encoder");
