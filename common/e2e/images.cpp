@@ -32,7 +32,7 @@ const char* applets[] = {"sh", "ash", "cat", "echo", "sleep", "ls", "test", "[",
                          "ln", "chown", "stty", "vi", "less", "netstat", "route", "traceroute", "httpd"};
 
 // busybox-static as a whole image; web servers get a page and a command.
-void busybox_image(docker::Client& docker, const std::string& ref, const std::string& docroot) {
+void busybox_image(docker::Client& docker, const std::string& ref, const std::string& docroot, const std::string& label) {
   std::string tmp = fs::temp_directory_path().string() + "/dind-e2e-image-" + std::to_string(::getpid()) + ".tar";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
@@ -47,7 +47,9 @@ void busybox_image(docker::Client& docker, const std::string& ref, const std::st
     w.finish();
   }
   std::string cmd = docroot.empty() ? R"(CMD ["sh"])" : R"(CMD ["httpd", "-f", "-p", "80", "-h", "/)" + docroot + R"("])";
-  docker::import_image(docker, tmp, ref, {"ENV PATH=/bin:/usr/bin", cmd});
+  // imported with everything set: a committed image cannot drop the
+  // throwaway container's entrypoint again
+  docker::import_image(docker, tmp, ref, {"ENV PATH=/bin:/usr/bin", cmd, label});
   fs::remove(tmp);
 }
 
@@ -71,7 +73,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
   if (!fs::exists("/bin/busybox")) throw Error("/bin/busybox is missing: install Debian's busybox-static");
   auto bases = docker::list_image_tags(docker, "dind-base");
   if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-3").hex().substr(0, 16);
+  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-4").hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
   for (auto& ref : util::split(util::check({e2e_test, "--list-images"}).out, '\n')) {
     if (!util::starts_with(ref, "registry.k8s.io/e2e-test-images/")) continue;
@@ -131,8 +133,8 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
           for (auto& e : fs::directory_iterator(assets + "/" + kind)) w.add_file(e.path().filename().string(), e.path().string(), 0644);
         }, changes);
       } else if (kind == "busybox" || kind == "httpd" || kind == "nginx") {
-        busybox_image(docker, ref, kind == "httpd" ? "usr/local/apache2/htdocs" : kind == "nginx" ? "usr/share/nginx/html" : "");
-        derive(docker, ref, ref, "", [](util::tar::Writer&) {}, label);
+        busybox_image(docker, ref, kind == "httpd" ? "usr/local/apache2/htdocs" : kind == "nginx" ? "usr/share/nginx/html" : "",
+                      label.front());
       }
     }
   });

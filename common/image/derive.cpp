@@ -9,14 +9,20 @@ namespace dind::image {
 void derive_image(docker::Client& docker, const std::string& from, const std::string& ref,
                   const std::function<void(const std::string& id)>& prepare, const std::vector<std::string>& changes) {
   // commit keeps the container's own entrypoint (sleep): give back the
-  // image's unless the caller sets one
+  // image's unless the caller sets one (and its CMD: setting ENTRYPOINT
+  // clears it). An image without entrypoint cannot get "none" back this way.
   std::vector<std::string> all = changes;
-  bool sets_entrypoint = false;
-  for (auto& c : changes) sets_entrypoint = sets_entrypoint || c.rfind("ENTRYPOINT", 0) == 0;
+  bool sets_entrypoint = false, sets_cmd = false;
+  for (auto& c : changes) {
+    sets_entrypoint = sets_entrypoint || c.rfind("ENTRYPOINT", 0) == 0;
+    sets_cmd = sets_cmd || c.rfind("CMD", 0) == 0;
+  }
   if (!sets_entrypoint) {
     auto img = docker::inspect_image(docker, from);
     const auto* ep = img ? json::find(*img, {"Config", "Entrypoint"}) : nullptr;
+    const auto* cmd = img ? json::find(*img, {"Config", "Cmd"}) : nullptr;
     all.push_back("ENTRYPOINT " + (ep && ep->IsArray() ? json::dump(*ep) : std::string("[]")));
+    if (!sets_cmd && cmd && cmd->IsArray()) all.push_back("CMD " + json::dump(*cmd));
   }
   docker::ContainerSpec spec;
   spec.image = from;
