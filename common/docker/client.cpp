@@ -83,8 +83,7 @@ std::unique_ptr<Poco::Net::StreamSocket> Client::connect() {
       socket->connect(Poco::Net::SocketAddress(endpoint_.host, endpoint_.port), Poco::Timespan(10, 0));
     }
   } catch (const Poco::Exception& e) {
-    std::string why = e.message().empty() ? e.displayText() : e.displayText();
-    throw Error("cannot connect to the Docker daemon at " + endpoint_.text + ": " + why +
+    throw Error("cannot connect to the Docker daemon at " + endpoint_.text + ": " + e.displayText() +
                 " (is dockerd running? set DOCKER_HOST to reach another daemon)");
   }
   return socket;
