@@ -8,7 +8,6 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -41,14 +40,14 @@ void raise_for(int status, const Request& r, const std::string& body) {
 
 } // namespace
 
-Hijacked::Hijacked(std::unique_ptr<Poco::Net::StreamSocket> socket, std::string leftover)
-  : socket_(std::move(socket)), leftover_(std::move(leftover)) {}
+Hijacked::Hijacked(std::unique_ptr<Connection> connection, std::string leftover)
+  : connection_(std::move(connection)), leftover_(std::move(leftover)) {}
 
 Hijacked::~Hijacked() = default;
 
 void Hijacked::write(std::string_view data) {
   while (!data.empty()) {
-    int n = socket_->sendBytes(data.data(), static_cast<int>(std::min<size_t>(data.size(), 65536)));
+    int n = connection_->socket().sendBytes(data.data(), static_cast<int>(std::min<size_t>(data.size(), 65536)));
     if (n <= 0) throw Error("docker: attached stream closed while writing stdin");
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -56,7 +55,7 @@ void Hijacked::write(std::string_view data) {
 
 void Hijacked::unread(std::string data) { leftover_ = std::move(data) + leftover_; }
 
-void Hijacked::close_write() { socket_->shutdownSend(); }
+void Hijacked::close_write() { connection_->socket().shutdownSend(); }
 
 size_t Hijacked::read(char* buf, size_t size) {
   if (!leftover_.empty()) {
@@ -65,7 +64,7 @@ size_t Hijacked::read(char* buf, size_t size) {
     leftover_.erase(0, n);
     return n;
   }
-  int n = socket_->receiveBytes(buf, static_cast<int>(size));
+  int n = connection_->socket().receiveBytes(buf, static_cast<int>(size));
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
@@ -73,26 +72,10 @@ Client::Client(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
 Client Client::from_env() { return Client(endpoint_from_env()); }
 
-std::unique_ptr<Poco::Net::StreamSocket> Client::connect() {
-  auto socket = std::make_unique<Poco::Net::StreamSocket>();
-  try {
-    if (endpoint_.kind == Endpoint::Kind::unix_socket) {
-      // Poco 1.11's HTTPClientSession cannot take a UNIX address itself: connect first.
-      socket->connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, endpoint_.path));
-    } else {
-      socket->connect(Poco::Net::SocketAddress(endpoint_.host, endpoint_.port), Poco::Timespan(10, 0));
-    }
-  } catch (const Poco::Exception& e) {
-    throw Error("cannot connect to the Docker daemon at " + endpoint_.text + ": " + e.displayText() +
-                " (is dockerd running? set DOCKER_HOST to reach another daemon)");
-  }
-  return socket;
-}
-
 const std::string& Client::api_version() {
   if (!api_version_.empty()) return api_version_;
-  auto socket = connect();
-  Poco::Net::HTTPClientSession session(*socket);
+  auto conn = open_connection(endpoint_);
+  Poco::Net::HTTPClientSession session(conn->socket());
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/_ping", Poco::Net::HTTPMessage::HTTP_1_1);
   req.setHost("docker");
@@ -103,7 +86,8 @@ const std::string& Client::api_version() {
     std::string ignored;
     Poco::StreamCopier::copyToString(in, ignored);
   } catch (const Poco::Exception& e) {
-    throw Error("Docker daemon at " + endpoint_.text + " did not answer /_ping: " + e.displayText());
+    std::string why = conn->failure();
+    throw Error("Docker daemon at " + endpoint_.text + " did not answer /_ping: " + (why.empty() ? e.displayText() : why));
   }
   std::string server = resp.get("Api-Version", "");
   if (server.empty()) throw Error("Docker daemon at " + endpoint_.text + " sent no API version: is it a Docker engine?");
@@ -125,8 +109,8 @@ std::string Client::uri(const Request& request) {
 void Client::call_stream(const Request& request, const std::function<void(std::string_view)>& on_data) {
   std::string target = uri(request);
   log::debug("docker: {} {}", request.method, target);
-  auto socket = connect();
-  Poco::Net::HTTPClientSession session(*socket);
+  auto conn = open_connection(endpoint_);
+  Poco::Net::HTTPClientSession session(conn->socket());
   session.setTimeout(Poco::Timespan(static_cast<long>(request.timeout.count()), 0));
   Poco::Net::HTTPRequest req(request.method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   req.setHost("docker");
@@ -188,11 +172,10 @@ std::optional<std::string> Client::call_if_found(const Request& request) {
 std::unique_ptr<Hijacked> Client::hijack(const std::string& path, const std::string& json_body) {
   std::string target = "/v" + api_version() + path;
   log::debug("docker: POST {} (attached)", target);
-  auto socket = connect();
   std::string head = "POST " + target + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
                      "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " +
                      std::to_string(json_body.size()) + "\r\n\r\n" + json_body;
-  auto conn = std::make_unique<Hijacked>(std::move(socket), "");
+  auto conn = std::make_unique<Hijacked>(open_connection(endpoint_), "");
   conn->write(head);
   // What follows the response head is the raw stream: keep it for read().
   std::string buf;

@@ -1,5 +1,6 @@
 #pragma once
 #include "docker/endpoint.hpp"
+#include "docker/transport.hpp"
 #include "util/error.hpp"
 
 #include <chrono>
@@ -11,8 +12,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-namespace Poco::Net { class StreamSocket; }
 
 namespace dind::docker {
 
@@ -42,7 +41,7 @@ struct Request {
 // A connection taken over after "101 UPGRADED": exec's attached stdin/stdout.
 class Hijacked {
 public:
-  Hijacked(std::unique_ptr<Poco::Net::StreamSocket> socket, std::string leftover);
+  Hijacked(std::unique_ptr<Connection> connection, std::string leftover);
   ~Hijacked();
   void write(std::string_view data);
   void close_write();
@@ -52,11 +51,11 @@ public:
   size_t read(char* buf, size_t size);
 
 private:
-  std::unique_ptr<Poco::Net::StreamSocket> socket_;
+  std::unique_ptr<Connection> connection_;
   std::string leftover_;
 };
 
-// The one Docker Engine API client: HTTP/1.1 over the UNIX socket (or TCP),
+// The one Docker Engine API client: HTTP/1.1 over the UNIX socket, TCP (TLS) or ssh,
 // API version negotiated with /_ping on first use.
 class Client {
 public:
@@ -74,7 +73,6 @@ public:
   std::unique_ptr<Hijacked> hijack(const std::string& path, const std::string& json_body);
 
 private:
-  std::unique_ptr<Poco::Net::StreamSocket> connect();
   std::string uri(const Request& request);
   Endpoint endpoint_;
   std::string api_version_;

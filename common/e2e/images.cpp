@@ -23,15 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// busybox applets the e2e pods' shell commands use
-const char* applets[] = {"sh", "ash", "cat", "echo", "sleep", "ls", "test", "[", "grep", "wc", "head", "tail", "mkdir",
-                         "touch", "rm", "cp", "mv", "env", "hostname", "nslookup", "wget", "nc", "ping", "ping6", "ip",
-                         "ifconfig", "date", "sed", "awk", "true", "false", "id", "mount", "ps", "kill", "seq", "tr",
-                         "cut", "sort", "uniq", "stat", "find", "chmod", "dd", "md5sum", "sha256sum", "du", "df", "uname",
-                         "printf", "expr", "timeout", "xargs", "which", "base64", "tee", "basename", "dirname", "readlink",
-                         "ln", "chown", "stty", "vi", "less", "netstat", "route", "traceroute", "httpd"};
-
-// busybox-static as a whole image; web servers get a page and a command.
+// busybox-static with every applet it has, as upstream's image; web servers
+// get a page and a command. sh is bash-static: Debian's busybox 1.35 ash drops
+// environment variables whose names hold '-' or '.', which the ConfigMap and
+// Secret environment tests pass (upstream's busybox 1.37 keeps them).
 void busybox_image(docker::Client& docker, const std::string& ref, const std::string& docroot, const std::string& label) {
   std::string tmp = fs::temp_directory_path().string() + "/dind-e2e-image-" + std::to_string(::getpid()) + ".tar";
   {
@@ -40,13 +35,19 @@ void busybox_image(docker::Client& docker, const std::string& ref, const std::st
     for (auto d : {"bin", "etc", "var", "root", "usr", "usr/bin"}) w.add_dir(d);
     w.add_dir("tmp", 01777);
     w.add_file("bin/busybox", "/bin/busybox", 0755);
-    for (auto a : applets) w.add_symlink(std::string("bin/") + a, "busybox");
+    w.add_file("bin/sh", "/bin/bash-static", 0755);
+    for (auto& a : util::split(util::check({"/bin/busybox", "--list"}).out, '\n')) {
+      if (a != "sh" && a != "busybox") w.add_symlink("bin/" + a, "busybox");
+    }
     w.add_data("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
     w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
     if (!docroot.empty()) w.add_data(docroot + "/index.html", "<html><body><h1>It works!</h1></body></html>\n");
     w.finish();
   }
-  std::string cmd = docroot.empty() ? R"(CMD ["sh"])" : R"(CMD ["httpd", "-f", "-p", "80", "-h", "/)" + docroot + R"("])";
+  // busybox httpd as PID 1 ignores SIGTERM (no handler), so every pod
+  // deletion would wait out its grace period; Apache and nginx stop at once
+  std::string cmd = docroot.empty() ? R"(CMD ["sh"])"
+                                    : R"(CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 80 -h /)" + docroot + R"( & wait"])";
   // imported with everything set: a committed image cannot drop the
   // throwaway container's entrypoint again
   docker::import_image(docker, tmp, ref, {"ENV PATH=/bin:/usr/bin", cmd, label});
@@ -68,19 +69,22 @@ void derive(docker::Client& docker, const std::string& from, const std::string& 
 
 } // namespace
 
-std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const std::string& e2e_test,
-                                           const std::string& assets, const std::string& coredns) {
-  if (!fs::exists("/bin/busybox")) throw Error("/bin/busybox is missing: install Debian's busybox-static");
+std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const TestImageInputs& in) {
+  const std::string& assets = in.assets;
+  for (auto [file, package] : {std::pair{"/bin/busybox", "busybox-static"}, {"/bin/bash-static", "bash-static"}}) {
+    if (!fs::exists(file)) throw Error(std::string(file) + " is missing: install Debian's " + package);
+  }
   auto bases = docker::list_image_tags(docker, "dind-base");
   if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string key = util::Hasher().add_tree(assets).add_file(coredns).add(bases.front()).add("e2e-images-4").hex().substr(0, 16);
+  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add(bases.front()).add("e2e-images-6").hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
-  for (auto& ref : util::split(util::check({e2e_test, "--list-images"}).out, '\n')) {
-    if (!util::starts_with(ref, "registry.k8s.io/e2e-test-images/")) continue;
-    std::string kind = ref.substr(32, ref.find(':') - 32);
-    if (kind == "agnhost" || kind == "busybox" || kind == "jessie-dnsutils" || kind == "kitten" || kind == "nautilus" ||
-        kind == "httpd" || kind == "nginx") {
-      wanted[ref] = kind;
+  const std::string e2e_repo = "registry.k8s.io/e2e-test-images/";
+  for (auto& ref : util::split(util::check({in.e2e_test, "--list-images"}).out, '\n')) {
+    if (util::starts_with(ref, "registry.k8s.io/etcd:")) wanted[ref] = "etcd";
+    if (!util::starts_with(ref, e2e_repo)) continue;
+    std::string kind = ref.substr(e2e_repo.size(), ref.find(':') - e2e_repo.size());
+    for (auto k : {"agnhost", "busybox", "jessie-dnsutils", "kitten", "nautilus", "httpd", "nginx", "nonewprivs", "sample-apiserver"}) {
+      if (kind == k) wanted[ref] = kind;
     }
   }
   std::vector<std::string> refs, missing;
@@ -97,7 +101,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
     if (!docker::inspect_image(docker, debian)) {
       derive(docker, bases.front(), debian,
              "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
-             "curl bind9-dnsutils iperf >/dev/null && rm -rf /var/lib/apt/lists/* && ln -sf /usr/bin/iperf /usr/local/bin/iperf && "
+             "curl bind9-dnsutils iperf netcat-openbsd iproute2 >/dev/null && rm -rf /var/lib/apt/lists/* && ln -sf /usr/bin/iperf /usr/local/bin/iperf && "
              "useradd -u 1000 user-defined-in-image && groupadd -g 50000 group-defined-in-image && "
              "usermod -aG group-defined-in-image user-defined-in-image",
              [](util::tar::Writer&) {}, {"CMD []", R"(ENTRYPOINT [])"});
@@ -114,7 +118,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
         derive(docker, debian, ref, "", [&](util::tar::Writer& w) {
           w.add_file("agnhost", assets + "/agnhost", 0755);
           w.add_symlink("agnhost-2", "agnhost");
-          w.add_file("coredns", coredns, 0755);
+          w.add_file("coredns", in.coredns, 0755);
           w.add_file("localhost.crt", assets + "/localhost.crt", 0644);
           w.add_file("localhost.key", assets + "/localhost.key", 0600);
           w.add_dir("uploads");
@@ -122,6 +126,16 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
       } else if (kind == "jessie-dnsutils") {
         changes.push_back("CMD []");
         derive(docker, debian, ref, "", [](util::tar::Writer&) {}, changes);
+      } else if (kind == "nonewprivs") {
+        // setuid root: the test runs it as a user and expects uid 0 unless no_new_privs holds
+        changes.push_back(R"(CMD ["nnp"])");
+        derive(docker, debian, ref, "", [&](util::tar::Writer& w) { w.add_file("usr/local/bin/nnp", assets + "/nnp", 04755); }, changes);
+      } else if (kind == "sample-apiserver") {
+        changes.insert(changes.end(), {R"(ENTRYPOINT ["/sample-apiserver"])", "CMD []"});
+        derive(docker, debian, ref, "", [&](util::tar::Writer& w) { w.add_file("sample-apiserver", assets + "/sample-apiserver", 0755); }, changes);
+      } else if (kind == "etcd") {
+        changes.push_back("CMD []");
+        derive(docker, debian, ref, "", [&](util::tar::Writer& w) { w.add_file("usr/local/bin/etcd", in.etcd, 0755); }, changes);
       }
     }
     for (auto& ref : missing) {

@@ -1,5 +1,7 @@
 #include "image/build.hpp"
 
+#include "dind_config.hpp"
+
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
@@ -224,8 +226,13 @@ std::string go_component(util::Steps& steps, const std::string& component, const
 }
 
 std::string default_node_image() {
-  auto versions = load_versions(images_dir() + "/versions");
-  return "dind-node:" + version(versions, "KUBERNETES_VERSION");
+  std::string dir;
+  try {
+    dir = images_dir();
+  } catch (const Error&) {
+    return std::string("dind-node:") + DIND_KUBERNETES_VERSION;
+  }
+  return "dind-node:" + version(load_versions(dir + "/versions"), "KUBERNETES_VERSION");
 }
 
 BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options) {

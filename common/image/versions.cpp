@@ -12,7 +12,11 @@ namespace dind::image {
 std::string images_dir() {
   namespace fs = std::filesystem;
   if (auto d = util::env("DIND_IMAGES_DIR")) return *d;
-  for (std::string d : {std::string(DIND_SOURCE_ROOT) + "/images", std::string(DIND_DATADIR) + "/images"}) {
+  // the source tree, the installed prefix, then beside the binary (a krew or
+  // tarball install lands wherever its user unpacked it)
+  std::string self = fs::read_symlink("/proc/self/exe").parent_path();
+  for (std::string d : {std::string(DIND_SOURCE_ROOT) + "/images", std::string(DIND_DATADIR) + "/images",
+                        self + "/../share/dind/images", self + "/images"}) {
     if (fs::exists(d + "/versions")) return d;
   }
   throw Error("cannot find the images/ directory (versions, build scripts): set DIND_IMAGES_DIR");

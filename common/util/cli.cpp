@@ -1,6 +1,7 @@
 #include "util/cli.hpp"
 
 #include "dind_config.hpp"
+#include "util/cli_docs.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -18,10 +19,19 @@ int tool_main(const std::string& name, const std::string& description, int argc,
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "show Docker, kubeadm and process detail");
   app.add_flag("-q,--quiet", quiet, "print only errors");
+  std::string generate;
+  // hidden: what `meson install` puts in place (completion, man page)
+  app.add_option("--generate", generate)->group("")->check(CLI::IsMember({"bash", "zsh", "man"}));
   Action action;
   try {
     configure(app, action);
     app.parse(argc, argv);
+    if (!generate.empty()) {
+      std::string text = generate == "bash" ? bash_completion(app) : generate == "zsh" ? zsh_completion(app)
+                                                                                      : man_page(app, DIND_VERSION);
+      std::fputs(text.c_str(), stdout);
+      return 0;
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

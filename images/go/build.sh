@@ -42,7 +42,11 @@ kubernetes|e2e|agnhost)
     go test -c -trimpath -ldflags="-s -w $ver" -o "$out/e2e.test" k8s.io/kubernetes/test/e2e
     go build -trimpath -ldflags="-s -w" -o "$out/" github.com/onsi/ginkgo/v2/ginkgo
   elif [ "$component" = agnhost ]; then
+    # the test images' programs: agnhost, nonewprivs' nnp, the aggregator's sample-apiserver
+    echo "require k8s.io/sample-apiserver $staging" >> "$work/go.mod"
     go build -trimpath -ldflags="-s -w" -o "$out/agnhost" k8s.io/kubernetes/test/images/agnhost
+    go build -trimpath -ldflags="-s -w" -o "$out/nnp" k8s.io/kubernetes/test/images/nonewprivs
+    go build -trimpath -ldflags="-s -w $ver" -o "$out/sample-apiserver" k8s.io/sample-apiserver
     # what the e2e images add around their binaries (agnhost's certs, kitten's and nautilus' pages)
     src=$(go list -m -f '{{.Dir}}' k8s.io/kubernetes)/test/images
     mkdir -p "$out/kitten" "$out/nautilus"

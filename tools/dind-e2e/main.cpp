@@ -52,9 +52,11 @@ int dind_run(bool serial) {
   auto docker = docker::Client::from_env();
   auto steps = make_steps();
   flags.run.e2e_test = e2e_binary(steps);
-  std::string assets = image::go_component(steps, "agnhost", "agnhost (go build)");
-  std::string coredns = image::go_component(steps, "coredns", "CoreDNS (go build)") + "/coredns";
-  auto images = e2e::build_test_images(docker, steps, flags.run.e2e_test, assets, coredns);
+  e2e::TestImageInputs in{flags.run.e2e_test,
+                          image::go_component(steps, "agnhost", "agnhost, nnp, sample-apiserver (go build)"),
+                          image::go_component(steps, "coredns", "CoreDNS (go build)") + "/coredns",
+                          image::go_component(steps, "etcd", "etcd (go build)") + "/etcd"};
+  auto images = e2e::build_test_images(docker, steps, in);
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;

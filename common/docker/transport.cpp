@@ -1,0 +1,129 @@
+#include "docker/transport.hpp"
+
+#include "util/env.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/strings.hpp"
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/StreamSocketImpl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace dind::docker {
+
+namespace {
+
+std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
+  int sv[2];
+  int err[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    throw Error("ssh: cannot make a socket pair: " + std::string(std::strerror(errno)));
+  }
+  // DIND_SSH_COMMAND replaces "ssh" (program and options), as GIT_SSH_COMMAND
+  // does for git. BatchMode: a prompt would hang a CI job; the master
+  // connection makes the many short requests of one command cheap.
+  std::vector<std::string> args = util::split(util::env("DIND_SSH_COMMAND").value_or("ssh"), ' ');
+  args.insert(args.end(), {"-T", "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o",
+                           "ControlPath=" + util::cache_dir() + "/ssh-%C", "-o", "ControlPersist=60"});
+  if (!e.user.empty()) args.insert(args.end(), {"-l", e.user});
+  if (e.port) args.insert(args.end(), {"-p", std::to_string(e.port)});
+  args.insert(args.end(), {"--", e.host, "docker", "system", "dial-stdio"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+  posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(sv[1]);
+  ::close(err[1]);
+  if (rc != 0) {
+    ::close(sv[0]);
+    ::close(err[0]);
+    throw Error("DOCKER_HOST " + e.text + ": cannot run " + args[0] + ": " + std::strerror(rc) + " (install openssh-client)");
+  }
+  log::debug("docker: {}", util::join(args, " "));
+  auto socket = std::make_unique<Poco::Net::StreamSocket>(new Poco::Net::StreamSocketImpl(sv[0]));
+  return std::make_unique<Connection>(std::move(socket), pid, err[0]);
+}
+
+} // namespace
+
+Connection::Connection(std::unique_ptr<Poco::Net::StreamSocket> socket, pid_t ssh, int ssh_stderr)
+  : socket_(std::move(socket)), ssh_(ssh), ssh_stderr_(ssh_stderr) {}
+
+Connection::Connection(std::unique_ptr<Poco::Net::StreamSocket> socket, std::unique_ptr<TlsTunnel> tls)
+  : tls_(std::move(tls)), socket_(std::move(socket)) {}
+
+Connection::~Connection() {
+  socket_->close();
+  if (ssh_ > 0) {
+    // dial-stdio ends at end of input; a stuck one is not worth waiting for
+    for (int i = 0; i < 50 && ::waitpid(ssh_, nullptr, WNOHANG) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (i == 49) {
+        ::kill(ssh_, SIGTERM);
+        ::waitpid(ssh_, nullptr, 0);
+      }
+    }
+  }
+  if (ssh_stderr_ >= 0) ::close(ssh_stderr_);
+}
+
+std::string Connection::failure() {
+  if (ssh_stderr_ < 0) return "";
+  std::string text;
+  pollfd p{ssh_stderr_, POLLIN, 0};
+  char buf[4096];
+  // ssh writes its complaint and exits; give it a moment
+  while (::poll(&p, 1, 2000) > 0) {
+    ssize_t n = ::read(ssh_stderr_, buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  auto lines = util::split(util::trim(text), '\n');
+  return lines.empty() ? "" : "ssh: " + util::trim(lines.back());
+}
+
+std::unique_ptr<Connection> open_connection(const Endpoint& e) {
+  if (e.kind == Endpoint::Kind::ssh) return ssh_connection(e);
+  if (e.kind == Endpoint::Kind::tcp && e.tls.enabled) {
+    auto tunnel = std::make_unique<TlsTunnel>(e);
+    auto socket = std::make_unique<Poco::Net::StreamSocket>(new Poco::Net::StreamSocketImpl(tunnel->take_local()));
+    return std::make_unique<Connection>(std::move(socket), std::move(tunnel));
+  }
+  try {
+    auto socket = std::make_unique<Poco::Net::StreamSocket>();
+    if (e.kind == Endpoint::Kind::unix_socket) {
+      // Poco 1.11's HTTPClientSession cannot take a UNIX address itself: connect first.
+      socket->connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, e.path));
+    } else {
+      socket->connect(Poco::Net::SocketAddress(e.host, e.port), Poco::Timespan(10, 0));
+    }
+    return std::make_unique<Connection>(std::move(socket));
+  } catch (const Poco::Exception& ex) {
+    throw Error("cannot connect to the Docker daemon at " + e.text + ": " + ex.displayText() +
+                " (is dockerd running? set DOCKER_HOST to reach another daemon)");
+  }
+}
+
+} // namespace dind::docker
