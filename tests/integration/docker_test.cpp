@@ -5,6 +5,8 @@
 #include "docker/images.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
+#include "image/derive.hpp"
+#include "util/json.hpp"
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
@@ -20,7 +22,7 @@ using namespace dind;
 namespace {
 
 const std::string test_label = "io.dind.test=docker-client";
-const std::string image = "dind-test-busybox:1";
+const std::string test_image = "dind-test-busybox:1";
 
 // Removes everything labelled by this test run, whatever happened.
 struct Cleanup {
@@ -37,7 +39,7 @@ struct Cleanup {
 
 // A registry-free image: Debian's busybox-static as the only file.
 void ensure_image(docker::Client& c) {
-  if (docker::inspect_image(c, image)) return;
+  if (docker::inspect_image(c, test_image)) return;
   std::string path = "/tmp/dind-test-busybox-" + std::to_string(::getpid()) + ".tar";
   {
     std::ofstream f(path, std::ios::binary);
@@ -51,14 +53,14 @@ void ensure_image(docker::Client& c) {
     w.add_data("etc/passwd", "root:x:0:0:root:/:/bin/sh\n");
     w.finish();
   }
-  docker::import_image(c, path, image, {"ENV PATH=/bin", R"(CMD ["sleep", "3600"])"});
+  docker::import_image(c, path, test_image, {"ENV PATH=/bin", R"(CMD ["sleep", "3600"])"});
   std::remove(path.c_str());
 }
 
 docker::ContainerSpec spec(const std::string& name) {
   docker::ContainerSpec s;
   s.name = name;
-  s.image = image;
+  s.image = test_image;
   s.labels = {{"io.dind.test", "docker-client"}};
   return s;
 }
@@ -92,7 +94,7 @@ TEST_CASE("import, create, start, exec, logs, archive, stop, remove") {
   auto c = docker::Client::from_env();
   Cleanup cleanup{c};
   ensure_image(c);
-  REQUIRE(docker::inspect_image(c, image));
+  REQUIRE(docker::inspect_image(c, test_image));
   auto s = spec("dind-test-c1");
   s.cmd = {"sh", "-c", "echo out-line; echo err-line >&2; exec sleep 600"};
   s.tmpfs = {{"/scratch", "rw"}};  // tmpfs works; archive put cannot reach it (engine limit)
@@ -205,7 +207,7 @@ TEST_CASE("dual-stack network with fixed addresses, volumes") {
 TEST_CASE("image tag, save, remove, load") {
   auto c = docker::Client::from_env();
   ensure_image(c);
-  docker::tag_image(c, image, "dind-test-busybox:saved");
+  docker::tag_image(c, test_image, "dind-test-busybox:saved");
   std::string path = "/tmp/dind-test-save-" + std::to_string(::getpid()) + ".tar";
   docker::save_images(c, {"dind-test-busybox:saved"}, path);
   docker::remove_image(c, "dind-test-busybox:saved");
@@ -215,4 +217,35 @@ TEST_CASE("image tag, save, remove, load") {
   CHECK(docker::list_image_tags(c, "dind-test-busybox").size() >= 2);
   docker::remove_image(c, "dind-test-busybox:saved");
   std::remove(path.c_str());
+}
+
+TEST_CASE("derived images keep the base's entrypoint, or having none") {
+  auto c = docker::Client::from_env();
+  Cleanup guard{c};
+  ensure_image(c);  // no entrypoint, CMD sleep 3600
+  auto config = [&](const std::string& ref, const char* key) {
+    auto img = docker::inspect_image(c, ref);
+    REQUIRE(img);
+    const auto* v = json::find(*img, {"Config", key});
+    return v && v->IsArray() && !v->Empty() ? json::dump(*v) : std::string("none");
+  };
+  auto put_file = [&](const std::string& id) { docker::exec_check(c, id, {"sh", "-c", "echo derived > /data/mark"}); };
+  image::derive_image(c, test_image, "dind-test-derived:plain", put_file, {R"(CMD ["cat", "/data/mark"])"});
+  CHECK(config("dind-test-derived:plain", "Entrypoint") == "none");
+  CHECK(config("dind-test-derived:plain", "Cmd") == R"(["cat","/data/mark"])");
+  image::derive_image(c, test_image, "dind-test-derived:entry", put_file, {R"(ENTRYPOINT ["cat"])", R"(CMD ["/data/mark"])"});
+  image::derive_image(c, "dind-test-derived:entry", "dind-test-derived:child", put_file, {"LABEL x=1"});
+  CHECK(config("dind-test-derived:child", "Entrypoint") == R"(["cat"])");
+  CHECK(config("dind-test-derived:child", "Cmd") == R"(["/data/mark"])");
+  // and they run as such: the file written while deriving is printed
+  for (auto ref : {"dind-test-derived:plain", "dind-test-derived:child"}) {
+    auto s = spec(std::string("dind-test-derived-run-") + (ref[18] == 'p' ? "p" : "c"));
+    s.image = ref;
+    std::string id = docker::create_container(c, s);
+    docker::start_container(c, id);
+    CHECK(docker::wait_container(c, id) == 0);
+    CHECK(util::trim(docker::container_logs(c, id).out) == "derived");
+    docker::remove_container(c, id);
+  }
+  for (auto ref : {"dind-test-derived:plain", "dind-test-derived:child", "dind-test-derived:entry"}) docker::remove_image(c, ref);
 }

@@ -11,7 +11,19 @@ for tool in kubectl-dind dind-net dind-dump dind-e2e; do
   set -e
   check "$tool --no-such-flag: exit 2 ($rc)" test "$rc" = 2
   check "$tool --no-such-flag: one line" test "$(wc -l < /tmp/dind-cli-err)" = 1
+  check "$tool --generate bash is valid bash" bash -c "'$exe' --generate bash | bash -n"
+  check "$tool --generate zsh is valid zsh" bash -c "'$exe' --generate zsh | zsh -n"
+  check "$tool --generate man has NAME and OPTIONS" bash -c "'$exe' --generate man | grep -q '^.SH OPTIONS' && '$exe' --generate man | grep -q '^.SH NAME'"
 done
+set +e
+"$KD" --generate fish >/dev/null 2>&1; rc=$?
+set -e
+check "--generate fish: usage error ($rc)" test "$rc" = 2
+complete_kd() { # the words bash completion offers for a kubectl-dind command line
+  bash -c "source <('$KD' --generate bash); COMP_WORDS=($*); COMP_CWORD=\$((\${#COMP_WORDS[@]} - 1)); _kubectl_dind; echo \"\${COMPREPLY[*]}\""
+}
+check "completion: 'kubectl-dind st' offers status" test "$(complete_kd kubectl-dind st)" = status
+check "completion: 'kubectl-dind up --re' offers --retain" test "$(complete_kd kubectl-dind up --re)" = --retain
 set +e
 DOCKER_HOST=unix:///nonexistent.sock "$KD" version >/dev/null 2>/tmp/dind-cli-err; rc=$?
 set -e
