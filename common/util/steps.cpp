@@ -19,6 +19,7 @@ void Steps::run(const std::string& title, const std::function<void()>& f) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     title_ = title;
+    last_log_ = std::chrono::steady_clock::now();
     draw(" • " + title + " ...", false);
   }
   auto start = std::chrono::steady_clock::now();
@@ -37,7 +38,16 @@ void Steps::run(const std::string& title, const std::function<void()>& f) {
 
 void Steps::status(const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!title_.empty()) draw(" • " + title_ + " ... " + text, false);
+  if (title_.empty()) return;
+  if (tty_) {
+    draw(" • " + title_ + " ... " + text, false);
+    return;
+  }
+  // a CI log gets a line now and then, so a long step is seen to move
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_log_ < std::chrono::seconds(60)) return;
+  last_log_ = now;
+  draw(" • " + title_ + " ... " + text, true);
 }
 
 void Steps::note(const std::string& text) {

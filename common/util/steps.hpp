@@ -8,7 +8,8 @@ namespace dind::util {
 
 // kind-like progress: one line per step, a check mark (or cross) and its
 // duration. On a terminal the running step shows a live status after it;
-// elsewhere (CI logs) only the finished line is printed. Quiet prints nothing.
+// elsewhere (CI logs) the finished line, and the status at most once a
+// minute while a step runs. Quiet prints nothing.
 class Steps {
 public:
   Steps(bool quiet, bool tty);
@@ -24,6 +25,7 @@ private:
   bool quiet_;
   bool tty_;
   std::string title_;
+  std::chrono::steady_clock::time_point last_log_;
   std::mutex mutex_;
 };
 
