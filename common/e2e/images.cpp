@@ -23,21 +23,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// busybox-static with every applet it has, as upstream's image; web servers
-// get a page and a command. sh is bash-static: Debian's busybox 1.35 ash drops
-// environment variables whose names hold '-' or '.', which the ConfigMap and
-// Secret environment tests pass (upstream's busybox 1.37 keeps them).
-void busybox_image(docker::Client& docker, const std::string& ref, const std::string& docroot, const std::string& label) {
+// busybox with every applet it has, as upstream's image; web servers get a
+// page and a command.
+void busybox_image(docker::Client& docker, const std::string& busybox, const std::string& ref, const std::string& docroot,
+                   const std::string& label) {
   std::string tmp = fs::temp_directory_path().string() + "/dind-e2e-image-" + std::to_string(::getpid()) + ".tar";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     util::tar::Writer w(f);
     for (auto d : {"bin", "etc", "var", "root", "usr", "usr/bin"}) w.add_dir(d);
     w.add_dir("tmp", 01777);
-    w.add_file("bin/busybox", "/bin/busybox", 0755);
-    w.add_file("bin/sh", "/bin/bash-static", 0755);
-    for (auto& a : util::split(util::check({"/bin/busybox", "--list"}).out, '\n')) {
-      if (a != "sh" && a != "busybox") w.add_symlink("bin/" + a, "busybox");
+    w.add_file("bin/busybox", busybox, 0755);
+    for (auto& a : util::split(util::check({busybox, "--list"}).out, '\n')) {
+      if (a != "busybox") w.add_symlink("bin/" + a, "busybox");
     }
     w.add_data("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
     w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
@@ -71,12 +69,9 @@ void derive(docker::Client& docker, const std::string& from, const std::string& 
 
 std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const TestImageInputs& in) {
   const std::string& assets = in.assets;
-  for (auto [file, package] : {std::pair{"/bin/busybox", "busybox-static"}, {"/bin/bash-static", "bash-static"}}) {
-    if (!fs::exists(file)) throw Error(std::string(file) + " is missing: install Debian's " + package);
-  }
   auto bases = docker::list_image_tags(docker, "dind-base");
   if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add(bases.front()).add("e2e-images-7").hex().substr(0, 16);
+  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add_file(in.busybox).add(bases.front()).add("e2e-images-8").hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
   const std::string e2e_repo = "registry.k8s.io/e2e-test-images/";
   for (auto& ref : util::split(util::check({in.e2e_test, "--list-images"}).out, '\n')) {
@@ -147,7 +142,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
           for (auto& e : fs::directory_iterator(assets + "/" + kind)) w.add_file(e.path().filename().string(), e.path().string(), 0644);
         }, changes);
       } else if (kind == "busybox" || kind == "httpd" || kind == "nginx") {
-        busybox_image(docker, ref, kind == "httpd" ? "usr/local/apache2/htdocs" : kind == "nginx" ? "usr/share/nginx/html" : "",
+        busybox_image(docker, in.busybox, ref, kind == "httpd" ? "usr/local/apache2/htdocs" : kind == "nginx" ? "usr/share/nginx/html" : "",
                       label.front());
       }
     }

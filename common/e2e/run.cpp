@@ -37,8 +37,9 @@ RunReport run(util::Steps& steps, const RunOptions& options) {
   std::vector<std::string> cmd;
   if (options.parallel > 1) {
     std::string ginkgo = fs::path(options.e2e_test).parent_path().string() + "/ginkgo";
+    // with several processes only the ginkgo CLI sees every result: it writes the JUnit
     cmd = {ginkgo, "--procs=" + std::to_string(options.parallel), "--focus=" + focus, "--skip=" + util::join(skip, "|"),
-           "--no-color", "-v", options.e2e_test, "--"};
+           "--no-color", "-v", "--output-dir=" + options.out_dir, "--junit-report=junit_01.xml", options.e2e_test, "--"};
   } else {
     cmd = {options.e2e_test, "--ginkgo.focus=" + focus, "--ginkgo.skip=" + util::join(skip, "|"), "--ginkgo.no-color", "--ginkgo.v"};
   }

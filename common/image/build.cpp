@@ -207,22 +207,34 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
 
 } // namespace
 
-std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
-                         const std::string& cache_root) {
+std::string script_component(util::Steps& steps, const std::string& name, const std::string& script,
+                             const std::vector<std::string>& args, const std::vector<std::string>& inputs,
+                             const std::string& title, const std::string& cache_root) {
   Cache cache(cache_root.empty() ? util::cache_dir() : cache_root);
-  std::string images = images_dir();
-  std::string key = util::Hasher().add(component).add(util::Hasher().add_file(images + "/versions").hex())
-                        .add_file(images + "/go/build.sh").hex();
-  bool cached = cache.has("go-" + component, key);
+  util::Hasher h;
+  h.add(util::join(args, " "));
+  for (auto& input : inputs) h.add(util::Hasher().add_file(input).hex());
+  std::string key = h.add_file(script).hex();
+  bool cached = cache.has(name, key);
   std::string dir;
   steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
-    dir = cache.ensure("go-" + component, key, [&](const std::string& out) {
+    dir = cache.ensure(name, key, [&](const std::string& out) {
       util::ProcessOptions o;
       o.on_line = log_line;
-      util::check({images + "/go/build.sh", component, out}, o);
+      std::vector<std::string> command = {script};
+      command.insert(command.end(), args.begin(), args.end());
+      command.push_back(out);
+      util::check(command, o);
     });
   });
   return dir;
+}
+
+std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
+                         const std::string& cache_root) {
+  std::string images = images_dir();
+  return script_component(steps, "go-" + component, images + "/go/build.sh", {component}, {images + "/versions"}, title,
+                          cache_root);
 }
 
 std::string default_node_image() {

@@ -27,6 +27,12 @@ struct BuildReport {
 // image itself; one step line per piece.
 BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options);
 
+// What `script [args...] OUTDIR` builds, run once per content of the script
+// and its input files and cached as <name>-<key>; its directory.
+std::string script_component(util::Steps& steps, const std::string& name, const std::string& script,
+                             const std::vector<std::string>& args, const std::vector<std::string>& inputs,
+                             const std::string& title, const std::string& cache_root = "");
+
 // One upstream Go component built by images/go/build.sh (kubernetes, etcd,
 // coredns, crictl, e2e, agnhost), cached by its inputs; its directory.
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,

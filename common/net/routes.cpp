@@ -13,6 +13,9 @@ Plan plan_from_json(const std::string& text) {
   p.mode = mode == "ipv6" ? IpMode::ipv6 : mode == "dual-stack" ? IpMode::dual : IpMode::ipv4;
   p.name = json::str(d, {"name"});
   p.dns64_prefix = json::str(d, {"dns64Prefix"});
+  if (auto* services = json::find(d, {"serviceCidrs"}); services && services->IsArray()) {
+    for (auto& c : services->GetArray()) p.services.push_back(Cidr::parse(c.GetString()));
+  }
   const auto* nodes = json::find(d, {"nodes"});
   if (!nodes || !nodes->IsArray()) throw Error("plan: no nodes");
   for (auto& n : nodes->GetArray()) {
@@ -45,6 +48,18 @@ std::vector<std::string> route_commands(const Plan& plan, const std::string& sel
       if (via.empty() || have.count(cidr + " via " + via)) continue;
       cmds.push_back(std::string("ip ") + (v6 ? "-6 " : "") + "route replace " + cidr + " via " + via);
     }
+  }
+  return cmds;
+}
+
+std::vector<std::string> service_guard_commands(const Plan& plan, const std::string& current) {
+  std::vector<std::string> cmds;
+  for (auto& cidr : plan.services) {
+    std::string tool = cidr.str().find(':') != std::string::npos ? "ip6tables" : "iptables";
+    std::string rule = "FORWARD -d " + cidr.str() + " -m comment --comment " + service_guard_comment + " -j REJECT";
+    // `iptables -S` prints the address with its prefix, as Cidr::str does
+    if (current.find("-A FORWARD -d " + cidr.str() + " -m comment --comment " + service_guard_comment) != std::string::npos) continue;
+    cmds.push_back(tool + " -w -I " + rule);
   }
   return cmds;
 }

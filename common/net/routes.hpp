@@ -16,4 +16,12 @@ Plan plan_from_json(const std::string& text);
 std::vector<std::string> route_commands(const Plan& plan, const std::string& self, const std::set<std::string>& registered,
                                         const std::string& current);
 
+// Packets from pods to a service address that kube-proxy did not translate
+// (a port the service does not have) are refused at once, as kube-proxy's
+// nftables mode does: on hosts whose network answers any address (a
+// transparent proxy), they would otherwise reach something. Commands for the
+// rules `current` (`iptables -S FORWARD; ip6tables -S FORWARD`) lacks.
+constexpr const char* service_guard_comment = "dind-unallocated-service-port";
+std::vector<std::string> service_guard_commands(const Plan& plan, const std::string& current);
+
 } // namespace dind::net

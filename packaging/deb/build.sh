@@ -18,7 +18,7 @@ Architecture: $arch
 Maintainer: dind developers <dind@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 Recommends: docker.io | docker-ce
-Suggests: golang-go, debootstrap, busybox-static, bash-static
+Suggests: golang-go, debootstrap, busybox-static
 Section: devel
 Priority: optional
 Description: multi-node Kubernetes test clusters in Docker

@@ -7,6 +7,7 @@
 #include "e2e/images.hpp"
 #include "e2e/run.hpp"
 #include "image/build.hpp"
+#include "image/versions.hpp"
 #include "util/cli.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -55,7 +56,10 @@ int dind_run(bool serial) {
   e2e::TestImageInputs in{flags.run.e2e_test,
                           image::go_component(steps, "agnhost", "agnhost, nnp, sample-apiserver (go build)"),
                           image::go_component(steps, "coredns", "CoreDNS (go build)") + "/coredns",
-                          image::go_component(steps, "etcd", "etcd (go build)") + "/etcd"};
+                          image::go_component(steps, "etcd", "etcd (go build)") + "/etcd",
+                          image::script_component(steps, "busybox", image::images_dir() + "/busybox/build.sh", {},
+                                                  {image::images_dir() + "/deb-source.sh"},
+                                                  "busybox with FEATURE_DI_ENV_HACK (Debian source)") + "/busybox"};
   auto images = e2e::build_test_images(docker, steps, in);
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();

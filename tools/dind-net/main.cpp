@@ -46,7 +46,11 @@ int route_once() {
   auto words = util::split(names.out, ' ');
   std::set<std::string> registered(words.begin(), words.end());
   std::string current = util::check({"ip", "route"}).out + util::check({"ip", "-6", "route"}).out;
-  for (auto& cmd : net::route_commands(plan, node_flags.node, registered, current)) {
+  auto cmds = net::route_commands(plan, node_flags.node, registered, current);
+  std::string rules = util::check({"iptables", "-w", "-S", "FORWARD"}).out;
+  if (plan.has_v6()) rules += util::check({"ip6tables", "-w", "-S", "FORWARD"}).out;
+  for (auto& cmd : net::service_guard_commands(plan, rules)) cmds.push_back(cmd);
+  for (auto& cmd : cmds) {
     log::info("{}", cmd);
     util::check(util::split(cmd, ' '));
   }
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
                                                                {"--num-nodes", "NUM_NODES"}}) {
       plan->add_option(flag, flags[var], "overrides $" + var);
     }
-    auto* routes = app.add_subcommand("routes", "on a node: route the other nodes' pod CIDRs via their addresses");
+    auto* routes = app.add_subcommand("routes", "on a node: route the other nodes' pod CIDRs via their addresses, refuse unallocated service ports");
     auto* cni = app.add_subcommand("cni", "on a node: write its CNI config from the plan");
     for (auto* c : {routes, cni}) {
       c->add_option("--plan", node_flags.plan, "the cluster's plan (dind-net plan --json), default /etc/dind/plan.json");

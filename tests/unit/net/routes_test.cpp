@@ -50,3 +50,18 @@ TEST_CASE("CNI config carries the node's ranges") {
   auto ptp = json::parse(net::cni_config("ptp", p.nodes[0]), "cni");
   CHECK(json::str((*json::find(ptp, {"plugins"}))[0], {"type"}) == "ptp");
 }
+
+TEST_CASE("unallocated service ports are refused once per family") {
+  auto p = net::plan_from_json(dual_plan().to_json());
+  REQUIRE(p.services.size() == 2);
+  auto cmds = net::service_guard_commands(p, "-P FORWARD ACCEPT\n");
+  REQUIRE(cmds.size() == 2);
+  CHECK(cmds[0] == "iptables -w -I FORWARD -d 10.96.0.0/12 -m comment --comment dind-unallocated-service-port -j REJECT");
+  CHECK(cmds[1] == "ip6tables -w -I FORWARD -d fd00:30::/110 -m comment --comment dind-unallocated-service-port -j REJECT");
+  // what `iptables -S` prints once the rule is in: nothing more to do
+  std::string present = "-A FORWARD -d 10.96.0.0/12 -m comment --comment dind-unallocated-service-port -j REJECT "
+                        "--reject-with icmp-port-unreachable\n";
+  auto v6_only = net::service_guard_commands(p, present);
+  REQUIRE(v6_only.size() == 1);
+  CHECK(v6_only[0].rfind("ip6tables ", 0) == 0);
+}
