@@ -70,7 +70,7 @@ void collect_node(Collector& c, const net::NodePlan& node) {
     c.add(dir + "DOWN", node.container + " is " + (info ? json::str(*info, {"State", "Status"}) : "missing") + "\n");
     return;
   }
-  for (auto unit : {"kubelet", "containerd", "dind-preload"}) {
+  for (auto unit : {"kubelet", "containerd", "dind-preload", "dind-net"}) {
     c.add(dir + unit + ".status", c.run(node.container, {"systemctl", "status", "--no-pager", "-l", unit}));
     c.add(dir + unit + ".journal", c.run(node.container, {"journalctl", "-u", unit, "--no-pager", "-b", "-n", "2000"}));
   }
@@ -78,6 +78,7 @@ void collect_node(Collector& c, const net::NodePlan& node) {
   c.add(dir + "crictl-ps", c.run(node.container, {"crictl", "ps", "-a"}));
   c.add(dir + "ip-a", c.run(node.container, {"ip", "a"}));
   c.add(dir + "ip-r", c.run(node.container, {"sh", "-c", "ip r; echo; ip -6 r"}));
+  c.add(dir + "iptables-filter", c.run(node.container, {"sh", "-c", "iptables -w -S; echo; ip6tables -w -S"}));
 }
 
 } // namespace

@@ -37,32 +37,40 @@ const net::NodePlan& find_node(const net::Plan& plan, const std::string& name) {
   throw Error("node " + name + " is not in " + node_flags.plan);
 }
 
+// Refuses what kube-proxy leaves untranslated in the service CIDR; needs only the plan.
+void guard_services(const net::Plan& plan) {
+  std::string rules = util::check({"iptables", "-w", "-S", "FORWARD"}).out;
+  if (plan.has_v6()) rules += util::check({"ip6tables", "-w", "-S", "FORWARD"}).out;
+  for (auto& cmd : net::service_guard_commands(plan, rules)) {
+    log::info("{}", cmd);
+    util::check(util::split(cmd, ' '));
+  }
+}
+
 // One pass: every registered node's pod CIDRs routed via its address.
 int route_once() {
   auto plan = net::plan_from_json(util::read_file(node_flags.plan));
   find_node(plan, node_flags.node);
+  guard_services(plan);
+  if (!std::filesystem::exists(node_flags.kubeconfig)) return 0;  // not joined yet
   auto names = util::check({"kubectl", "--kubeconfig", node_flags.kubeconfig, "get", "nodes", "-o",
                             "jsonpath={.items[*].metadata.name}"}, {"", std::chrono::seconds(10), {}, {}, {}});
   auto words = util::split(names.out, ' ');
   std::set<std::string> registered(words.begin(), words.end());
   std::string current = util::check({"ip", "route"}).out + util::check({"ip", "-6", "route"}).out;
-  auto cmds = net::route_commands(plan, node_flags.node, registered, current);
-  std::string rules = util::check({"iptables", "-w", "-S", "FORWARD"}).out;
-  if (plan.has_v6()) rules += util::check({"ip6tables", "-w", "-S", "FORWARD"}).out;
-  for (auto& cmd : net::service_guard_commands(plan, rules)) cmds.push_back(cmd);
-  for (auto& cmd : cmds) {
+  for (auto& cmd : net::route_commands(plan, node_flags.node, registered, current)) {
     log::info("{}", cmd);
     util::check(util::split(cmd, ' '));
   }
   return 0;
 }
 
-// The node daemon: waits for the plan and the kubelet's kubeconfig, then
-// keeps the routes as nodes join or come back.
+// The node daemon: once the plan is there, keeps the service guard, and once
+// the kubelet's kubeconfig is, the routes as nodes join or come back.
 int route_watch() {
   for (;;) {
     try {
-      if (std::filesystem::exists(node_flags.plan) && std::filesystem::exists(node_flags.kubeconfig)) route_once();
+      if (std::filesystem::exists(node_flags.plan)) route_once();
     } catch (const Error& e) {
       log::warn("routes: {}", e.what());
     }
