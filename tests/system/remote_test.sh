@@ -57,6 +57,8 @@ check "the second daemon answers the docker CLI over TLS" remote docker version
 check "it is not the main daemon" bash -c "[ \"\$(DOCKER_HOST=tcp://127.0.0.1:$PORT DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$T/client docker info -f '{{.DockerRootDir}}')\" = '$T/data' ]"
 
 check "kubectl dind version over TLS" bash -c "$(declare -f remote); T=$T PORT=$PORT remote '$KD' version | grep -q 'Docker engine'"
+check "DOCKER_TLS=1 (encrypted, server not verified) with another CA's directory" bash -c \
+  "cp '$T/client/cert.pem' '$T/client/key.pem' '$T/other/' && DOCKER_HOST=tcp://127.0.0.1:$PORT DOCKER_TLS=1 DOCKER_CERT_PATH='$T/other' '$KD' version | grep -q 'Docker engine'"
 set +e
 remote "$KD" status >/dev/null 2>&1; rc=$?
 set -e
