@@ -2,7 +2,6 @@
 
 #include "util/error.hpp"
 
-#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <openssl/err.h>
@@ -46,14 +45,8 @@ bool write_all(int fd, const char* data, size_t n) {
 
 } // namespace
 
-TlsTunnel::TlsTunnel(const Endpoint& e) {
+TlsTunnel::TlsTunnel(const Endpoint& e, std::unique_ptr<Poco::Net::StreamSocket> tcp) : tcp_(std::move(tcp)) {
   std::string where = "TLS with the Docker daemon at " + e.text + " failed: ";
-  tcp_ = std::make_unique<Poco::Net::StreamSocket>();
-  try {
-    tcp_->connect(Poco::Net::SocketAddress(e.host, e.port), Poco::Timespan(10, 0));
-  } catch (const Poco::Exception& ex) {
-    throw Error("cannot connect to the Docker daemon at " + e.text + ": " + ex.displayText());
-  }
   tcp_->setBlocking(true);
   ctx_ = SSL_CTX_new(TLS_client_method());
   if (!ctx_) throw Error(where + openssl_error());

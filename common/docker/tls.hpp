@@ -17,9 +17,9 @@ namespace dind::docker {
 // (Poco's TLS socket cannot half-close).
 class TlsTunnel {
 public:
-  // Connects, handshakes, checks the daemon's certificate and host name when
-  // verification is on; throws Error in one line otherwise.
-  explicit TlsTunnel(const Endpoint& endpoint);
+  // Handshakes on the connected tcp socket, checks the daemon's certificate
+  // and host name when verification is on; throws Error in one line otherwise.
+  TlsTunnel(const Endpoint& endpoint, std::unique_ptr<Poco::Net::StreamSocket> tcp);
   ~TlsTunnel();
   TlsTunnel(const TlsTunnel&) = delete;
   TlsTunnel& operator=(const TlsTunnel&) = delete;

@@ -106,24 +106,22 @@ std::string Connection::failure() {
 
 std::unique_ptr<Connection> open_connection(const Endpoint& e) {
   if (e.kind == Endpoint::Kind::ssh) return ssh_connection(e);
-  if (e.kind == Endpoint::Kind::tcp && e.tls.enabled) {
-    auto tunnel = std::make_unique<TlsTunnel>(e);
-    auto socket = std::make_unique<Poco::Net::StreamSocket>(new Poco::Net::StreamSocketImpl(tunnel->take_local()));
-    return std::make_unique<Connection>(std::move(socket), std::move(tunnel));
-  }
+  auto socket = std::make_unique<Poco::Net::StreamSocket>();
   try {
-    auto socket = std::make_unique<Poco::Net::StreamSocket>();
     if (e.kind == Endpoint::Kind::unix_socket) {
       // Poco 1.11's HTTPClientSession cannot take a UNIX address itself: connect first.
       socket->connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, e.path));
     } else {
       socket->connect(Poco::Net::SocketAddress(e.host, e.port), Poco::Timespan(10, 0));
     }
-    return std::make_unique<Connection>(std::move(socket));
   } catch (const Poco::Exception& ex) {
     throw Error("cannot connect to the Docker daemon at " + e.text + ": " + ex.displayText() +
                 " (is dockerd running? set DOCKER_HOST to reach another daemon)");
   }
+  if (!e.tls.enabled) return std::make_unique<Connection>(std::move(socket));
+  auto tunnel = std::make_unique<TlsTunnel>(e, std::move(socket));
+  auto local = std::make_unique<Poco::Net::StreamSocket>(new Poco::Net::StreamSocketImpl(tunnel->take_local()));
+  return std::make_unique<Connection>(std::move(local), std::move(tunnel));
 }
 
 } // namespace dind::docker
