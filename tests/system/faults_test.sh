@@ -40,6 +40,27 @@ for mode in truncate chunk-cut hang close-upload new-api old-api; do
   kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=
 done
 
+log "the e2e verdict: a run killed mid-way fails, a finished one passes"
+cat > "$work/e2e.test" <<'SH'
+#!/bin/sh
+# a stand-in for e2e.test: FAKE_E2E=killed dies mid-run, FAKE_E2E=ok writes ginkgo's JSON report
+for a in "$@"; do case $a in --ginkgo.json-report=*) report=${a#*=} ;; esac; done
+echo "Will run 2 of 10 specs"
+echo "• [1.0 seconds]"
+[ "$FAKE_E2E" = killed ] && kill -9 $$
+printf '[{"SuiteSucceeded":true,"SpecReports":[{"LeafNodeType":"It","State":"passed"},{"LeafNodeType":"It","State":"passed"}]}]' > "$report"
+echo "Ran 2 of 10 Specs in 1.0 seconds"
+SH
+chmod +x "$work/e2e.test"
+touch "$work/e2e-kubeconfig"
+for want in killed:1 ok:0; do
+  set +e
+  FAKE_E2E=${want%:*} "$DIND_BUILD/tools/dind-e2e" run -q --e2e-test "$work/e2e.test" --kubeconfig "$work/e2e-kubeconfig" \
+    -o "$work/e2e" >"$work/out" 2>"$work/err"; rc=$?
+  set -e
+  check "e2e run ${want%:*}: exit ${want#*:} ($rc: $(tail -1 "$work/err"))" test "$rc" = "${want#*:}"
+done
+
 log "names that would collide are refused before anything is made"
 for spec in "DIND_LABEL=cluster-10" "DIND_LABEL=default" "DIND_LABEL=cluster CLUSTER_ID=10" "DIND_LABEL=Foo_Bar"; do
   set +e; env $spec "$KD" up -q 2>"$work/err"; rc=$?; set -e
