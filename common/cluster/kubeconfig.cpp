@@ -74,13 +74,17 @@ void save(const std::string& path, const YAML::Node& config) {
   util::write_file(path, std::string(out.c_str()) + "\n", 0600);
 }
 
-// Replaces (or adds) the entry `name` of a kubeconfig list (clusters, users, contexts).
-void upsert(YAML::Node config, const char* list, const std::string& name, const char* field, const YAML::Node& value) {
+// Replaces (or adds) the entry `name` of a kubeconfig list (clusters, users,
+// contexts); a null value removes it. True when an entry of that name was there.
+bool upsert(YAML::Node config, const char* list, const std::string& name, const char* field, const YAML::Node& value) {
   YAML::Node entries = config[list];
   YAML::Node kept(YAML::NodeType::Sequence);
+  bool found = false;
   if (entries && entries.IsSequence()) {
     for (const auto& e : entries) {
-      if (!(e["name"] && e["name"].as<std::string>() == name)) kept.push_back(e);
+      bool same = e.IsMap() && e["name"] && e["name"].IsScalar() && e["name"].as<std::string>() == name;
+      found = found || same;
+      if (!same) kept.push_back(e);
     }
   }
   if (!value.IsNull()) {
@@ -90,6 +94,7 @@ void upsert(YAML::Node config, const char* list, const std::string& name, const 
     kept.push_back(entry);
   }
   config[list] = kept;
+  return found;
 }
 
 std::string admin_field(const YAML::Node& admin, const char* list, const char* field, const char* key) {
@@ -146,9 +151,14 @@ void remove_context(const std::string& context) {
   if (!fs::exists(path)) return;
   KubeconfigLock lock(path);
   YAML::Node config = load(path);
-  for (const char* list : {"clusters", "users", "contexts"}) upsert(config, list, context, "", YAML::Node());
-  if (config["current-context"] && config["current-context"].as<std::string>() == context) config["current-context"] = "";
-  save(path, config);
+  bool changed = false;
+  for (const char* list : {"clusters", "users", "contexts"}) changed = upsert(config, list, context, "", YAML::Node()) || changed;
+  if (config["current-context"] && config["current-context"].IsScalar() && config["current-context"].as<std::string>() == context) {
+    config["current-context"] = "";
+    changed = true;
+  }
+  // a kubeconfig without this cluster stays as its owner wrote it
+  if (changed) save(path, config);
 }
 
 } // namespace dind::cluster

@@ -61,7 +61,8 @@ void send_all(Connection& c, std::string_view data) {
 // Content-Length or mid-chunk) for a complete one.
 class Reader {
 public:
-  Reader(Connection& c, std::string what) : conn_(c), what_(std::move(what)) {}
+  Reader(Connection& c, std::string what, std::chrono::seconds timeout)
+    : conn_(c), what_(std::move(what)), timeout_(timeout) {}
 
   struct Head {
     int status = 0;
@@ -124,7 +125,7 @@ private:
       n = conn_.socket().receiveBytes(chunk, sizeof chunk);
     } catch (const Poco::TimeoutException&) {
       util::interrupt::check();
-      throw Error(what_ + ": the daemon sent nothing for too long (timed out)");
+      throw Error(what_ + ": the daemon sent nothing for " + std::to_string(timeout_.count()) + "s (timed out)");
     }
     if (n <= 0) {
       util::interrupt::check();
@@ -163,6 +164,7 @@ private:
 
   Connection& conn_;
   std::string what_;
+  std::chrono::seconds timeout_;
   std::string buf_;
 };
 
@@ -245,8 +247,9 @@ std::string Client::api_version() {
   if (!api_version_.empty()) return api_version_;
   util::interrupt::check();
   auto conn = open_connection(endpoint_);
-  conn->set_timeout(limit(std::chrono::seconds(30)));
-  Reader reader(*conn, "Docker daemon at " + endpoint_.text);
+  auto timeout = limit(std::chrono::seconds(30));
+  conn->set_timeout(timeout);
+  Reader reader(*conn, "Docker daemon at " + endpoint_.text, timeout);
   Reader::Head head;
   try {
     send_all(*conn, request_head("GET", "/_ping", "", 0, false));
@@ -285,8 +288,9 @@ void Client::call_stream(const Request& request, const std::function<void(std::s
   std::string what = "docker: " + request.method + " " + request.path;
   log::debug("docker: {} {}", request.method, target);
   auto conn = open_connection(endpoint_);
-  conn->set_timeout(limit(request.timeout));
-  Reader reader(*conn, what);
+  auto timeout = limit(request.timeout);
+  conn->set_timeout(timeout);
+  Reader reader(*conn, what, timeout);
   int64_t length = request.body_stream ? request.body_size : static_cast<int64_t>(request.body.size());
   try {
     std::string send_error;
@@ -328,7 +332,7 @@ void Client::call_stream(const Request& request, const std::function<void(std::s
     reader.body(head, on_data);
   } catch (const Poco::TimeoutException&) {
     util::interrupt::check();
-    throw Error(what + ": the daemon sent nothing for " + std::to_string(limit(request.timeout).count()) + "s (timed out)");
+    throw Error(what + ": the daemon sent nothing for " + std::to_string(timeout.count()) + "s (timed out)");
   } catch (const Poco::Exception& e) {
     util::interrupt::check();
     throw Error(what + ": " + e.displayText());
@@ -355,15 +359,16 @@ std::unique_ptr<Hijacked> Client::hijack(const std::string& path, const std::str
   std::string target = "/v" + api_version() + path;
   log::debug("docker: POST {} (attached)", target);
   auto conn = open_connection(endpoint_);
-  conn->set_timeout(limit(timeout));
-  Reader reader(*conn, "docker: POST " + path);
+  timeout = limit(timeout);
+  conn->set_timeout(timeout);
+  Reader reader(*conn, "docker: POST " + path, timeout);
   Reader::Head head;
   try {
     send_all(*conn, request_head("POST", target, "application/json", static_cast<int64_t>(json_body.size()), true) + json_body);
     head = reader.head();
   } catch (const Poco::TimeoutException&) {
     util::interrupt::check();
-    throw Error("docker: POST " + path + ": the daemon sent nothing for " + std::to_string(limit(timeout).count()) + "s (timed out)");
+    throw Error("docker: POST " + path + ": the daemon sent nothing for " + std::to_string(timeout.count()) + "s (timed out)");
   } catch (const Poco::Exception& e) {
     util::interrupt::check();
     throw Error("docker: POST " + path + ": " + e.displayText());

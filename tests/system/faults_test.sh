@@ -16,6 +16,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+ensure_busybox
 # the test's own kubeconfig: the user's is never touched
 export KUBECONFIG="$work/kubeconfig"
 since() { echo $(( $(date +%s) - $1 )); }
@@ -176,6 +177,7 @@ fi
 CLUSTER_ID=56 "$KD" clean -q
 
 log "5 cycles of up/down/up/clean leave nothing"
+tmp_before=$(ls -A /tmp | grep -c '^dind' || true)
 for i in 1 2 3 4 5; do
   CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q && CLUSTER_ID=57 "$KD" down -q && CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q &&
     CLUSTER_ID=57 "$KD" clean -q || fail "cycle $i"
@@ -183,4 +185,5 @@ done
 check "cycles: nothing labelled left" test "$(labelled io.dind.cluster=cluster-57)" = 0
 check "cycles: no context, cluster or user entry left" bash -c "! grep -q cluster-57 '$KUBECONFIG'"
 check "cycles: no lock or temp file beside the kubeconfig" bash -c "[ \$(ls -A '$work' | grep -c 'kubeconfig\.') = 0 ]"
+check "cycles: no dind temp file left in /tmp" test "$(ls -A /tmp | grep -c '^dind' || true)" = "$tmp_before"
 finish
