@@ -25,6 +25,7 @@ one_line() { test "$(grep -c . "$1")" = 1; }
 log "a daemon that misbehaves: one line, non-zero exit, within the deadline"
 sock="$work/fake.sock"
 for mode in truncate chunk-cut hang close-upload new-api old-api; do
+  rm -f "$sock"  # the last fake's socket must not pass for this one's
   python3 "$FAKE" "$mode" "$sock" & fake_pid=$!
   for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
   check "$mode: client tests" env DOCKER_HOST="unix://$sock" DIND_DOCKER_TIMEOUT=3 "$CLIENT_TESTS" "[$mode]"
