@@ -5,6 +5,8 @@
 # read-only-root message, setuid nnp) and the service guard's test.
 . "$(dirname "$0")/lib.sh"
 trap '"$KD" clean -q --label e2e || true' EXIT
+# everything the tests need is built first: no cluster idles through the builds
+"$DIND_BUILD/tools/dind-e2e" build -q
 "$KD" up -q --label e2e
 out=$(mktemp -d)
 check "kubectl dind e2e: basic endpoint + DNS conformance tests pass" \

@@ -9,6 +9,7 @@
 #include "image/build.hpp"
 #include "image/versions.hpp"
 #include "util/cli.hpp"
+#include "util/interrupt.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -47,12 +48,9 @@ std::string e2e_binary(util::Steps& steps) {
   return image::go_component(steps, "e2e", "e2e.test and ginkgo (go test -c)") + "/e2e.test";
 }
 
-// Builds what the tests need and loads the images into the dind cluster first.
-int dind_run(bool serial) {
-  auto config = cluster::load_config(flags.vars, flags.config_file);
-  auto plan = net::make_plan(config.plan_input());
-  auto docker = docker::Client::from_env();
-  auto steps = make_steps();
+// e2e.test, ginkgo and the test images in the host's Docker (cached): what a
+// run needs, built before any cluster exists when asked to.
+std::vector<std::string> build_all(docker::Client& docker, util::Steps& steps) {
   flags.run.e2e_test = e2e_binary(steps);
   e2e::TestImageInputs in{flags.run.e2e_test,
                           image::go_component(steps, "agnhost", "agnhost, nnp, sample-apiserver (go build)"),
@@ -61,7 +59,16 @@ int dind_run(bool serial) {
                           image::script_component(steps, "busybox", image::images_dir() + "/busybox/build.sh", {},
                                                   {image::images_dir() + "/deb-source.sh"},
                                                   "busybox with FEATURE_DI_ENV_HACK (Debian source)") + "/busybox"};
-  auto images = e2e::build_test_images(docker, steps, in);
+  return e2e::build_test_images(docker, steps, in);
+}
+
+// Builds what the tests need and loads the images into the dind cluster first.
+int dind_run(bool serial) {
+  auto config = cluster::load_config(flags.vars, flags.config_file);
+  auto plan = net::make_plan(config.plan_input());
+  auto docker = docker::Client::from_env();
+  auto steps = make_steps();
+  auto images = build_all(docker, steps);
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;
@@ -84,7 +91,7 @@ int main(int argc, char** argv) {
                          [](CLI::App& app, util::Action& action) {
     app.require_subcommand(0, 1);
     app.footer("Examples:\n  dind-e2e e2e 'should serve a basic endpoint from pods'\n  dind-e2e e2e-serial\n"
-               "  dind-e2e run --kubeconfig ~/.kube/config --context dind\n\nExit codes: 0 all passed, 1 a test failed or the run failed, 2 usage.");
+               "  dind-e2e build\n  dind-e2e run --kubeconfig ~/.kube/config --context dind\n\nExit codes: 0 all passed, 1 a test failed or the run failed, 2 usage.");
     auto* e2e_cmd = app.add_subcommand("e2e", "non-serial [Conformance] tests (or FOCUS) on a dind cluster, images loaded on demand");
     auto* serial = app.add_subcommand("e2e-serial", "[Serial] [Conformance] tests on a dind cluster");
     for (auto* c : {e2e_cmd, serial}) {
@@ -93,6 +100,16 @@ int main(int argc, char** argv) {
       c->add_option("--label", flags.vars["DIND_LABEL"], "DIND_LABEL of the cluster");
       c->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
     }
+    auto* build = app.add_subcommand("build", "build e2e.test, ginkgo and the test images only (no cluster needed)");
+    build->callback([&action] {
+      action = [] {
+        auto docker = docker::Client::from_env();
+        auto steps = make_steps();
+        util::interrupt::Armed armed;
+        build_all(docker, steps);
+        return 0;
+      };
+    });
     auto* run = app.add_subcommand("run", "run e2e.test against any kubeconfig (its images must be reachable)");
     run_flags(run);
     run->add_option("--kubeconfig", flags.run.kubeconfig, "kubeconfig file")->required()->check(CLI::ExistingFile);
