@@ -168,6 +168,9 @@ ip_before=$(pod_ip p dind-cluster-56)
 if [ "${DIND_FAULTS_DOCKER_RESTART:-1}" = 1 ]; then
   service docker restart >/dev/null 2>&1 || fail "service docker restart"
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  # as setup.sh does where no init script brings it back
+  docker info >/dev/null 2>&1 || { (dockerd >/var/log/dockerd.log 2>&1 &); sleep 5; }
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   CLUSTER_ID=56 NUM_NODES=1 "$KD" up -q
   check "after the daemon restart: 2 nodes Ready" \
     test "$("$K" --context dind-cluster-56 get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 2
