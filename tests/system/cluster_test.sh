@@ -3,6 +3,7 @@
 # the host and between pods, two clusters side by side, fast restarts, and
 # no leftovers after up/down/clean cycles or refused input.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/planted_secrets.sh"
 trap 'CLUSTER_ID=10 "$KD" clean -q || true; "$KD" clean -q || true' EXIT
 ensure_busybox
 "$KD" clean -q
@@ -46,6 +47,8 @@ check "split64 restores all $want files, sha256 verified" \
 check "the dump has kubelet journals, pod logs and cluster objects" \
   test -s /tmp/dind-split/nodes/kube-node-1/kubelet.journal -a -s /tmp/dind-split/cluster/get-all -a -d /tmp/dind-split/pods/kube-system
 check "no private key material in the dump" bash -c "! grep -rq 'BEGIN RSA PRIVATE KEY' /tmp/dind-split || grep -rA1 'PRIVATE KEY' /tmp/dind-split | grep -q redacted"
+log "secrets planted in the cluster stay out of dump64"
+planted_secrets_check dind
 
 log "second cluster side by side: CLUSTER_ID=10"
 CLUSTER_ID=10 NUM_NODES=1 "$KD" up
