@@ -128,7 +128,11 @@ std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::
   r.path = "/containers/json";
   r.query = {{"all", all ? "1" : "0"}};
   if (!label_filters.empty()) r.query.emplace_back("filters", label_filter(label_filters));
-  auto d = json::parse(c.call(r), "container list");
+  return parse_container_list(c.call(r));
+}
+
+std::vector<ContainerSummary> parse_container_list(const std::string& body) {
+  auto d = json::parse(body, "container list");
   std::vector<ContainerSummary> out;
   for (auto& v : d.GetArray()) {
     ContainerSummary s;
