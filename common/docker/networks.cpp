@@ -30,6 +30,7 @@ std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::stri
 
 std::vector<NetworkSummary> parse_network_list(const std::string& body) {
   auto d = json::parse(body, "network list");
+  if (!d.IsArray()) throw Error("network list: the engine's answer is not a JSON array");
   std::vector<NetworkSummary> out;
   for (auto& n : d.GetArray()) {
     NetworkSummary s;

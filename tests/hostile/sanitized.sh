@@ -18,7 +18,7 @@ targets=(unit-tests hostile-tests docker-tests)
 for f in "${fuzzers[@]}"; do targets+=("fuzz-${f//_/-}"); done
 meson compile -C "$dir" "${targets[@]}" >/dev/null
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$src/tests/hostile/ubsan.supp"
 echo "== unit, hostile and Docker integration tests under ASan+UBSan"
 "$dir/tests/unit-tests"
 "$dir/tests/hostile-tests"
