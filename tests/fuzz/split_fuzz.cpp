@@ -11,7 +11,12 @@ namespace fs = std::filesystem;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  static const std::string root = "/dev/shm/dind-fuzz-split-" + std::to_string(::getpid());
+  // one scratch directory per process, removed when it exits
+  static const struct Scratch {
+    std::string path = "/dev/shm/dind-fuzz-split-" + std::to_string(::getpid());
+    ~Scratch() { fs::remove_all(path); }
+  } scratch;
+  const std::string& root = scratch.path;
   fs::remove_all(root);
   dind::dump::SplitOptions o;
   o.out_dir = root + "/out";
