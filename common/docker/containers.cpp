@@ -128,7 +128,12 @@ std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::
   r.path = "/containers/json";
   r.query = {{"all", all ? "1" : "0"}};
   if (!label_filters.empty()) r.query.emplace_back("filters", label_filter(label_filters));
-  auto d = json::parse(c.call(r), "container list");
+  return parse_container_list(c.call(r));
+}
+
+std::vector<ContainerSummary> parse_container_list(const std::string& body) {
+  auto d = json::parse(body, "container list");
+  if (!d.IsArray()) throw Error("container list: the engine's answer is not a JSON array");
   std::vector<ContainerSummary> out;
   for (auto& v : d.GetArray()) {
     ContainerSummary s;
@@ -136,7 +141,7 @@ std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::
     s.image = json::str(v, {"Image"});
     s.state = json::str(v, {"State"});
     s.labels = json::string_map(v, {"Labels"});
-    if (auto* names = json::find(v, {"Names"}); names && names->IsArray() && !names->Empty()) {
+    if (auto* names = json::find(v, {"Names"}); names && names->IsArray() && !names->Empty() && (*names)[0].IsString()) {
       s.name = (*names)[0].GetString();
       if (!s.name.empty() && s.name[0] == '/') s.name.erase(0, 1);
     }

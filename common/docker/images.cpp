@@ -54,10 +54,13 @@ std::vector<std::string> list_image_tags(Client& c, const std::string& reference
   r.path = "/images/json";
   r.query = {{"filters", f.str()}};
   auto d = json::parse(c.call(r), "image list");
+  if (!d.IsArray()) throw Error("image list: the engine's answer is not a JSON array");
   std::vector<std::string> out;
   for (auto& img : d.GetArray()) {
     if (auto* tags = json::find(img, {"RepoTags"}); tags && tags->IsArray()) {
-      for (auto& t : tags->GetArray()) out.emplace_back(t.GetString());
+      for (auto& t : tags->GetArray()) {
+        if (t.IsString()) out.emplace_back(t.GetString());
+      }
     }
   }
   return out;

@@ -25,7 +25,12 @@ std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::stri
   Request r;
   r.path = "/networks";
   if (!label_filters.empty()) r.query = {{"filters", label_filter(label_filters)}};
-  auto d = json::parse(c.call(r), "network list");
+  return parse_network_list(c.call(r));
+}
+
+std::vector<NetworkSummary> parse_network_list(const std::string& body) {
+  auto d = json::parse(body, "network list");
+  if (!d.IsArray()) throw Error("network list: the engine's answer is not a JSON array");
   std::vector<NetworkSummary> out;
   for (auto& n : d.GetArray()) {
     NetworkSummary s;

@@ -31,6 +31,7 @@ struct NetworkSummary {
 
 std::string create_network(Client& c, const NetworkSpec& spec);
 std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::string>& label_filters);
+std::vector<NetworkSummary> parse_network_list(const std::string& body);  // GET /networks' answer
 std::optional<json::Document> inspect_network(Client& c, const std::string& id);
 // Missing is not an error.
 void remove_network(Client& c, const std::string& id);

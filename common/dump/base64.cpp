@@ -2,84 +2,68 @@
 
 #include "util/error.hpp"
 
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+
+#include <algorithm>
+#include <sstream>
+
 namespace dind::dump {
 
-namespace {
-const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+struct Base64Encoder::Impl {
+  explicit Impl(Sink s, size_t width) : sink(std::move(s)), encoder(out) { encoder.rdbuf()->setLineLength(static_cast<int>(width)); }
+  Sink sink;
+  std::ostringstream out;
+  Poco::Base64Encoder encoder;
+  char last = '\n';
+};
 
-int value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-} // namespace
+Base64Encoder::Base64Encoder(Sink sink, size_t width) : impl_(new Impl(std::move(sink), width)) {}
 
-void Base64Encoder::put(char c) {
-  line_ += c;
-  if (++column_ == width_) {
-    line_ += '\n';
-    column_ = 0;
-  }
-  if (line_.size() >= 8192) {
-    sink_(line_);
-    line_.clear();
-  }
+Base64Encoder::~Base64Encoder() = default;
+
+// Poco ends lines with "\r\n"; the format (and `base64 -d`) wants "\n".
+void Base64Encoder::drain(bool all) {
+  if (!all && impl_->out.tellp() < (1 << 16)) return;
+  std::string s = impl_->out.str();
+  impl_->out.str("");
+  s.erase(std::remove(s.begin(), s.end(), '\r'), s.end());
+  if (s.empty()) return;
+  impl_->last = s.back();
+  impl_->sink(s);
 }
 
 void Base64Encoder::write(std::string_view data) {
-  pending_.append(data);
-  size_t full = pending_.size() / 3 * 3;
-  for (size_t i = 0; i < full; i += 3) {
-    unsigned v = static_cast<unsigned char>(pending_[i]) << 16 | static_cast<unsigned char>(pending_[i + 1]) << 8 |
-                 static_cast<unsigned char>(pending_[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) put(alphabet[(v >> s) & 63]);
-  }
-  pending_.erase(0, full);
+  impl_->encoder.write(data.data(), static_cast<std::streamsize>(data.size()));
+  drain(false);
 }
 
 void Base64Encoder::finish() {
-  if (!pending_.empty()) {
-    unsigned v = static_cast<unsigned char>(pending_[0]) << 16;
-    if (pending_.size() > 1) v |= static_cast<unsigned char>(pending_[1]) << 8;
-    put(alphabet[(v >> 18) & 63]);
-    put(alphabet[(v >> 12) & 63]);
-    put(pending_.size() > 1 ? alphabet[(v >> 6) & 63] : '=');
-    put('=');
-    pending_.clear();
-  }
-  if (column_ != 0) line_ += '\n';
-  column_ = 0;
-  sink_(line_);
-  line_.clear();
+  impl_->encoder.close();
+  drain(true);
+  if (impl_->last != '\n') impl_->sink("\n");
+  impl_->last = '\n';
 }
 
 void Base64Decoder::write(std::string_view text) {
-  std::string out;
   for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      padded_ = true;
-      ++chars_;
-      continue;
-    }
-    int v = value(c);
-    if (v < 0 || padded_) throw Error(std::string("base64: unexpected character '") + (v < 0 ? c : '=') + "'");
-    acc_ = (acc_ << 6) | static_cast<unsigned>(v);
-    bits_ += 6;
-    ++chars_;
-    if (bits_ >= 8) {
-      bits_ -= 8;
-      out += static_cast<char>((acc_ >> bits_) & 0xff);
-    }
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') pending_ += c;
   }
+  size_t whole = pending_.size() / 4 * 4;
+  if (whole == 0) return;
+  std::istringstream in(pending_.substr(0, whole));
+  pending_.erase(0, whole);
+  Poco::Base64Decoder decoder(in);
+  std::string out(whole / 4 * 3, '\0');
+  decoder.read(out.data(), static_cast<std::streamsize>(out.size()));
+  // the stream swallows Poco's DataFormatException into badbit
+  if (decoder.bad()) throw Error("base64: unexpected character in \"" + in.str().substr(0, 40) + "\"");
+  out.resize(static_cast<size_t>(decoder.gcount()));
   if (!out.empty()) sink_(out);
 }
 
 void Base64Decoder::finish() {
-  if (chars_ % 4 != 0) throw Error("base64: input ends inside a group (truncated?)");
+  if (!pending_.empty()) throw Error("base64: input ends inside a group (truncated?)");
 }
 
 } // namespace dind::dump

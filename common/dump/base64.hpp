@@ -1,27 +1,29 @@
 #pragma once
 #include "dump/text.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace dind::dump {
 
-// Streaming base64 with lines of `width` characters (the seed: base64 -w 100).
+// Streaming base64 with "\n"-ended lines of `width` characters (the seed:
+// base64 -w 100), on Poco's encoder.
 class Base64Encoder {
 public:
-  Base64Encoder(Sink sink, size_t width = 100) : sink_(std::move(sink)), width_(width) {}
+  explicit Base64Encoder(Sink sink, size_t width = 100);
+  ~Base64Encoder();
   void write(std::string_view data);
   void finish();
 
 private:
-  void put(char c);
-  Sink sink_;
-  size_t width_, column_ = 0;
-  std::string pending_, line_;
+  void drain(bool all);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
-// Streaming decoder: whitespace is skipped; anything else outside the
-// alphabet throws dind::Error.
+// Streaming decoder on Poco's: whitespace is skipped, text may be cut
+// anywhere; anything outside the alphabet throws dind::Error.
 class Base64Decoder {
 public:
   explicit Base64Decoder(Sink sink) : sink_(std::move(sink)) {}
@@ -31,9 +33,7 @@ public:
 
 private:
   Sink sink_;
-  unsigned acc_ = 0;
-  int bits_ = 0, chars_ = 0;
-  bool padded_ = false;
+  std::string pending_;  // characters of an incomplete group
 };
 
 } // namespace dind::dump

@@ -38,10 +38,16 @@ struct LzmaPump {
       size_t n = out.size() - s.avail_out;
       if (n) sink(std::string_view(reinterpret_cast<const char*>(out.data()), n));
       if (r == LZMA_STREAM_END) return true;
-      if (r != LZMA_OK && r != LZMA_BUF_ERROR) throw Error("xz/lzma: " + std::string(r == LZMA_DATA_ERROR ? "corrupt data" : r == LZMA_FORMAT_ERROR ? "not xz or lzma data" : "error " + std::to_string(r)));
+      if (r != LZMA_OK && r != LZMA_BUF_ERROR) throw Error("xz/lzma: " + problem(r));
       if (r == LZMA_BUF_ERROR && n == 0) return false;
       if (s.avail_in == 0 && s.avail_out != 0 && action == LZMA_RUN) return false;
     }
+  }
+  std::string problem(lzma_ret r) {
+    if (r == LZMA_DATA_ERROR) return "corrupt data";
+    if (r == LZMA_FORMAT_ERROR) return "not xz or lzma data";
+    if (r == LZMA_MEMLIMIT_ERROR) return "the stream needs more than " + std::to_string(lzma_memlimit_get(&s) >> 20) + " MiB of memory (--xz-memlimit)";
+    return "error " + std::to_string(r);
   }
 };
 
@@ -106,6 +112,7 @@ void Compressor::finish() {
 
 struct Decompressor::Impl {
   Sink sink;
+  uint64_t memlimit = UINT64_MAX;
   std::string head;  // bytes kept until the magic is known
   std::string codec;
   ZSTD_DCtx* zd = nullptr;
@@ -115,7 +122,10 @@ struct Decompressor::Impl {
   std::vector<char> out = std::vector<char>(chunk);
 };
 
-Decompressor::Decompressor(Sink sink) : impl_(new Impl) { impl_->sink = std::move(sink); }
+Decompressor::Decompressor(Sink sink, uint64_t memlimit) : impl_(new Impl) {
+  impl_->sink = std::move(sink);
+  impl_->memlimit = memlimit;
+}
 
 Decompressor::~Decompressor() {
   if (impl_->zd) ZSTD_freeDCtx(impl_->zd);
@@ -135,7 +145,7 @@ void Decompressor::write(std::string_view data) {
     } else {
       d.codec = d.head.compare(0, 6, xmagic) == 0 ? "xz" : "lzma";
       // the auto decoder takes both .xz and legacy .lzma
-      if (lzma_auto_decoder(&d.lz.s, UINT64_MAX, 0) != LZMA_OK) throw Error("lzma: cannot start decoder");
+      if (lzma_auto_decoder(&d.lz.s, d.memlimit, 0) != LZMA_OK) throw Error("lzma: cannot start decoder");
     }
     std::string head = std::move(d.head);
     d.head.clear();

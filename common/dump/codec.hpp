@@ -1,6 +1,7 @@
 #pragma once
 #include "dump/text.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,9 +28,11 @@ private:
 
 // Streaming decompression; the format is detected from the magic bytes
 // (zstd, xz, or lzma-alone). finish() throws when the stream is cut short.
+// xz/lzma refuse streams that need more than memlimit bytes of memory; zstd
+// keeps its default window limit (128 MiB).
 class Decompressor {
 public:
-  explicit Decompressor(Sink sink);
+  explicit Decompressor(Sink sink, uint64_t memlimit = UINT64_MAX);
   ~Decompressor();
   void write(std::string_view data);
   void finish();

@@ -1,5 +1,7 @@
 #include "dump/collect.hpp"
 
+#include "dump/redact.hpp"
+
 #include "cluster/context.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -10,33 +12,6 @@
 #include <mutex>
 
 namespace dind::dump {
-
-std::string redact(std::string_view text) {
-  std::string out;
-  bool in_key = false;
-  for (auto& line : util::split(text, '\n', false)) {
-    std::string t = util::trim(line);
-    if (!in_key && util::starts_with(t, "-----BEGIN") && t.find("PRIVATE KEY-----") != std::string::npos) {
-      in_key = true;
-      out += line + "\n[redacted]\n";
-      continue;
-    }
-    if (in_key) {
-      if (util::starts_with(t, "-----END")) {
-        in_key = false;
-        out += line + "\n";
-      }
-      continue;
-    }
-    bool secret = false;
-    for (auto key : {"client-key-data:", "token:", "password:", "private-key:"}) {
-      if (util::starts_with(t, key)) secret = true;
-    }
-    out += secret ? line.substr(0, line.find(':') + 1) + " [redacted]\n" : line + "\n";
-  }
-  if (!text.empty() && text.back() != '\n' && !out.empty()) out.pop_back();
-  return out;
-}
 
 namespace {
 

@@ -7,16 +7,12 @@
 
 namespace dind::dump {
 
-// Replaces PEM private key blocks and secret-bearing fields (kubeconfig
-// key/token data, Secret data) with "[redacted]" so a dump can go into a
-// public CI log.
-std::string redact(std::string_view text);
-
 // Collects the cluster's state into writer (the seed's list and more): per
 // node units' status and journal, processes, containers, addresses, routes;
 // per pod every container's logs (current and previous); cluster-wide
 // objects, descriptions and events. Nodes in parallel; a node that is down is
 // reported in the dump, not a failure.
+// With redact_secrets every file goes through redact() (dump/redact.hpp).
 void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets);
 
 } // namespace dind::dump

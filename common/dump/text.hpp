@@ -48,6 +48,7 @@ public:
   void line(std::string_view line);
   void finish();
   uint64_t files() const { return files_; }
+  bool ours() const { return ours_; }  // our header: the dump ends with an end line
 
 private:
   void close();

@@ -6,6 +6,29 @@
 
 namespace dind::net {
 
+namespace {
+
+// A CIDR from the plan, in its canonical form; anything else is refused: the
+// values end up as arguments of ip and iptables.
+Cidr plan_cidr(const json::Value& v, const std::string& what) {
+  if (!v.IsString()) throw Error("plan: " + what + " is not a string");
+  std::string text(v.GetString(), v.GetStringLength());
+  Cidr c = Cidr::parse(text);
+  if (c.str() != text) throw Error("plan: " + what + " '" + text + "' is not a CIDR in canonical form (" + c.str() + ")");
+  return c;
+}
+
+// A node's address of the given family, or "" when the plan has none.
+std::string plan_address(const json::Value& node, const char* key, Family family) {
+  std::string text = json::str(node, {key});
+  if (text.empty()) return text;
+  Address a = Address::parse(text);
+  if (a.family() != family || a.str() != text) throw Error(std::string("plan: ") + key + " '" + text + "' is not a canonical " + (family == Family::v4 ? "IPv4" : "IPv6") + " address");
+  return text;
+}
+
+} // namespace
+
 Plan plan_from_json(const std::string& text) {
   auto d = json::parse(text, "plan");
   Plan p;
@@ -14,7 +37,7 @@ Plan plan_from_json(const std::string& text) {
   p.name = json::str(d, {"name"});
   p.dns64_prefix = json::str(d, {"dns64Prefix"});
   if (auto* services = json::find(d, {"serviceCidrs"}); services && services->IsArray()) {
-    for (auto& c : services->GetArray()) p.services.push_back(Cidr::parse(c.GetString()));
+    for (auto& c : services->GetArray()) p.services.push_back(plan_cidr(c, "service CIDR"));
   }
   const auto* nodes = json::find(d, {"nodes"});
   if (!nodes || !nodes->IsArray()) throw Error("plan: no nodes");
@@ -22,10 +45,10 @@ Plan plan_from_json(const std::string& text) {
     NodePlan node;
     node.role = json::str(n, {"role"});
     node.container = json::str(n, {"container"});
-    node.ipv4 = json::str(n, {"ipv4"});
-    node.ipv6 = json::str(n, {"ipv6"});
+    node.ipv4 = plan_address(n, "ipv4", Family::v4);
+    node.ipv6 = plan_address(n, "ipv6", Family::v6);
     if (auto* cidrs = json::find(n, {"podCidrs"}); cidrs && cidrs->IsArray()) {
-      for (auto& c : cidrs->GetArray()) node.pod_cidrs.emplace_back(c.GetString());
+      for (auto& c : cidrs->GetArray()) node.pod_cidrs.push_back(plan_cidr(c, "pod CIDR").str());
     }
     p.nodes.push_back(node);
   }

@@ -7,7 +7,9 @@
 
 namespace dind::net {
 
-// The node side of a plan, as `dind-net plan --json` writes it.
+// The node side of a plan, as `dind-net plan --json` writes it. Addresses and
+// CIDRs must parse as the CIDR type does and be in canonical form (they become
+// ip/iptables arguments); anything else throws dind::Error.
 Plan plan_from_json(const std::string& text);
 
 // `ip` commands that give node `self` a route to every other registered

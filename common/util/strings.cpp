@@ -115,10 +115,12 @@ void write_file(const std::string& path, std::string_view content, unsigned mode
   }
 }
 
-std::map<std::string, std::string> read_key_values(const std::string& path) {
+std::map<std::string, std::string> read_key_values(const std::string& path) { return parse_key_values(util::read_file(path), path); }
+
+std::map<std::string, std::string> parse_key_values(std::string_view text, const std::string& path) {
   std::map<std::string, std::string> out;
   int n = 0;
-  for (auto& raw : util::split(util::read_file(path), '\n', false)) {
+  for (auto& raw : util::split(text, '\n', false)) {
     ++n;
     std::string line = util::trim(raw);
     if (line.empty() || line[0] == '#') continue;

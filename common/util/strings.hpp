@@ -21,6 +21,8 @@ std::string read_file(const std::string& path);
 // optional `export `, quotes, and ${VAR:-default} (the default is kept).
 // Throws UsageError naming the file and line when a line is not KEY=VALUE.
 std::map<std::string, std::string> read_key_values(const std::string& path);
+// The same from text; `origin` names it in errors.
+std::map<std::string, std::string> parse_key_values(std::string_view text, const std::string& origin);
 void write_file(const std::string& path, std::string_view content, unsigned mode = 0644);
 
 } // namespace dind::util

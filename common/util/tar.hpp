@@ -9,6 +9,8 @@
 namespace dind::util::tar {
 
 // A streaming ustar writer: what archive put and image import are fed with.
+// Names and link targets of 100 bytes or more, and sizes of 8 GiB or more,
+// go into a pax extended header.
 class Writer {
 public:
   explicit Writer(std::ostream& out) : out_(out) {}
@@ -35,8 +37,10 @@ struct Entry {
   std::string link;
 };
 
-// Reads an archive (ustar, pax path records, GNU long names) into memory:
-// used for archive get of small files. Throws dind::Error when malformed.
+// Reads an archive (ustar, pax path/linkpath/size records, GNU long names and
+// links, base-256 sizes) into memory: used for archive get of small files.
+// Throws dind::Error when malformed: a header checksum that does not match, a
+// size past the end, a bad number or pax record.
 std::vector<Entry> read_all(std::string_view archive);
 
 } // namespace dind::util::tar

@@ -3,6 +3,7 @@
 # the host and between pods, two clusters side by side, fast restarts, and
 # no leftovers after up/down/clean cycles or refused input.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/planted_secrets.sh"
 trap 'CLUSTER_ID=10 "$KD" clean -q || true; "$KD" clean -q || true' EXIT
 ensure_busybox
 "$KD" clean -q
@@ -22,6 +23,9 @@ check "pod on kube-node-1 pings pod on kube-node-2" bash -c "'$K' --context dind
 check "TCP from pod a to pod b" bash -c "'$K' --context dind exec a -- wget -q -O - http://$B:8080/ | grep -q 'hello from dind'"
 check "kubernetes.default resolves from a pod" \
   bash -c "'$K' --context dind exec a -- nslookup kubernetes.default.svc.cluster.local | grep -q 10.96.0.1"
+# (names outside the cluster go CoreDNS -> node resolv.conf -> Docker's DNS, DNATed to 127.0.0.11)
+check "nodes drop packets for 127.0.0.0/8 from elsewhere (CVE-2020-8558), pods still reach Docker's DNS" \
+  bash -c "docker exec kube-node-1 iptables -w -S INPUT | grep -q dind-block-incoming-localnet && '$K' --context dind exec a -- nslookup deb.debian.org | grep -q '^Address: '"
 "$K" --context dind expose pod b --port 80 --target-port 8080 --name web >/dev/null
 WEB=$("$K" --context dind get svc web -o jsonpath='{.spec.clusterIP}')
 check "service name resolves to its ClusterIP $WEB" \
@@ -46,6 +50,8 @@ check "split64 restores all $want files, sha256 verified" \
 check "the dump has kubelet journals, pod logs and cluster objects" \
   test -s /tmp/dind-split/nodes/kube-node-1/kubelet.journal -a -s /tmp/dind-split/cluster/get-all -a -d /tmp/dind-split/pods/kube-system
 check "no private key material in the dump" bash -c "! grep -rq 'BEGIN RSA PRIVATE KEY' /tmp/dind-split || grep -rA1 'PRIVATE KEY' /tmp/dind-split | grep -q redacted"
+log "secrets planted in the cluster stay out of dump64"
+planted_secrets_check dind
 
 log "second cluster side by side: CLUSTER_ID=10"
 CLUSTER_ID=10 NUM_NODES=1 "$KD" up

@@ -17,7 +17,8 @@ namespace {
 
 struct Flags {
   std::string codec = "zstd";
-  std::string out = "cluster-dump";
+  std::string out;  // default: dump::default_out_dir()
+  dump::SplitOptions split;
   std::string dir;
   std::string config_file;
   std::map<std::string, std::string> vars;
@@ -42,8 +43,8 @@ int write_dump(bool base64, bool from_dir) {
 }
 
 int split(bool base64) {
-  dump::SplitOptions o;
-  o.out_dir = flags.out;
+  dump::SplitOptions o = flags.split;
+  o.out_dir = flags.out.empty() ? dump::default_out_dir() : flags.out;
   o.base64 = base64;
   o.index = flags.index;
   auto results = dump::split(std::cin, o);
@@ -54,11 +55,12 @@ int split(bool base64) {
   for (auto& r : results) {
     bad = bad || !r.errors.empty();
     w.begin_object().kv("index", r.index).kv("dir", r.dir).kv("files", static_cast<int64_t>(r.files))
-        .kv("bytes", static_cast<int64_t>(r.bytes)).kv("codec", r.codec).kv("verified", r.verified).strings("errors", r.errors).end_object();
+        .kv("bytes", static_cast<int64_t>(r.bytes)).kv("codec", r.codec).kv("verified", r.verified).kv("partial", r.partial).strings("errors", r.errors).end_object();
     if (!flags.as_json) {
-      std::fprintf(stderr, "dump %d: %llu files, %llu bytes%s%s -> %s\n", r.index, static_cast<unsigned long long>(r.files),
+      std::fprintf(stderr, "dump %d: %llu files, %llu bytes%s%s%s -> %s\n", r.index, static_cast<unsigned long long>(r.files),
                    static_cast<unsigned long long>(r.bytes), r.codec.empty() ? "" : (", " + r.codec).c_str(),
-                   r.verified.empty() ? "" : (", " + r.verified).c_str(), r.dir.c_str());
+                   r.verified.empty() ? "" : (", " + r.verified).c_str(),
+                   r.partial.empty() ? "" : (", partial: " + r.partial).c_str(), r.dir.c_str());
       for (auto& e : r.errors) std::fprintf(stderr, "dind-dump: dump %d: %s\n", r.index, e.c_str());
     }
   }
@@ -93,7 +95,12 @@ int main(int argc, char** argv) {
     for (auto* c : {dump64, pack64}) c->add_option("--codec", flags.codec, "zstd (default), xz, or lzma (the seed's)");
     for (auto* c : {pack, pack64}) c->add_option("dir", flags.dir, "directory")->required()->check(CLI::ExistingDirectory);
     for (auto* c : {split_cmd, split64}) {
-      c->add_option("-o,--output", flags.out, "output directory (default ./cluster-dump)");
+      c->add_option("-o,--output", flags.out, "output directory (default ./cluster-dump, or the first free ./cluster-dump-N)");
+      c->add_flag("--force", flags.split.force, "replace existing files of the same name in the output directory");
+      c->add_option("--max-bytes", flags.split.max_bytes, "refuse more output than this (default 1G)")->transform(CLI::AsSizeValue(false));
+      c->add_option("--max-files", flags.split.max_files, "refuse more files than this (default 100000)");
+      c->add_option("--max-line", flags.split.max_line, "refuse a longer line inside a dump (default 16M)")->transform(CLI::AsSizeValue(false));
+      c->add_option("--xz-memlimit", flags.split.xz_memlimit, "xz/lzma decoder memory (default 256M)")->transform(CLI::AsSizeValue(false));
       c->add_option("--index", flags.index, "only the Nth dump in the log (1-based)")->check(CLI::PositiveNumber);
       c->add_flag("--json", flags.as_json, "print what was split as JSON");
     }

@@ -1,0 +1,6 @@
+# config.sh
+export IP_MODE="ipv4"
+NUM_NODES=${NUM_NODES:-2}
+DIND_LABEL='x y'
+
+POD_NETWORK_CIDR=10.244.0.0/16
