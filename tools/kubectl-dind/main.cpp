@@ -5,6 +5,7 @@
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
 #include "image/build.hpp"
+#include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -160,6 +161,28 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
 }
 
+// report on a live cluster: collected as `dump` does, rendered as `dind-dump report` does.
+void add_report(CLI::App& app, util::Action& action) {
+  static ClusterFlags flags;
+  static std::string out = "report.html";
+  static bool no_redact = false;
+  auto* cmd = app.add_subcommand("report", "an HTML triage page of the cluster's state (see also dind-dump report)");
+  flags.add(cmd, false);
+  cmd->add_option("-o,--output", out, "the page (default report.html, - for stdout)");
+  cmd->add_flag("--no-redact", no_redact, "keep Secret data and private keys (private reports only)");
+  cmd->footer("Example:\n  kubectl dind report -o report.html");
+  cmd->callback([&action] {
+    action = [] {
+      auto config = flags.load();
+      auto docker = docker::Client::from_env();
+      auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
+      auto r = report::write_report(dump, out, "live cluster " + net::make_plan(config.plan_input()).name);
+      if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
+      return 0;
+    };
+  });
+}
+
 // dump, dump64, split, split64 are dind-dump's, e2e and e2e-serial dind-e2e's: the sibling binary runs with
 // the same arguments, so both names share one implementation.
 const std::map<std::string, std::string> delegated = {
@@ -192,6 +215,7 @@ int main(int argc, char** argv) {
                            add_version(app, action);
                            add_build_image(app, action);
                            add_cluster_commands(app, action);
+                           add_report(app, action);
                            add_delegated(app);
                          });
 }
