@@ -4,6 +4,7 @@
 #include "cluster/config.hpp"
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
+#include "doctor/doctor.hpp"
 #include "image/build.hpp"
 #include "report/source.hpp"
 #include "util/cli.hpp"
@@ -120,7 +121,10 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
 void add_cluster_commands(CLI::App& app, util::Action& action) {
   static ClusterFlags status_flags, config_flags;
   cluster_command(app, action, "up", "create a cluster, or restart the existing one quickly", true,
-                  [](auto& d, auto& s, auto& c, auto& f) { cluster::up(d, s, c, f.retain); })
+                  [](auto& d, auto& s, auto& c, auto& f) {
+                    doctor::preflight(d, c);  // fail early, in doctor's words
+                    cluster::up(d, s, c, f.retain);
+                  })
       ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
                   [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
@@ -157,6 +161,31 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
         for (auto& [k, v] : c.values) std::printf("%s=%s  # %s\n", k.c_str(), v.c_str(), c.sources.at(k).c_str());
       }
       return 0;
+    };
+  });
+}
+
+// doctor: the host against this configuration, one line per check; exit 1 when one blocks up.
+void add_doctor(CLI::App& app, util::Action& action) {
+  static ClusterFlags flags;
+  auto* cmd = app.add_subcommand("doctor", "check the host before up: each problem with its fix; exit 1 if one blocks up");
+  flags.add(cmd, false);
+  cmd->add_option("--kube-proxy-mode", flags.vars["KUBE_PROXY_MODE"], "iptables or nftables (KUBE_PROXY_MODE)");
+  cmd->add_flag("--json", flags.as_json, "machine-readable output");
+  cmd->footer("Examples:\n  kubectl dind doctor\n  IP_MODE=ipv6 NUM_NODES=4 kubectl dind doctor --json");
+  cmd->callback([&action] {
+    action = [] {
+      auto config = flags.load();
+      auto docker = docker::Client::from_env();
+      auto checks = doctor::run(docker, config);
+      bool blocked = false;
+      for (auto& c : checks) blocked = blocked || c.status == doctor::Status::fail;
+      if (flags.as_json) {
+        std::printf("%s\n", doctor::to_json(checks).c_str());
+      } else {
+        for (auto& c : checks) std::printf("%s\n", doctor::line(c).c_str());
+      }
+      return blocked ? 1 : 0;
     };
   });
 }
@@ -215,6 +244,7 @@ int main(int argc, char** argv) {
                            add_version(app, action);
                            add_build_image(app, action);
                            add_cluster_commands(app, action);
+                           add_doctor(app, action);
                            add_report(app, action);
                            add_delegated(app);
                          });
