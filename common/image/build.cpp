@@ -6,6 +6,7 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "image/cache.hpp"
+#include "image/go_progress.hpp"
 #include "image/derive.hpp"
 #include "image/versions.hpp"
 #include "util/env.hpp"
@@ -219,8 +220,12 @@ std::string script_component(util::Steps& steps, const std::string& name, const 
   std::string dir;
   steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     dir = cache.ensure(name, key, [&](const std::string& out) {
+      GoProgress go;
       util::ProcessOptions o;
-      o.on_line = log_line;
+      o.on_line = [&](const std::string& line) {
+        log_line(line);
+        if (go.line(line)) steps.progress("Go packages", go.done(), go.total());
+      };
       std::vector<std::string> command = {script};
       command.insert(command.end(), args.begin(), args.end());
       command.push_back(out);

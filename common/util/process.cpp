@@ -19,11 +19,13 @@ namespace dind::util {
 namespace {
 
 void drain(Poco::Pipe& pipe, std::string& sink, const ProcessOptions& options, std::mutex& line_mutex) {
-  Poco::PipeInputStream in(pipe);
   std::string line;
   char buf[8192];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    std::string_view chunk(buf, static_cast<size_t>(in.gcount()));
+  // readBytes returns what the pipe has (an istream's read would wait for a
+  // full buffer and hold lines back from on_line)
+  while (int n = pipe.readBytes(buf, sizeof buf)) {
+    if (n < 0) break;
+    std::string_view chunk(buf, static_cast<size_t>(n));
     sink.append(chunk);
     if (!options.on_line) continue;
     for (char c : chunk) {

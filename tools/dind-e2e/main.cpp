@@ -9,11 +9,9 @@
 #include "image/build.hpp"
 #include "image/versions.hpp"
 #include "util/cli.hpp"
-#include "util/log.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
-#include <unistd.h>
 
 using namespace dind;
 
@@ -25,10 +23,6 @@ struct Flags {
   std::map<std::string, std::string> vars;
 };
 Flags flags;
-
-util::Steps make_steps() {
-  return util::Steps(log::verbosity() == log::Verbosity::quiet, ::isatty(2) && log::verbosity() != log::Verbosity::verbose);
-}
 
 int report(const e2e::RunReport& r) {
   std::printf("e2e: %d passed, %d failed, %d skipped of %d specs in %.0fs\n", r.passed, r.failed, r.skipped, r.total, r.seconds);
@@ -51,7 +45,7 @@ int dind_run(bool serial) {
   auto config = cluster::load_config(flags.vars, flags.config_file);
   auto plan = net::make_plan(config.plan_input());
   auto docker = docker::Client::from_env();
-  auto steps = make_steps();
+  auto steps = util::Steps::for_cli();
   flags.run.e2e_test = e2e_binary(steps);
   e2e::TestImageInputs in{flags.run.e2e_test,
                           image::go_component(steps, "agnhost", "agnhost, nnp, sample-apiserver (go build)"),
@@ -103,7 +97,7 @@ int main(int argc, char** argv) {
     serial->callback([&action] { action = [] { return dind_run(true); }; });
     run->callback([&action] {
       action = [] {
-        auto steps = make_steps();
+        auto steps = util::Steps::for_cli();
         if (flags.run.e2e_test.empty()) flags.run.e2e_test = e2e_binary(steps);
         print_skips();
         return report(e2e::run(steps, flags.run));

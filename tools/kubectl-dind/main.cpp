@@ -24,8 +24,6 @@ using namespace dind;
 
 namespace {
 
-util::Steps make_steps() { return util::Steps(log::verbosity() == log::Verbosity::quiet, ::isatty(2) && log::verbosity() != log::Verbosity::verbose); }
-
 void add_version(CLI::App& app, util::Action& action) {
   static bool as_json = false;
   auto* cmd = app.add_subcommand("version", "print dind's version and the Docker engine's");
@@ -61,7 +59,7 @@ void add_build_image(CLI::App& app, util::Action& action) {
   cmd->callback([&action] {
     action = [] {
       auto docker = docker::Client::from_env();
-      auto steps = make_steps();
+      auto steps = util::Steps::for_cli();
       auto r = image::build_node_image(docker, steps, options);
       if (as_json) {
         json::Writer w;
@@ -110,7 +108,7 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
     action = [&flags, fn] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
-      auto steps = make_steps();
+      auto steps = util::Steps::for_cli();
       fn(docker, steps, config, flags);
       return 0;
     };
