@@ -42,6 +42,22 @@ std::string id_part(std::string_view s) {
   return out;
 }
 
+// A relative URL of a path: percent-encoded but for the characters paths usually have.
+std::string url_path(std::string_view path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::string file_anchor(std::string_view name) { return "f-" + id_part(name); }
@@ -253,7 +269,7 @@ private:
             std::string(o_.raw_href.empty() ? "" : " (the name links the whole file)") + ".</p>\n";
     for (auto& f : m_.files) {
       auto t = tail(m_.dir + "/" + f, o_.file_bytes, o_.file_lines);
-      std::string name = o_.raw_href.empty() ? escape(f) : "<a href=\"" + escape(o_.raw_href + "/" + f) + "\">" + escape(f) + "</a>";
+      std::string name = o_.raw_href.empty() ? escape(f) : "<a href=\"" + url_path(o_.raw_href + "/" + f) + "\">" + escape(f) + "</a>";
       out_ += "<details id=\"" + file_anchor(f) + "\"><summary>" + name + " <span class=\"cut\">" + size(t.size) +
               (t.cut ? ", last lines" : "") + "</span></summary><pre>" + escape(t.text) + "</pre></details>\n";
     }

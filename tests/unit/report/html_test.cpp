@@ -76,3 +76,12 @@ TEST_CASE("html: anchors are unique per file name") {
   CHECK(report::file_anchor("a/b") != report::file_anchor("a_b"));
   CHECK(std::regex_match(report::file_anchor("pods/x/<y>.log"), std::regex("[A-Za-z0-9_-]+")));
 }
+
+TEST_CASE("html: a kept dump's files are linked by relative, encoded URLs") {
+  auto m = report::load(test::write_dump("links", test::dump_files()), "");
+  report::RenderOptions o;
+  o.raw_href = "../cluster dump";
+  auto html = report::render(m, o);
+  CHECK(html.find("href=\"../cluster%20dump/pods/default/%3Cscript%3Ealert%281%29%3C/script%3E/c.log\"") != std::string::npos);
+  CHECK(report::render(m, {}).find("href=\"../") == std::string::npos);  // a temporary dump: no links out
+}
