@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -50,12 +51,24 @@ TEST_CASE("report source: a dump or dump64 in a log, in a temp dir removed after
 }
 
 TEST_CASE("report source: no dump in the log is an error and leaves nothing") {
+  // a private TMPDIR, restored however the test ends
+  struct TmpDir {
+    fs::path dir = fs::temp_directory_path() / "dind-report-test-tmpdir";
+    std::string old = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
+    TmpDir() {
+      fs::remove_all(dir);
+      fs::create_directories(dir);
+      ::setenv("TMPDIR", dir.c_str(), 1);
+    }
+    ~TmpDir() {
+      if (old.empty()) ::unsetenv("TMPDIR");
+      else ::setenv("TMPDIR", old.c_str(), 1);
+      fs::remove_all(dir);
+    }
+  } tmp;
   std::istringstream in("just a log\n");
-  size_t before = 0, after = 0;
-  for (auto& e : fs::directory_iterator(fs::temp_directory_path())) before += e.path().filename().string().rfind("dind-report-", 0) == 0;
   CHECK_THROWS_WITH(report::DumpDir::from_log(in), "no dump found on stdin");
-  for (auto& e : fs::directory_iterator(fs::temp_directory_path())) after += e.path().filename().string().rfind("dind-report-", 0) == 0;
-  CHECK(after == before);
+  CHECK(fs::is_empty(tmp.dir));
 }
 
 TEST_CASE("report source: an existing directory is kept and its parent is where JUnit may be") {
