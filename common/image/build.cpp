@@ -166,6 +166,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         images.push_back(img);
       }
       std::string userland = proxy_userland(ctx, base);
+      uint64_t imported = 0;
       for (auto& img : images) {
         std::string tar_path = out + "/layer.tar";
         {
@@ -189,6 +190,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         }
         docker::import_image(ctx.docker, tar_path, img.reference, img.changes);
         fs::remove(tar_path);
+        ctx.steps.progress("images imported", ++imported, images.size());
       }
       docker::save_images(ctx.docker, refs, out + "/images.tar");
       // workers run only the sandbox, kube-proxy and CoreDNS: a third of the bytes to load at boot
