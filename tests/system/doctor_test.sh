@@ -9,7 +9,16 @@ export CLUSTER_ID=42 NUM_NODES=1 DIND_IMAGE=dind-doctor-test-no-such-image:v1.34
 clash=dind-doctor-test-clash-$$
 w=$(mktemp -d)
 listener=
-trap '[ -n "$listener" ] && kill "$listener"; docker network rm "$clash" >/dev/null 2>&1; "$KD" clean -q || true; rm -rf "$w"' EXIT
+# cluster 42 must not exist: the test's `up`s must fail on the checks alone,
+# and what a missed check would create is then ours to clean
+if [ "$(labelled io.dind.cluster=cluster-42)" != 0 ]; then echo "cluster-42 exists: run under the cluster lock" >&2; exit 1; fi
+cleanup() {
+  if [ -n "$listener" ]; then kill "$listener" 2>/dev/null || true; fi
+  docker network rm "$clash" >/dev/null 2>&1 || true
+  if [ "$(labelled io.dind.cluster=cluster-42)" != 0 ]; then "$KD" clean -q || true; fi
+  rm -rf "$w"
+}
+trap cleanup EXIT
 
 doc() { local r=0; "$KD" doctor "$@" > "$w/out" 2>&1 || r=$?; echo "$r" > "$w/rc"; }
 rc() { cat "$w/rc"; }
