@@ -14,10 +14,11 @@ rm -rf "$work" && mkdir -p "$work"
 export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local
 
 # go build with progress dind can count (common/image/go_progress.cpp): the
-# package total first, then -v names each package as it is compiled.
+# package total first, then -v names each package as it is compiled (both on
+# stderr, so they arrive in order).
 gobuild() { # gobuild LDFLAGS OUTPUT PACKAGE...
   local ldflags=$1 output=$2; shift 2
-  echo "dind-progress: $(go list -deps "$@" | wc -l) Go packages"
+  echo "dind-progress: $(go list -deps "$@" | wc -l) Go packages" >&2
   go build -v -trimpath -ldflags="$ldflags" -o "$output" "$@"
 }
 

@@ -35,7 +35,7 @@ TEST_CASE("go progress: a build script's package count shows on its step line") 
   fs::create_directories(dir);
   std::string script = (dir / "build.sh").string();
   util::write_file(script,
-                   "#!/bin/sh\necho 'dind-progress: 4 Go packages'\necho internal/abi >&2\necho k8s.io/api/core/v1 >&2\n"
+                   "#!/bin/sh\necho 'dind-progress: 4 Go packages' >&2\necho internal/abi >&2\necho k8s.io/api/core/v1 >&2\n"
                    "sleep 0.6\necho done > \"$1/out\"\n",
                    0755);
   std::FILE* out = std::tmpfile();
