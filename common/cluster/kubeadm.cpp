@@ -56,6 +56,8 @@ std::string init_config(const KubeadmInput& in) {
        "  advertiseAddress: \"" << ip << "\"\n"
        "  bindPort: 6443\n";
   node_registration(y, master);
+  // NUM_NODES=0: a master without its NoSchedule taint runs the pods, as in the seed
+  if (in.plan.nodes.size() == 1) y << "  taints: []\n";
   y << "---\n"
        "apiVersion: kubeadm.k8s.io/v1beta4\n"
        "kind: ClusterConfiguration\n"

@@ -8,6 +8,7 @@
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -18,13 +19,43 @@ namespace dind::cluster {
 
 namespace {
 
+// Each failure names its step: "kubeadm init: kube-master: ... exit 137".
 void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions) {
-  for (auto& a : actions) ctx.steps.run(a->title(ctx), [&] { a->execute(ctx); });
+  for (auto& a : actions) {
+    std::string title = a->title(ctx);
+    std::string phase = title;
+    if (!phase.empty()) phase[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(phase[0])));
+    try {
+      ctx.steps.run(title, [&] { a->execute(ctx); });
+    } catch (const util::interrupt::Interrupted&) {
+      throw;
+    } catch (const Error& e) {
+      throw Error(phase + ": " + e.what(), e.exit_code());
+    } catch (const std::exception& e) {
+      throw Error(phase + ": " + e.what());
+    }
+  }
 }
 
 bool has_state(docker::Client& docker, const net::Plan& plan) {
   return !docker::list_containers(docker, {cluster_filter(plan)}).empty() ||
          !docker::list_volumes(docker, {cluster_filter(plan)}).empty();
+}
+
+// A cluster counts as made once `up` finished it: a run that died half-way
+// (SIGKILL, a crash, a reboot) leaves no mark, and the next `up` starts over
+// instead of restarting what never worked.
+constexpr const char* complete_label = "io.dind.complete";
+std::string complete_volume(const net::Plan& plan) { return "kubeadm-dind-complete" + plan.suffix; }
+
+bool is_complete(docker::Client& docker, const net::Plan& plan) {
+  return !docker::list_volumes(docker, {cluster_filter(plan), std::string(complete_label) + "=1"}).empty();
+}
+
+void mark_complete(docker::Client& docker, const net::Plan& plan) {
+  auto labels = plan.labels;
+  labels[complete_label] = "1";
+  docker::create_volume(docker, complete_volume(plan), labels);
 }
 
 void remove_all(docker::Client& docker, const net::Plan& plan) {
@@ -47,13 +78,16 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   actions.push_back(export_kubeconfig());
   try {
     run_actions(ctx, actions);
-  } catch (const Error&) {
+    mark_complete(docker, plan);
+  } catch (...) {
+    // one failure path for every error, exception and signal
+    util::interrupt::Cleanup cleaning;
     if (retain) {
       log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
     } else {
       try {
         remove_all(docker, plan);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
         log::error("removing the failed cluster: {}", e.what());
       }
     }
@@ -76,6 +110,10 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
 
 void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
   auto plan = net::make_plan(config.plan_input());
+  if (has_state(docker, plan) && !is_complete(docker, plan)) {
+    steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
+    remove_all(docker, plan);
+  }
   if (has_state(docker, plan)) {
     steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
     restart(docker, steps, config, plan);

@@ -3,6 +3,7 @@
 #include "docker/exec.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/strings.hpp"
 
 #include <filesystem>
@@ -77,7 +78,18 @@ void wait_booted(Context& ctx) {
     do {
       // until systemd has its bus up, systemctl says "offline" or cannot even ask
       if (!state.empty() || !r.err.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      r = docker::exec(ctx.docker, node.container, {"systemctl", "is-system-running", "--wait"});
+      // --wait blocks behind a unit that hangs: bounded by the boot deadline
+      docker::ExecOptions o;
+      o.timeout = std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(
+                                                        deadline - std::chrono::steady_clock::now()));
+      try {
+        r = docker::exec(ctx.docker, node.container, {"systemctl", "is-system-running", "--wait"}, o);
+      } catch (const util::interrupt::Interrupted&) {
+        throw;
+      } catch (const Error& e) {
+        if (std::chrono::steady_clock::now() < deadline) throw;
+        throw Error(node.container + ": systemd did not finish booting within 90s (a unit hangs?)");
+      }
       state = util::trim(r.out);
     } while ((state == "offline" || (state.empty() && r.err.find("connect to bus") != std::string::npos)) &&
              std::chrono::steady_clock::now() < deadline);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <istream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct Request {
   std::istream* body_stream = nullptr;  // instead of body, for large uploads
   int64_t body_size = -1;
   std::string content_type = "application/json";
+  // How long the daemon may stay silent (connect, answer, each piece of a
+  // stream) before the call fails.
   std::chrono::seconds timeout{300};
 };
 
@@ -49,6 +52,8 @@ public:
   void unread(std::string data);
   // Bytes read, 0 at end of stream.
   size_t read(char* buf, size_t size);
+  // How long a read or write may block before it fails.
+  void set_timeout(std::chrono::milliseconds timeout);
 
 private:
   std::unique_ptr<Connection> connection_;
@@ -56,25 +61,35 @@ private:
 };
 
 // The one Docker Engine API client: HTTP/1.1 over the UNIX socket, TCP (TLS) or ssh,
-// API version negotiated with /_ping on first use.
+// API version negotiated with /_ping on first use (the daemon's own, within
+// what dind speaks). Safe to share between threads.
 class Client {
 public:
   explicit Client(Endpoint endpoint);
+  Client(const Client& other);
+  Client& operator=(const Client&) = delete;
   static Client from_env();
   const Endpoint& endpoint() const { return endpoint_; }
-  const std::string& api_version();
+  std::string api_version();
 
-  // The whole response body; status >= 400 throws DockerError.
+  // The whole response body; status >= 400 throws DockerError, a body cut
+  // short or a silent daemon (Request::timeout) throws Error.
   std::string call(const Request& request);
-  // The response body piece by piece, as the daemon sends it.
   // As call(), but a 404 (no such object) is nullopt instead of an error.
   std::optional<std::string> call_if_found(const Request& request);
+  // The response body piece by piece, as the daemon sends it.
   void call_stream(const Request& request, const std::function<void(std::string_view)>& on_data);
-  std::unique_ptr<Hijacked> hijack(const std::string& path, const std::string& json_body);
+  // POST path upgraded to a raw stream (exec's stdin/stdout); the daemon may
+  // stay silent for at most timeout at a time.
+  std::unique_ptr<Hijacked> hijack(const std::string& path, const std::string& json_body,
+                                   std::chrono::seconds timeout = std::chrono::seconds(600));
 
 private:
   std::string uri(const Request& request);
+  std::chrono::seconds limit(std::chrono::seconds wanted) const;
   Endpoint endpoint_;
+  std::chrono::seconds limit_{0};
+  std::mutex api_mutex_;
   std::string api_version_;
 };
 

@@ -21,9 +21,10 @@ ExecResult exec(Client& c, const std::string& container, const std::vector<std::
   create.method = "POST";
   create.path = "/containers/" + container + "/exec";
   create.body = w.str();
+  create.timeout = options.timeout;
   std::string id = json::str(json::parse(c.call(create), "exec create"), {"Id"});
 
-  auto conn = c.hijack("/exec/" + id + "/start", R"({"Detach":false,"Tty":false})");
+  auto conn = c.hijack("/exec/" + id + "/start", R"({"Detach":false,"Tty":false})", options.timeout);
   if (!options.input.empty()) conn->write(options.input);
   conn->close_write();
   ExecResult result;
@@ -35,6 +36,7 @@ ExecResult exec(Client& c, const std::string& container, const std::vector<std::
   while (size_t n = conn->read(buf, sizeof buf)) demux.feed(std::string_view(buf, n));
 
   Request inspect;
+  inspect.timeout = options.timeout;
   inspect.path = "/exec/" + id + "/json";
   result.exit_code = static_cast<int>(json::num(json::parse(c.call(inspect), "exec inspect"), {"ExitCode"}, -1));
   return result;

@@ -1,6 +1,7 @@
 #pragma once
 #include "docker/client.hpp"
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ struct ExecOptions {
   std::string input;  // sent on stdin, then stdin is closed
   std::vector<std::string> env;
   std::function<void(int stream, std::string_view data)> on_output;  // live output
+  // How long the command may stay silent (no output, stdin not taken) before
+  // the exec fails: a hung node must not hang dind.
+  std::chrono::seconds timeout{600};
 };
 
 // Runs cmd in a running container, attached: the exit code is in the result.

@@ -3,6 +3,7 @@
 #include "util/strings.hpp"
 
 #include <fstream>
+#include <unistd.h>
 
 namespace dind::docker {
 
@@ -105,14 +106,22 @@ void save_images(Client& c, const std::vector<std::string>& references, const st
   r.path = "/images/get";
   for (auto& ref : references) r.query.emplace_back("names", ref);
   r.timeout = std::chrono::minutes(30);
-  std::string tmp = out_path + ".part";
-  {
+  // renamed into place only once the whole stream arrived (call_stream
+  // throws on a body cut short)
+  std::string tmp = out_path + ".part-" + std::to_string(::getpid());
+  try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error("cannot write " + out_path);
     c.call_stream(r, [&](std::string_view d) { out.write(d.data(), static_cast<std::streamsize>(d.size())); });
     if (!out.flush()) throw Error("cannot write " + out_path);
+  } catch (...) {
+    std::remove(tmp.c_str());
+    throw;
   }
-  std::rename(tmp.c_str(), out_path.c_str());
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error("cannot write " + out_path);
+  }
 }
 
 void load_images(Client& c, const std::string& tar_path) {

@@ -43,6 +43,8 @@ bool write_all(int fd, const char* data, size_t n) {
   return true;
 }
 
+constexpr int handshake_seconds = 30;
+
 } // namespace
 
 TlsTunnel::TlsTunnel(const Endpoint& e, std::unique_ptr<Poco::Net::StreamSocket> tcp) : tcp_(std::move(tcp)) {
@@ -71,7 +73,14 @@ TlsTunnel::TlsTunnel(const Endpoint& e, std::unique_ptr<Poco::Net::StreamSocket>
     SSL_set1_host(ssl_, e.host.c_str());
   }
   SSL_set_fd(ssl_, tcp_->impl()->sockfd());
-  if (SSL_connect(ssl_) != 1) {
+  // a daemon that accepts and never answers must not hang the handshake
+  tcp_->setReceiveTimeout(Poco::Timespan(handshake_seconds, 0));
+  tcp_->setSendTimeout(Poco::Timespan(handshake_seconds, 0));
+  int connected = SSL_connect(ssl_);
+  tcp_->setReceiveTimeout(Poco::Timespan(0, 0));
+  tcp_->setSendTimeout(Poco::Timespan(0, 0));
+  if (connected != 1) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) throw Error(where + "no handshake within " + std::to_string(handshake_seconds) + "s");
     long v = SSL_get_verify_result(ssl_);
     throw Error(where + (v != X509_V_OK ? std::string("certificate: ") + X509_verify_cert_error_string(v) : openssl_error()) +
                 (e.tls.verify ? " (CA " + e.tls.ca + ")" : ""));

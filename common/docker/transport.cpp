@@ -3,6 +3,7 @@
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 #include <Poco/Net/SocketAddress.h>
@@ -51,9 +52,14 @@ std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
   posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
   posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  util::reset_child_signals(attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
   ::close(sv[1]);
   ::close(err[1]);
   if (rc != 0) {
@@ -69,10 +75,17 @@ std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
 } // namespace
 
 Connection::Connection(std::unique_ptr<Poco::Net::StreamSocket> socket, pid_t ssh, int ssh_stderr)
-  : socket_(std::move(socket)), ssh_(ssh), ssh_stderr_(ssh_stderr) {}
+  : socket_(std::move(socket)), ssh_(ssh), ssh_stderr_(ssh_stderr),
+    watch_(util::interrupt::Watch::socket(socket_->impl()->sockfd())) {}
 
 Connection::Connection(std::unique_ptr<Poco::Net::StreamSocket> socket, std::unique_ptr<TlsTunnel> tls)
-  : tls_(std::move(tls)), socket_(std::move(socket)) {}
+  : tls_(std::move(tls)), socket_(std::move(socket)), watch_(util::interrupt::Watch::socket(socket_->impl()->sockfd())) {}
+
+void Connection::set_timeout(std::chrono::milliseconds timeout) {
+  Poco::Timespan t(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
+  socket_->setReceiveTimeout(t);
+  socket_->setSendTimeout(t);
+}
 
 Connection::~Connection() {
   socket_->close();

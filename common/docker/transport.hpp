@@ -1,6 +1,9 @@
 #pragma once
 #include "docker/endpoint.hpp"
 #include "docker/tls.hpp"
+#include "util/interrupt.hpp"
+
+#include <chrono>
 
 #include <memory>
 #include <string>
@@ -23,12 +26,15 @@ public:
   Poco::Net::StreamSocket& socket() { return *socket_; }
   // Why the transport itself failed, when it can tell (ssh's last error line).
   std::string failure();
+  // How long one send or receive may block before it fails (a hung daemon or node).
+  void set_timeout(std::chrono::milliseconds timeout);
 
 private:
   std::unique_ptr<TlsTunnel> tls_;  // outlives socket_: declared first
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
   pid_t ssh_ = -1;
   int ssh_stderr_ = -1;
+  util::interrupt::Watch watch_;  // declared last: unregistered before the socket closes
 };
 
 // Throws Error naming the endpoint when it cannot connect.

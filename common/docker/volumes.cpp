@@ -14,6 +14,14 @@ void create_volume(Client& c, const std::string& name, const std::map<std::strin
   c.call(r);
 }
 
+std::optional<json::Document> inspect_volume(Client& c, const std::string& name) {
+  Request r;
+  r.path = "/volumes/" + name;
+  auto body = c.call_if_found(r);
+  if (!body) return std::nullopt;
+  return json::parse(*body, "volume inspect");
+}
+
 std::vector<std::string> list_volumes(Client& c, const std::vector<std::string>& label_filters) {
   Request r;
   r.path = "/volumes";

@@ -1,6 +1,7 @@
 #include "e2e/run.hpp"
 
 #include "util/error.hpp"
+#include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -22,6 +23,33 @@ const std::vector<Skip>& environment_skips() {
   return skips;
 }
 
+void read_json_report(const std::string& path, RunReport& report) {
+  if (!std::filesystem::exists(path)) {
+    report.verdict = "no JSON report: the run did not finish (e2e exit " + std::to_string(report.exit_code) + ")";
+    return;
+  }
+  auto doc = json::parse(util::read_file(path), "ginkgo JSON report");
+  if (!doc.IsArray()) throw Error(path + ": not a ginkgo JSON report");
+  int passed = 0, failed = 0, skipped = 0;
+  bool succeeded = doc.Size() > 0;
+  for (auto& suite : doc.GetArray()) {
+    succeeded = succeeded && json::flag(suite, {"SuiteSucceeded"});
+    auto* specs = json::find(suite, {"SpecReports"});
+    if (!specs || !specs->IsArray()) continue;
+    for (auto& spec : specs->GetArray()) {
+      // setup nodes (SynchronizedBeforeSuite, ...) are reported too: count only the tests
+      if (json::str(spec, {"LeafNodeType"}) != "It") continue;
+      std::string state = json::str(spec, {"State"});
+      if (state == "passed") ++passed;
+      else if (state == "skipped" || state == "pending") ++skipped;
+      else ++failed;  // failed, panicked, interrupted, aborted, timedout
+    }
+  }
+  report.passed = passed, report.failed = failed, report.skipped = skipped;
+  if (!succeeded) report.verdict = "the suite did not succeed (e2e exit " + std::to_string(report.exit_code) + ")";
+  else if (report.exit_code != 0) report.verdict = "e2e exited " + std::to_string(report.exit_code);
+}
+
 RunReport run(util::Steps& steps, const RunOptions& options) {
   namespace fs = std::filesystem;
   fs::create_directories(options.out_dir);
@@ -39,10 +67,14 @@ RunReport run(util::Steps& steps, const RunOptions& options) {
     std::string ginkgo = fs::path(options.e2e_test).parent_path().string() + "/ginkgo";
     // with several processes only the ginkgo CLI sees every result: it writes the JUnit
     cmd = {ginkgo, "--procs=" + std::to_string(options.parallel), "--focus=" + focus, "--skip=" + util::join(skip, "|"),
-           "--no-color", "-v", "--output-dir=" + options.out_dir, "--junit-report=junit_01.xml", options.e2e_test, "--"};
+           "--no-color", "-v", "--output-dir=" + options.out_dir, "--junit-report=junit_01.xml",
+           "--json-report=report.json", options.e2e_test, "--"};
   } else {
-    cmd = {options.e2e_test, "--ginkgo.focus=" + focus, "--ginkgo.skip=" + util::join(skip, "|"), "--ginkgo.no-color", "--ginkgo.v"};
+    cmd = {options.e2e_test, "--ginkgo.focus=" + focus, "--ginkgo.skip=" + util::join(skip, "|"), "--ginkgo.no-color", "--ginkgo.v",
+           "--ginkgo.json-report=" + fs::absolute(options.out_dir).string() + "/report.json"};
   }
+  // a report left by an earlier run must not speak for this one
+  fs::remove(options.out_dir + "/report.json");
   cmd.insert(cmd.end(), e2e_args.begin(), e2e_args.end());
   std::ofstream log_file(report.log);
   std::regex will_run(R"(Will run (\d+) of (\d+) specs)"), done(R"(• \[([0-9.]+) seconds\])"),
@@ -86,6 +118,8 @@ RunReport run(util::Steps& steps, const RunOptions& options) {
     if (util::starts_with(e.path().filename().string(), "junit")) report.junit = e.path().string();
   }
   if (report.will_run == 0) throw Error("no test matches focus '" + focus + "'");
+  report.exit_code = r.exit_code;
+  read_json_report(options.out_dir + "/report.json", report);
   return report;
 }
 

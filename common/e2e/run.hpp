@@ -30,7 +30,14 @@ struct RunReport {
   std::vector<std::string> failures;
   double seconds = 0;
   std::string log, junit;
+  int exit_code = -1;   // of e2e.test or ginkgo
+  std::string verdict;  // why the run failed besides failed tests; empty when it did not
+  bool succeeded() const { return failed == 0 && verdict.empty(); }
 };
+
+// The counts from ginkgo's JSON report (truer than the log), and the verdict:
+// a run killed mid-way writes no report, or one whose suite did not succeed.
+void read_json_report(const std::string& path, RunReport& report);
 
 // Runs e2e.test once with progress on the step line; the raw log and the
 // JUnit XML go to out_dir.

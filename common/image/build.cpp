@@ -12,6 +12,7 @@
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
+#include "util/interrupt.hpp"
 #include "util/log.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -120,6 +121,7 @@ std::string proxy_userland(Context& ctx, const std::string& base) {
     docker::Client& c;
     std::string id;
     ~Remove() {
+      util::interrupt::Cleanup cleaning;  // also after Ctrl-C
       try { docker::remove_container(c, id); } catch (...) {}
     }
   } remove{ctx.docker, id};

@@ -2,6 +2,7 @@
 
 #include "docker/containers.hpp"
 #include "docker/images.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 
 namespace dind::image {
@@ -35,6 +36,7 @@ void derive_image(docker::Client& docker, const std::string& from, const std::st
     docker::kill_container(docker, id);
     docker::commit_container(docker, id, ref, all);
   } catch (...) {
+    util::interrupt::Cleanup cleaning;  // also after Ctrl-C
     docker::remove_container(docker, id);
     throw;
   }

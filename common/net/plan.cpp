@@ -5,6 +5,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -74,6 +75,26 @@ void no_overlap(const std::string& a_var, const std::vector<Cidr>& a, const std:
   }
 }
 
+// A label names containers, volumes, the network, Kubernetes nodes (DNS
+// names) and a kubeconfig context; and it must never name another cluster.
+void check_label(const std::string& label, int cluster_id, const std::string& id_text) {
+  const std::string var = "DIND_LABEL";
+  if (label.size() > 40) refuse(var, "'" + label + "' is longer than 40 characters (node names must stay valid host names)");
+  if (label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos ||
+      !std::isalnum(static_cast<unsigned char>(label.front())) || !std::isalnum(static_cast<unsigned char>(label.back()))) {
+    refuse(var, "'" + label + "' may only hold lower-case letters, digits, '-' and '.', and must start and end with a "
+                "letter or digit (node names are DNS names)");
+  }
+  std::string name = label + (cluster_id ? "-" + id_text : "");
+  bool id_like = util::starts_with(name, "cluster-") && name.size() > 8 &&
+                 name.find_first_not_of("0123456789", 8) == std::string::npos;
+  if (name == "default" || id_like) {
+    refuse(var, "'" + label + "' would name the same cluster as " +
+                    (name == "default" ? std::string("the default one") : "CLUSTER_ID=" + name.substr(8)) +
+                    ": pick another label");
+  }
+}
+
 } // namespace
 
 PlanInput PlanInput::from(const std::function<std::optional<std::string>(const std::string&)>& lookup) {
@@ -109,10 +130,7 @@ Plan make_plan(const PlanInput& in) {
   std::string id_text = in.cluster_id.empty() ? "0" : util::trim(in.cluster_id);
   p.cluster_id = static_cast<int>(util::parse_int(id_text, 0, 254, "CLUSTER_ID"));
   p.label = in.dind_label;
-  if (!p.label.empty() && p.label.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-                              std::string::npos) {
-    refuse("DIND_LABEL", "'" + p.label + "' may only hold letters, digits, '_', '.' and '-'");
-  }
+  if (!p.label.empty()) check_label(p.label, p.cluster_id, id_text);
   if (!p.label.empty()) {
     p.suffix = "-" + p.label + (p.cluster_id ? "-" + id_text : "");
     p.name = p.label + (p.cluster_id ? "-" + id_text : "");

@@ -3,6 +3,7 @@
 #include "dind_config.hpp"
 #include "util/cli_docs.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/log.hpp"
 
 #include <Poco/Exception.h>
@@ -13,6 +14,7 @@ namespace dind::util {
 
 int tool_main(const std::string& name, const std::string& description, int argc, char** argv,
               const std::function<void(CLI::App& app, Action& action)>& configure) {
+  interrupt::install();
   CLI::App app(description, name);
   app.set_version_flag("--version", std::string(name) + " " + DIND_VERSION);
   app.fallthrough();  // -v/-q also after the subcommand
@@ -50,18 +52,20 @@ int tool_main(const std::string& name, const std::string& description, int argc,
     std::fprintf(stderr, "%s", app.help().c_str());
     return 2;
   }
+  // every failure ends here as one line; a signal's exit code wins (130, 143)
+  int code = 1;
   try {
     return action();
   } catch (const Error& e) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
-    return e.exit_code();
+    code = e.exit_code();
   } catch (const Poco::Exception& e) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), e.displayText().c_str());
-    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
-    return 1;
   }
+  if (int s = interrupt::requested()) return 128 + s;
+  return code;
 }
 
 } // namespace dind::util

@@ -15,8 +15,8 @@ struct Hasher::Impl {
   Poco::SHA2Engine engine{Poco::SHA2Engine::SHA_256};
 };
 
-Hasher::Hasher() : impl_(new Impl) {}
-Hasher::~Hasher() { delete impl_; }
+Hasher::Hasher() : impl_(std::make_unique<Impl>()) {}
+Hasher::~Hasher() = default;
 
 Hasher& Hasher::add(std::string_view data) {
   // length prefix: ("ab","c") and ("a","bc") must differ
@@ -57,6 +57,6 @@ Hasher& Hasher::add_tree(const std::string& dir) {
 
 std::string Hasher::hex() { return Poco::DigestEngine::digestToHex(impl_->engine.digest()); }
 
-std::string sha256_hex(std::string_view data) { return Hasher().add(data).hex(); }
+std::string sha256_hex(std::string_view data) { return Hasher().add_raw(data).hex(); }
 
 } // namespace dind::util

@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,8 @@ class Hasher {
 public:
   Hasher();
   ~Hasher();
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
   Hasher& add(std::string_view data);
   // Bytes as they are, no length prefix: the digest of a stream.
   Hasher& add_raw(std::string_view data);
@@ -20,9 +23,10 @@ public:
 
 private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
+// Plain SHA-256 of data, in hex.
 std::string sha256_hex(std::string_view data);
 
 } // namespace dind::util

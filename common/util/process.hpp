@@ -2,6 +2,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <spawn.h>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& op
 // As run(), but a non-zero exit or a timeout throws dind::Error with the
 // command and the last line it printed on stderr.
 ProcessResult check(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// A spawned child starts with no signal blocked or ignored (this process
+// blocks and ignores some, see interrupt.hpp).
+void reset_child_signals(posix_spawnattr_t& attr);
 
 // Absolute path of an executable found on PATH, or "".
 std::string which(const std::string& name);

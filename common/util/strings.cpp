@@ -5,10 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <atomic>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace dind::util {
 
@@ -86,16 +89,30 @@ std::string read_file(const std::string& path) {
 }
 
 void write_file(const std::string& path, std::string_view content, unsigned mode) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + path + ": " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    if (!out) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  // a name of this writer's own: two processes writing the same file never share a temp file
+  static std::atomic<unsigned> serial{0};
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  while (!content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw Error("cannot write " + path + ": " + std::strerror(e));
+    }
+    content.remove_prefix(static_cast<size_t>(n));
   }
-  ::chmod(tmp.c_str(), mode);
+  ::fchmod(fd, mode);  // the umask may have taken bits away
+  ::close(fd);
   // rename keeps the old file whole if we die half-way (kubeconfig!)
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    throw Error("cannot write " + path + ": " + std::strerror(e));
+  }
 }
 
 std::map<std::string, std::string> read_key_values(const std::string& path) {

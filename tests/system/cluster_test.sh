@@ -103,12 +103,7 @@ check "port taken: no container, volume or network left" test "$(labelled io.din
 set +e
 DIND_IMAGE=dind-node:no-such "$KD" up -q 2>/tmp/dind-err; rc=$?
 set -e
-check "missing image: exit 1 ($(cat /tmp/dind-err))" test "$rc" = 1
-check "missing image: nothing left" test "$(labelled io.dind.cluster=default)" = 0
+check "missing image: exit 1, one line ($(cat /tmp/dind-err))" bash -c "[ $rc = 1 ] && [ \$(wc -l < /tmp/dind-err) = 1 ]"
+# leftovers after failures once containers exist, and up/down cycles: the faults suite
 
-log "5 up/down/clean cycles leave nothing labelled"
-for i in 1 2 3 4 5; do
-  NUM_NODES=1 "$KD" up -q && "$KD" down -q && "$KD" clean -q || fail "cycle $i"
-done
-check "no dind container, volume or network remains" test "$(labelled mirantis.kubeadm_dind_cluster)" = 0
 finish

@@ -32,10 +32,13 @@ ensure_busybox() {
   rm -rf "$d"
 }
 
-# count of containers, volumes and networks carrying a label
+# count of containers, volumes and networks carrying a label; prints nothing
+# and fails when Docker does not answer (so "0 left" can never pass by accident)
 labelled() {
-  local f="label=$1"
-  echo $(( $(docker ps -aq --filter "$f" | wc -l) + $(docker volume ls -q --filter "$f" | wc -l) + $(docker network ls -q --filter "$f" | wc -l) ))
+  local f="label=$1" c v n
+  c=$(docker ps -aq --filter "$f") && v=$(docker volume ls -q --filter "$f") && n=$(docker network ls -q --filter "$f") ||
+    { echo "labelled: Docker did not answer" >&2; return 1; }
+  echo $(( $(grep -c . <<<"$c") + $(grep -c . <<<"$v") + $(grep -c . <<<"$n") ))
 }
 
 # run a pod on a node: pod NAME NODE CMD...

@@ -28,7 +28,8 @@ int report(const e2e::RunReport& r) {
   std::printf("e2e: %d passed, %d failed, %d skipped of %d specs in %.0fs\n", r.passed, r.failed, r.skipped, r.total, r.seconds);
   for (auto& f : r.failures) std::printf("  FAILED: %s\n", f.c_str());
   std::printf("log: %s\njunit: %s\n", r.log.c_str(), r.junit.empty() ? "(none written)" : r.junit.c_str());
-  return r.failed ? 1 : 0;
+  if (!r.verdict.empty()) std::fprintf(stderr, "dind-e2e: %s\n", r.verdict.c_str());
+  return r.succeeded() ? 0 : 1;
 }
 
 void print_skips() {

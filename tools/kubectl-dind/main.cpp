@@ -4,11 +4,13 @@
 #include "cluster/config.hpp"
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
+#include "cluster/lock.hpp"
 #include "doctor/doctor.hpp"
 #include "image/build.hpp"
 #include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -60,6 +62,7 @@ void add_build_image(CLI::App& app, util::Action& action) {
     action = [] {
       auto docker = docker::Client::from_env();
       auto steps = util::Steps::for_cli();
+      util::interrupt::Armed armed;
       auto r = image::build_node_image(docker, steps, options);
       if (as_json) {
         json::Writer w;
@@ -80,6 +83,7 @@ struct ClusterFlags {
   std::map<std::string, std::string> vars;
   bool retain = false;
   bool as_json = false;
+  bool no_wait = false;
 
   void add(CLI::App* cmd, bool with_retain) {
     cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh)")->check(CLI::ExistingFile);
@@ -91,6 +95,9 @@ struct ClusterFlags {
     cmd->add_option("--apiserver-port", vars["APISERVER_PORT"], "host port on 127.0.0.1 (APISERVER_PORT, default random)");
     cmd->add_option("--wait", vars["DIND_WAIT"], "seconds to wait for Ready nodes (DIND_WAIT, default 300)");
     if (with_retain) cmd->add_flag("--retain", retain, "keep a cluster that failed to come up (for debugging)");
+  }
+  void add_no_wait(CLI::App* cmd) {
+    cmd->add_flag("--no-wait", no_wait, "fail at once when another dind command holds the cluster (default: wait)");
   }
   cluster::Config load() const { return cluster::load_config(vars, config_file); }
 };
@@ -104,11 +111,15 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
   auto& flags = all_flags.emplace_back();
   auto* cmd = app.add_subcommand(name, what);
   flags.add(cmd, with_retain);
-  cmd->callback([&action, &flags, fn] {
-    action = [&flags, fn] {
+  flags.add_no_wait(cmd);
+  cmd->callback([&action, &flags, fn, name] {
+    action = [&flags, fn, name] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
       auto steps = util::Steps::for_cli();
+      // a signal now unwinds through the command's failure path (cleanup)
+      util::interrupt::Armed armed;
+      auto lock = cluster::lock_cluster(docker, config, name, !flags.no_wait, steps);
       fn(docker, steps, config, flags);
       return 0;
     };

@@ -10,6 +10,15 @@ namespace dind::cluster {
 
 namespace {
 
+// A network or volume of the planned name that this cluster did not make is
+// someone else's: never take it over, never remove it.
+void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info) {
+  if (!info) return;
+  if (json::str(*info, {"Labels", net::cluster_label}) == ctx.plan.name) return;
+  throw Error("a Docker " + std::string(what) + " named " + name + " exists that dind did not make for cluster " +
+              ctx.plan.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
+}
+
 class CreateNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
@@ -22,7 +31,12 @@ public:
     ctx.kubernetes_version = json::str(*image, {"Config", "Labels", "io.dind.kubernetes-version"});
     if (ctx.kubernetes_version.empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
 
-    if (!docker::inspect_network(ctx.docker, ctx.plan.network)) {
+    auto network = docker::inspect_network(ctx.docker, ctx.plan.network);
+    refuse_foreign(ctx, "network", ctx.plan.network, network);
+    for (auto& node : ctx.plan.nodes) {
+      for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(ctx.docker, v));
+    }
+    if (!network) {
       docker::NetworkSpec net;
       net.name = ctx.plan.network;
       net.labels = ctx.plan.labels;

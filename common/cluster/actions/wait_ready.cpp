@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
@@ -20,12 +21,25 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+const rapidjson::Value::ConstArray items(const rapidjson::Document& list, const char* what) {
+  auto* items = json::find(list, {"items"});
+  if (!items || !items->IsArray()) throw Error(std::string(what) + ": no items in kubectl's answer");
+  return static_cast<const rapidjson::Value&>(*items).GetArray();
+}
+
+// A node container that stopped will not become Ready: say so now, not at DIND_WAIT.
+void nodes_still_running(Context& ctx) {
+  for (auto& c : node_containers(ctx.docker, ctx.plan)) {
+    if (c.state != "running") throw Error(c.name + " is " + c.state + ", not running");
+  }
+}
+
 // What is not ready yet, one phrase per thing; empty when all is.
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   std::vector<std::string> missing;
   auto nodes = json::parse(master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "kubectl get nodes");
   std::set<std::string> seen;
-  for (auto& item : (*json::find(nodes, {"items"})).GetArray()) {
+  for (auto& item : items(nodes, "kubectl get nodes")) {
     std::string name = json::str(item, {"metadata", "name"});
     seen.insert(name);
     std::string state = "NotReady";
@@ -46,7 +60,7 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
   auto pods = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-l", "k8s-app=kube-dns", "-o", "json"}), "coredns pods");
   int64_t want = json::num(dns, {"spec", "replicas"}, 1), have = 0;
-  for (auto& pod : (*json::find(pods, {"items"})).GetArray()) {
+  for (auto& pod : items(pods, "coredns pods")) {
     bool ready = false, fresh = true;
     if (auto* conds = json::find(pod, {"status", "conditions"}); conds && conds->IsArray()) {
       for (auto& c : conds->GetArray()) ready = ready || (json::str(c, {"type"}) == "Ready" && json::str(c, {"status"}) == "True");
@@ -71,10 +85,12 @@ public:
     std::string since = rfc3339(ctx.since - std::chrono::seconds(2));
     std::vector<std::string> missing = {"the API server"};
     while (std::chrono::steady_clock::now() < deadline) {
+      nodes_still_running(ctx);
       try {
         missing = not_ready(ctx, since);
         if (missing.empty()) return;
       } catch (const Error&) {
+        util::interrupt::check();
         missing = {"the API server"};  // still starting
       }
       ctx.steps.status("waiting for " + util::join(missing, ", "));

@@ -1,6 +1,4 @@
 #include "util/error.hpp"
-#include "util/hash.hpp"
-#include "util/process.hpp"
 #include "util/strings.hpp"
 
 #include <catch2/catch.hpp>
@@ -28,22 +26,3 @@ TEST_CASE("parse_int names the variable and the range") {
   CHECK_THROWS_AS(util::parse_int("", 0, 254, "CLUSTER_ID"), UsageError);
 }
 
-TEST_CASE("hash is stable and length-delimited") {
-  CHECK(util::sha256_hex("") .size() == 64);
-  CHECK(util::Hasher().add("ab").add("c").hex() != util::Hasher().add("a").add("bc").hex());
-  CHECK(util::Hasher().add("x").hex() == util::Hasher().add("x").hex());
-}
-
-TEST_CASE("process runner: output, exit code, stdin, timeout") {
-  auto r = util::run({"sh", "-c", "cat; echo err >&2; exit 3"}, {"in put", {}, {}, {}, {}});
-  CHECK(r.exit_code == 3);
-  CHECK(r.out == "in put");
-  CHECK(r.err == "err\n");
-  util::ProcessOptions o;
-  o.timeout = 200ms;
-  auto t = util::run({"sleep", "5"}, o);
-  CHECK(t.timed_out);
-  CHECK_THROWS_WITH(util::check({"sh", "-c", "echo first >&2; echo last words >&2; exit 1"}),
-                    Catch::Contains("exit 1: last words"));
-  CHECK_THROWS_WITH(util::run({"no-such-command-dind"}), Catch::Contains("not found"));
-}
