@@ -33,7 +33,7 @@ log "report: live, from a CI log, from a split directory"
 TMPDIR="$w/tmp" "$KD" report -q -o "$w/live.html"
 { echo "CI noise before"; "$KD" dump64; echo "CI noise after"; } > "$w/ci.log"
 TMPDIR="$w/tmp" "$DD" report -o "$w/log.html" < "$w/ci.log" 2> "$w/log.err"
-check "the verdict is printed and names the pod: $(cat "$w/log.err")" grep -q "Unhealthy: .*default/crasher (CrashLoopBackOff)" "$w/log.err"
+check "the verdict is printed and names the pod: $(cat "$w/log.err")" grep -qE "Unhealthy: .*default/crasher \((CrashLoopBackOff|Error)\)" "$w/log.err"
 check "no temporary directory is left behind" test -z "$(ls -A "$w/tmp")"
 "$DD" split64 -q -o "$w/cluster-dump" < "$w/ci.log"
 "$DD" report "$w/cluster-dump" -o "$w/dir.html" 2>/dev/null
