@@ -6,6 +6,7 @@
 #include "report/html.hpp"
 #include "report/model.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/strings.hpp"
 
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
+#include <vector>
 
 namespace dind::report {
 
@@ -59,6 +61,7 @@ void DumpDir::split_from(std::istream& in, bool base64) {
   if (results.empty()) throw Error(std::string("no ") + (base64 ? "dump64 blob" : "dump") + " found on stdin");
   for (auto& e : results.back().errors) problems.push_back(e);
   path_ = results.back().dir;
+  util::interrupt::check();  // a signal during the split: the destructor removes the directory
 }
 
 namespace {
@@ -71,9 +74,12 @@ struct StringBuf : std::streambuf {
 } // namespace
 
 DumpDir DumpDir::from_log(std::istream& in) {
-  std::ostringstream all;
-  all << in.rdbuf();
-  std::string log = std::move(all).str();
+  // in blocks: std::cin's streambuf (synced with stdio) copies a char at a time otherwise
+  std::string log;
+  std::vector<char> block(1 << 16);
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
+    log.append(block.data(), static_cast<size_t>(in.gcount()));
+  }
   DumpDir d = temp();
   StringBuf buf(log);
   std::istream s(&buf);

@@ -10,7 +10,8 @@ namespace dind::report {
 
 // A split dump on disk for the report: a directory given by the user, or a
 // private temporary one (a dump split out of a log, or collected from a live
-// cluster) that is removed with this object.
+// cluster) that is removed with this object. Used under
+// util::interrupt::Armed, a signal unwinds here too, so it is removed then.
 class DumpDir {
 public:
   static DumpDir existing(const std::string& dir);

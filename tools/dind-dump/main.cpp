@@ -7,6 +7,7 @@
 #include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -80,6 +81,7 @@ void add_report(CLI::App& app, util::Action& action) {
   cmd->callback([&action] {
     action = [] {
       if (dir.empty() && ::isatty(0)) throw UsageError("report: give a split dump directory, or a log on stdin");
+      util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
       auto dump = dir.empty() ? report::DumpDir::from_log(std::cin) : report::DumpDir::existing(dir);
       auto r = report::write_report(dump, out, dir.empty() ? "dump from stdin" : "dump " + dir);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());

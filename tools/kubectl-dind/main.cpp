@@ -213,6 +213,7 @@ void add_report(CLI::App& app, util::Action& action) {
     action = [] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
+      util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
       auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
       auto r = report::write_report(dump, out, "live cluster " + net::make_plan(config.plan_input()).name);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
