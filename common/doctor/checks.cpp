@@ -15,9 +15,9 @@ constexpr uint64_t GiB = 1ULL << 30;
 
 // kind's recommendation, which its users' "too many open files" answers give
 constexpr int64_t good_instances = 512, good_watches = 524288;
-// What one node (systemd, containerd, kubelet, pods) holds on this machine
-// family, measured with a 3-node cluster running: below that times the nodes,
-// units fail to start.
+// A node of a running 3-node cluster holds 15 inotify instances and 124-250
+// watches (measured, DEVELOPERS.md); with room for pods, below this many per
+// node its units fail to start.
 constexpr int64_t instances_per_node = 20, watches_per_node = 2048;
 
 std::string gib(uint64_t bytes) {
