@@ -79,6 +79,15 @@ void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& 
   c.add("cluster/nodes", kubectl({"get", "nodes", "-o", "wide"}));
   c.add("cluster/describe-nodes", kubectl({"describe", "nodes"}));
   c.add("cluster/events", kubectl({"get", "events", "--all-namespaces", "--sort-by=.lastTimestamp"}));
+  // structured copies for `dind-dump report`: stdout only, so they stay JSON
+  for (auto [file, what] : {std::pair{"cluster/nodes.json", "nodes"}, std::pair{"cluster/events.json", "events"}}) {
+    try {
+      auto r = docker::exec(docker, master, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", what,
+                                             "--all-namespaces", "-o", "json"});
+      if (r.exit_code == 0) c.add(file, r.out);
+    } catch (const Error&) {
+    }
+  }
 
   docker::ExecResult pods_json;
   try {
@@ -87,6 +96,7 @@ void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& 
   } catch (const Error&) {
   }
   if (pods_json.exit_code != 0) return;
+  c.add("cluster/pods.json", pods_json.out);
   auto pods = json::parse(pods_json.out, "kubectl get pods");
   struct Target {
     std::string ns, pod, container;

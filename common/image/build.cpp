@@ -6,6 +6,7 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "image/cache.hpp"
+#include "image/go_progress.hpp"
 #include "image/derive.hpp"
 #include "image/versions.hpp"
 #include "util/env.hpp"
@@ -167,6 +168,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         images.push_back(img);
       }
       std::string userland = proxy_userland(ctx, base);
+      uint64_t imported = 0;
       for (auto& img : images) {
         std::string tar_path = out + "/layer.tar";
         {
@@ -190,6 +192,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         }
         docker::import_image(ctx.docker, tar_path, img.reference, img.changes);
         fs::remove(tar_path);
+        ctx.steps.progress("images imported", ++imported, images.size());
       }
       docker::save_images(ctx.docker, refs, out + "/images.tar");
       // workers run only the sandbox, kube-proxy and CoreDNS: a third of the bytes to load at boot
@@ -221,8 +224,12 @@ std::string script_component(util::Steps& steps, const std::string& name, const 
   std::string dir;
   steps.run(title + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     dir = cache.ensure(name, key, [&](const std::string& out) {
+      GoProgress go;
       util::ProcessOptions o;
-      o.on_line = log_line;
+      o.on_line = [&](const std::string& line) {
+        log_line(line);
+        if (go.line(line)) steps.progress("Go packages", go.done(), go.total());
+      };
       std::vector<std::string> command = {script};
       command.insert(command.end(), args.begin(), args.end());
       command.push_back(out);

@@ -13,6 +13,15 @@ work="$out/.module"
 rm -rf "$work" && mkdir -p "$work"
 export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local
 
+# go build with progress dind can count (common/image/go_progress.cpp): the
+# package total first, then -v names each package as it is compiled (both on
+# stderr, so they arrive in order).
+gobuild() { # gobuild LDFLAGS OUTPUT PACKAGE...
+  local ldflags=$1 output=$2; shift 2
+  echo "dind-progress: $(go list -deps "$@" | wc -l) Go packages" >&2
+  go build -v -trimpath -ldflags="$ldflags" -o "$output" "$@"
+}
+
 module() { # module PATH VERSION  -> go.mod requiring it
   printf 'module dind.local/build/%s\n\ngo 1.24.0\n\nrequire %s %s\n' "$component" "$1" "$2" > "$work/go.mod"
 }
@@ -40,13 +49,13 @@ kubernetes|e2e|agnhost)
   cd "$work"
   if [ "$component" = e2e ]; then
     go test -c -trimpath -ldflags="-s -w $ver" -o "$out/e2e.test" k8s.io/kubernetes/test/e2e
-    go build -trimpath -ldflags="-s -w" -o "$out/" github.com/onsi/ginkgo/v2/ginkgo
+    gobuild "-s -w" "$out/" github.com/onsi/ginkgo/v2/ginkgo
   elif [ "$component" = agnhost ]; then
     # the test images' programs: agnhost, nonewprivs' nnp, the aggregator's sample-apiserver
     echo "require k8s.io/sample-apiserver $staging" >> "$work/go.mod"
-    go build -trimpath -ldflags="-s -w" -o "$out/agnhost" k8s.io/kubernetes/test/images/agnhost
-    go build -trimpath -ldflags="-s -w" -o "$out/nnp" k8s.io/kubernetes/test/images/nonewprivs
-    go build -trimpath -ldflags="-s -w $ver" -o "$out/sample-apiserver" k8s.io/sample-apiserver
+    gobuild "-s -w" "$out/agnhost" k8s.io/kubernetes/test/images/agnhost
+    gobuild "-s -w" "$out/nnp" k8s.io/kubernetes/test/images/nonewprivs
+    gobuild "-s -w $ver" "$out/sample-apiserver" k8s.io/sample-apiserver
     # what the e2e images add around their binaries (agnhost's certs, kitten's and nautilus' pages)
     src=$(go list -m -f '{{.Dir}}' k8s.io/kubernetes)/test/images
     mkdir -p "$out/kitten" "$out/nautilus"
@@ -55,7 +64,7 @@ kubernetes|e2e|agnhost)
     cp "$src"/nautilus/html/* "$out/nautilus/"
     chmod -R u+w "$out"
   else
-    go build -trimpath -ldflags="-s -w $ver" -o "$out/" \
+    gobuild "-s -w $ver" "$out/" \
       k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy
@@ -63,15 +72,15 @@ kubernetes|e2e|agnhost)
 etcd)
   module go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
   cd "$work"
-  go build -trimpath -ldflags="-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 ;;
+  gobuild "-s -w" "$out/etcd" go.etcd.io/etcd/server/v3 ;;
 crictl)
   module sigs.k8s.io/cri-tools "$CRI_TOOLS_VERSION"
   cd "$work"
-  go build -trimpath -ldflags="-s -w" -o "$out/crictl" sigs.k8s.io/cri-tools/cmd/crictl ;;
+  gobuild "-s -w" "$out/crictl" sigs.k8s.io/cri-tools/cmd/crictl ;;
 coredns)
   module github.com/coredns/coredns "$COREDNS_VERSION"
   cd "$work"
-  go build -trimpath -ldflags="-s -w" -o "$out/coredns" github.com/coredns/coredns ;;
+  gobuild "-s -w" "$out/coredns" github.com/coredns/coredns ;;
 *) echo "build.sh: unknown component '$component' (kubernetes, etcd, coredns, crictl, e2e, agnhost)" >&2; exit 2 ;;
 esac
 rm -rf "$work"

@@ -32,4 +32,14 @@ check "missing socket: exit 1, one line naming it" \
 check "version prints the engine's API" bash -c "'$KD' version | grep -q 'Docker engine .* (API 1\.'"
 check "dind-net plan --json parses" bash -c "'$NET' plan --json | python3 -m json.tool >/dev/null"
 check "kubectl dind split64 runs dind-dump" bash -c "echo | '$KD' split64 -o /tmp/dind-cli-split 2>&1 | grep -q 'no %%% start-base64'"
+DD="$DIND_BUILD/tools/dind-dump"
+rm -rf /tmp/dind-cli-dump && mkdir -p /tmp/dind-cli-dump/cluster
+echo "the master kube-master is not running" > /tmp/dind-cli-dump/cluster/UNAVAILABLE
+check "dind-dump report of a dump64 in a log names the verdict" \
+  bash -c "'$DD' pack64 /tmp/dind-cli-dump | '$DD' report -o /tmp/dind-cli-report.html 2>&1 | grep -q 'Unhealthy: the master kube-master is not running'"
+check "... and writes the page" grep -q '<section id="verdict" class="verdict unhealthy">' /tmp/dind-cli-report.html
+set +e
+echo "no dump here" | "$DD" report -o /tmp/dind-cli-report.html 2>/tmp/dind-cli-err; rc=$?
+set -e
+check "dind-dump report without a dump: exit 1, one line ($rc)" bash -c "[ $rc = 1 ] && [ \$(wc -l < /tmp/dind-cli-err) = 1 ]"
 finish

@@ -4,12 +4,16 @@
 #include "dump/blob.hpp"
 #include "dump/collect.hpp"
 #include "dump/split.hpp"
+#include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
+#include "util/log.hpp"
 
 #include <cstdio>
 #include <iostream>
+#include <unistd.h>
 
 using namespace dind;
 
@@ -69,6 +73,25 @@ int split(bool base64) {
   return bad ? 1 : 0;
 }
 
+// report: a split dump directory, or the last dump in a log on stdin, as one HTML page.
+void add_report(CLI::App& app, util::Action& action) {
+  static std::string dir, out = "report.html";
+  auto* cmd = app.add_subcommand("report", "an HTML triage page from a split dump directory or a CI log on stdin");
+  cmd->add_option("dir", dir, "a split dump directory (default: read a log with a dump or dump64 on stdin)");
+  cmd->add_option("-o,--output", out, "the page (default report.html, - for stdout)");
+  cmd->footer("Examples:\n  dind-dump report cluster-dump -o report.html\n  travis logs 123.4 | dind-dump report -o report.html");
+  cmd->callback([&action] {
+    action = [] {
+      if (dir.empty() && ::isatty(0)) throw UsageError("report: give a split dump directory, or a log on stdin");
+      util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
+      auto dump = dir.empty() ? report::DumpDir::from_log(std::cin) : report::DumpDir::existing(dir);
+      auto r = report::write_report(dump, out, dir.empty() ? "dump from stdin" : "dump " + dir);
+      if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
+      return 0;
+    };
+  });
+}
+
 void cluster_flags(CLI::App* cmd) {
   cmd->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
   cmd->add_option("--cluster-id", flags.vars["CLUSTER_ID"], "CLUSTER_ID of the cluster");
@@ -110,5 +133,6 @@ int main(int argc, char** argv) {
     pack64->callback([&action] { action = [] { return write_dump(true, true); }; });
     split_cmd->callback([&action] { action = [] { return split(false); }; });
     split64->callback([&action] { action = [] { return split(true); }; });
+    add_report(app, action);
   });
 }

@@ -10,7 +10,6 @@
 #include "image/versions.hpp"
 #include "util/cli.hpp"
 #include "util/interrupt.hpp"
-#include "util/log.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
@@ -26,10 +25,6 @@ struct Flags {
   std::map<std::string, std::string> vars;
 };
 Flags flags;
-
-util::Steps make_steps() {
-  return util::Steps(log::verbosity() == log::Verbosity::quiet, ::isatty(2) && log::verbosity() != log::Verbosity::verbose);
-}
 
 int report(const e2e::RunReport& r) {
   std::printf("e2e: %d passed, %d failed, %d skipped of %d specs in %.0fs\n", r.passed, r.failed, r.skipped, r.total, r.seconds);
@@ -67,7 +62,7 @@ int dind_run(bool serial) {
   auto config = cluster::load_config(flags.vars, flags.config_file);
   auto plan = net::make_plan(config.plan_input());
   auto docker = docker::Client::from_env();
-  auto steps = make_steps();
+  auto steps = util::Steps::for_cli();
   auto images = build_all(docker, steps);
   cluster::load_images(docker, steps, config, images);
   flags.run.kubeconfig = cluster::host_kubeconfig();
@@ -104,7 +99,7 @@ int main(int argc, char** argv) {
     build->callback([&action] {
       action = [] {
         auto docker = docker::Client::from_env();
-        auto steps = make_steps();
+        auto steps = util::Steps::for_cli();
         util::interrupt::Armed armed;
         build_all(docker, steps);
         return 0;
@@ -121,7 +116,7 @@ int main(int argc, char** argv) {
     serial->callback([&action] { action = [] { return dind_run(true); }; });
     run->callback([&action] {
       action = [] {
-        auto steps = make_steps();
+        auto steps = util::Steps::for_cli();
         if (flags.run.e2e_test.empty()) flags.run.e2e_test = e2e_binary(steps);
         print_skips();
         return report(e2e::run(steps, flags.run));

@@ -5,7 +5,9 @@
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
 #include "cluster/lock.hpp"
+#include "doctor/doctor.hpp"
 #include "image/build.hpp"
+#include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -23,8 +25,6 @@
 using namespace dind;
 
 namespace {
-
-util::Steps make_steps() { return util::Steps(log::verbosity() == log::Verbosity::quiet, ::isatty(2) && log::verbosity() != log::Verbosity::verbose); }
 
 void add_version(CLI::App& app, util::Action& action) {
   static bool as_json = false;
@@ -61,7 +61,7 @@ void add_build_image(CLI::App& app, util::Action& action) {
   cmd->callback([&action] {
     action = [] {
       auto docker = docker::Client::from_env();
-      auto steps = make_steps();
+      auto steps = util::Steps::for_cli();
       util::interrupt::Armed armed;
       auto r = image::build_node_image(docker, steps, options);
       if (as_json) {
@@ -116,7 +116,7 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
     action = [&flags, fn, name] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
-      auto steps = make_steps();
+      auto steps = util::Steps::for_cli();
       // a signal now unwinds through the command's failure path (cleanup)
       util::interrupt::Armed armed;
       auto lock = cluster::lock_cluster(docker, config, name, !flags.no_wait, steps);
@@ -130,7 +130,10 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
 void add_cluster_commands(CLI::App& app, util::Action& action) {
   static ClusterFlags status_flags, config_flags;
   cluster_command(app, action, "up", "create a cluster, or restart the existing one quickly", true,
-                  [](auto& d, auto& s, auto& c, auto& f) { cluster::up(d, s, c, f.retain); })
+                  [](auto& d, auto& s, auto& c, auto& f) {
+                    doctor::preflight(d, c);  // fail early, in doctor's words
+                    cluster::up(d, s, c, f.retain);
+                  })
       ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
                   [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
@@ -171,6 +174,54 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
 }
 
+// doctor: the host against this configuration, one line per check; exit 1 when one blocks up.
+void add_doctor(CLI::App& app, util::Action& action) {
+  static ClusterFlags flags;
+  auto* cmd = app.add_subcommand("doctor", "check the host before up: each problem with its fix; exit 1 if one blocks up");
+  flags.add(cmd, false);
+  cmd->add_option("--kube-proxy-mode", flags.vars["KUBE_PROXY_MODE"], "iptables or nftables (KUBE_PROXY_MODE)");
+  cmd->add_flag("--json", flags.as_json, "machine-readable output");
+  cmd->footer("Examples:\n  kubectl dind doctor\n  IP_MODE=ipv6 NUM_NODES=4 kubectl dind doctor --json");
+  cmd->callback([&action] {
+    action = [] {
+      auto config = flags.load();
+      auto docker = docker::Client::from_env();
+      auto checks = doctor::run(docker, config);
+      bool blocked = false;
+      for (auto& c : checks) blocked = blocked || c.status == doctor::Status::fail;
+      if (flags.as_json) {
+        std::printf("%s\n", doctor::to_json(checks).c_str());
+      } else {
+        for (auto& c : checks) std::printf("%s\n", doctor::line(c).c_str());
+      }
+      return blocked ? 1 : 0;
+    };
+  });
+}
+
+// report on a live cluster: collected as `dump` does, rendered as `dind-dump report` does.
+void add_report(CLI::App& app, util::Action& action) {
+  static ClusterFlags flags;
+  static std::string out = "report.html";
+  static bool no_redact = false;
+  auto* cmd = app.add_subcommand("report", "an HTML triage page of the cluster's state (see also dind-dump report)");
+  flags.add(cmd, false);
+  cmd->add_option("-o,--output", out, "the page (default report.html, - for stdout)");
+  cmd->add_flag("--no-redact", no_redact, "keep Secret data and private keys (private reports only)");
+  cmd->footer("Example:\n  kubectl dind report -o report.html");
+  cmd->callback([&action] {
+    action = [] {
+      auto config = flags.load();
+      auto docker = docker::Client::from_env();
+      util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
+      auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
+      auto r = report::write_report(dump, out, "live cluster " + net::make_plan(config.plan_input()).name);
+      if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
+      return 0;
+    };
+  });
+}
+
 // dump, dump64, split, split64 are dind-dump's, e2e and e2e-serial dind-e2e's: the sibling binary runs with
 // the same arguments, so both names share one implementation.
 const std::map<std::string, std::string> delegated = {
@@ -203,6 +254,8 @@ int main(int argc, char** argv) {
                            add_version(app, action);
                            add_build_image(app, action);
                            add_cluster_commands(app, action);
+                           add_doctor(app, action);
+                           add_report(app, action);
                            add_delegated(app);
                          });
 }
