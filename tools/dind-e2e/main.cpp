@@ -61,7 +61,7 @@ int dind_run(bool serial) {
                                                   {image::images_dir() + "/deb-source.sh"},
                                                   "busybox with FEATURE_DI_ENV_HACK (Debian source)") + "/busybox"};
   auto images = e2e::build_test_images(docker, steps, in);
-  cluster::load_images(docker, steps, config, images);
+  cluster::load_images(docker, steps, config, cluster::LoadOptions{images, {}, {}});
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;
   flags.run.kubectl = cluster::kubectl_dir() + "/kubectl";
