@@ -121,22 +121,26 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
   std::vector<std::unique_ptr<docker::ExecStream>> imports;
   std::vector<std::string> failures(targets.size());
   std::vector<util::Fanout::Sink> sinks;
-  auto import_cmd = ctr_images({"import", "--digests", "-"});
+  // --digests names what has no name of its own (an image saved by digest)
+  // "import-<date>@sha256:...", so its content is kept until we name it
+  auto import_cmd = ctr_images({"import", "--digests", "--skip-digest-for-named", "-"});
   for (auto& t : targets) {
     imports.push_back(std::make_unique<docker::ExecStream>(docker, t.container, import_cmd, docker::ExecOptions{}));
     sinks.emplace_back([s = imports.back().get()](std::string_view d) { s->write(d); });
   }
   util::Fanout fan(std::move(sinks), node_buffer);
   double sent = 0;
-  auto start = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now(), shown = start;
   std::string source_error;
   try {
     produce([&](std::string_view d) {
       if (!fan.push(d)) throw Error("every node stopped reading");
       sent += static_cast<double>(d.size());
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      steps.status(megabytes(sent) + (expected > 0 ? " of ~" + megabytes(expected) : "") +
-                   (secs > 0 ? ", " + megabytes(sent / secs) + "/s" : ""));
+      auto now = std::chrono::steady_clock::now();
+      if (now - shown < std::chrono::milliseconds(250)) return;
+      shown = now;
+      double secs = std::chrono::duration<double>(now - start).count();
+      steps.status(megabytes(sent) + (expected > 0 ? " of ~" + megabytes(expected) : "") + ", " + megabytes(sent / secs) + "/s");
     });
   } catch (const std::exception& e) {
     source_error = e.what();
