@@ -113,13 +113,16 @@ void add_tags(docker::Client& docker, const std::string& node,
   }
 }
 
+// Thrown into the engine's stream to stop it when no node reads any more.
+struct NodesGone {};
+
 // Streams `produce`'s bytes to `ctr images import` in every target at once;
-// then names what the import left unnamed. A node that fails is named in the error; the others still finish.
+// then names what the import left unnamed. A node that fails is named in the
+// error; the others still finish.
 void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Target>& targets,
                      const std::vector<LoadImage>& images, bool from_archive, double expected,
                      const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
   std::vector<std::unique_ptr<docker::ExecStream>> imports;
-  std::vector<std::string> failures(targets.size());
   std::vector<util::Fanout::Sink> sinks;
   // --digests names what has no name of its own (an image saved by digest)
   // "import-<date>@sha256:...", so its content is kept until we name it
@@ -134,7 +137,7 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
   std::string source_error;
   try {
     produce([&](std::string_view d) {
-      if (!fan.push(d)) throw Error("every node stopped reading");
+      if (!fan.push(d)) throw NodesGone{};
       sent += static_cast<double>(d.size());
       auto now = std::chrono::steady_clock::now();
       if (now - shown < std::chrono::milliseconds(250)) return;
@@ -142,22 +145,23 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
       double secs = std::chrono::duration<double>(now - start).count();
       steps.status(megabytes(sent) + (expected > 0 ? " of ~" + megabytes(expected) : "") + ", " + megabytes(sent / secs) + "/s");
     });
+  } catch (const NodesGone&) {  // each node's own error says why
   } catch (const std::exception& e) {
     source_error = e.what();
   }
   auto lanes = fan.finish();
-  std::vector<std::string> problems;
-  for (size_t i = 0; i < targets.size(); ++i) {
+  std::vector<std::string> problems(targets.size());
+  parallel(targets.size(), [&](size_t i) {
     auto r = imports[i]->finish();
     auto& node = targets[i].container;
-    if (!source_error.empty()) continue;  // a cut stream: the import failed, and why is the source's story
+    if (!source_error.empty()) return;  // a cut stream: the import failed, and why is the source's story
     if (r.exit_code != 0) {
-      problems.push_back(docker::exec_error(node, import_cmd, r).what());
-      continue;
+      problems[i] = docker::exec_error(node, import_cmd, r).what();
+      return;
     }
     if (!lanes[i].empty()) {
-      problems.push_back(node + ": " + lanes[i]);
-      continue;
+      problems[i] = node + ": " + lanes[i];
+      return;
     }
     auto imported = imported_names(r.out);
     std::vector<LoadImage> sent_images;
@@ -182,9 +186,10 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
         docker::exec_check(docker, node, cmd);
       }
     } catch (const std::exception& e) {
-      problems.push_back(e.what());
+      problems[i] = e.what();
     }
-  }
+  });
+  problems.erase(std::remove(problems.begin(), problems.end(), ""), problems.end());
   if (!source_error.empty()) throw Error("sending the images stopped: " + source_error);
   if (!problems.empty()) throw Error(util::join(problems, "; "));
 }
