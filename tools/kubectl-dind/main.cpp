@@ -146,7 +146,7 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                    "  kubectl dind load --archive myapp.tar");
   load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");
   load_cmd->add_option("--archive", load.archive, "a docker-save or OCI archive instead")->check(CLI::ExistingFile);
-  load_cmd->add_option("--nodes", load.nodes, "only these nodes (kube-master,kube-node-1,...)")->delimiter(',');
+  load_cmd->add_option("--nodes", load.nodes, "only these nodes (kube-master,kube-node-1,...)")->delimiter(',')->allow_extra_args(false);
   auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");
   config_flags.add(config, false);
   config->add_flag("--json", config_flags.as_json, "machine-readable output");
