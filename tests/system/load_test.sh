@@ -26,7 +26,8 @@ NUM_NODES=2 "$KD" up -q
 NODES=(kube-master$SFX kube-node-1$SFX kube-node-2$SFX)
 
 # has NODE NAME: the node's containerd knows the name, where kubelet looks
-has() { docker exec "$1" ctr -n k8s.io images ls -q | grep -qxF "$2"; }
+# (grep reads it all: with pipefail, grep -q stopping early fails the pipe with SIGPIPE)
+has() { docker exec "$1" ctr -n k8s.io images ls -q | grep -xF -- "$2" >/dev/null; }
 everywhere() { local n i; for i in "$@"; do for n in "${NODES[@]}"; do has "$n" "$i" || return 1; done; done; }
 nowhere_but() { # nowhere_but NAME NODE: only NODE has NAME
   local n; for n in "${NODES[@]}"; do if [ "$n" = "$2" ]; then has "$n" "$1" || return 1; else ! has "$n" "$1" || return 1; fi; done
@@ -48,7 +49,7 @@ log "two images in one call"
 check "both images are in every node under their full names" \
   everywhere docker.io/library/dind-load-a:1 docker.io/library/dind-load-b:1
 check "the import's own names (import-<date>@sha256:...) are gone" \
-  bash -c "! docker exec kube-node-1$SFX ctr -n k8s.io images ls -q | grep -q '^import-'"
+  bash -c "docker exec kube-node-1$SFX ctr -n k8s.io images ls -q | grep -c '^import-' | grep -qx 0"
 "$KD" load dind-load-a:1 2>"$T/again.log"
 check "loading it again sends nothing: all present" grep -q "all present" "$T/again.log"
 
