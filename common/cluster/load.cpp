@@ -194,21 +194,6 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
   if (!problems.empty()) throw Error(util::join(problems, "; "));
 }
 
-// What kubelet will look up is there: every name, in every node.
-void verify(docker::Client& docker, const std::vector<std::string>& nodes, const std::vector<std::string>& names) {
-  std::vector<std::string> problems(nodes.size());
-  parallel(nodes.size(), [&](size_t i) {
-    auto have = util::split(docker::exec_check(docker, nodes[i], ctr_images({"ls", "-q"})).out, '\n');
-    std::vector<std::string> missing;
-    for (auto& n : names) {
-      if (std::find(have.begin(), have.end(), n) == have.end()) missing.push_back(n);
-    }
-    if (!missing.empty()) problems[i] = nodes[i] + " lacks " + util::join(missing, ", ") + " after the load";
-  });
-  problems.erase(std::remove(problems.begin(), problems.end(), ""), problems.end());
-  if (!problems.empty()) throw Error(util::join(problems, "; "));
-}
-
 std::string count(size_t n, const std::string& what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
 } // namespace
@@ -371,7 +356,6 @@ void load_images(docker::Client& docker, util::Steps& steps, const Config& confi
       stream_to_nodes(docker, steps, sending, images, false, expected,
                       [&](const std::function<void(std::string_view)>& sink) { docker::save_images_stream(docker, refs, sink); });
     }
-    verify(docker, nodes, all_names);
     log::debug("{}: sent to {}, named in {} more", util::join(all_names, " "), count(sending.size(), "node"),
               count(tagging.size(), "node"));
   });
