@@ -19,7 +19,7 @@ trap cleanup EXIT
 ensure_busybox
 # test images sharing busybox's layer; a LABEL makes each its own image ID
 for i in a b c d f g; do
-  printf 'FROM %s\nLABEL dind-load=%s\n' "$BUSYBOX" "$i" | DOCKER_BUILDKIT=0 docker build -q -t "dind-load-$i:1" - >/dev/null
+  printf 'FROM %s\nLABEL dind-load=%s\n' "$BUSYBOX" "$i" | DOCKER_BUILDKIT=0 docker build -q -t "dind-load-$i:1" - >/dev/null 2>"$T/build.log"
 done
 "$KD" clean -q
 NUM_NODES=2 "$KD" up -q
