@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace dind::docker {
@@ -23,6 +25,33 @@ struct ExecOptions {
   std::chrono::seconds timeout{600};
 };
 
+// A command running in a container with stdin attached, for input that is
+// streamed rather than known up front (image import). Its output is read on
+// a thread of its own from the start, so a command that writes while it
+// reads never blocks the writer. Not copyable; the destructor waits for it.
+class ExecStream {
+public:
+  // with_stdin false: stdin is closed at once (exec() without input).
+  ExecStream(Client& c, const std::string& container, const std::vector<std::string>& cmd,
+             const ExecOptions& options, bool with_stdin = true);
+  ~ExecStream();
+  ExecStream(const ExecStream&) = delete;
+  ExecStream& operator=(const ExecStream&) = delete;
+  // Throws dind::Error when the command no longer reads (it exited).
+  void write(std::string_view data);
+  // Ends stdin, waits for the command to exit; the result has all its output.
+  ExecResult finish();
+
+private:
+  Client& client_;
+  std::chrono::seconds timeout_;
+  std::string id_;
+  std::unique_ptr<Hijacked> conn_;
+  std::thread reader_;
+  ExecResult result_;
+  bool finished_ = false;
+};
+
 // Runs cmd in a running container, attached: the exit code is in the result.
 ExecResult exec(Client& c, const std::string& container, const std::vector<std::string>& cmd,
                 const ExecOptions& options = {});
@@ -31,5 +60,7 @@ ExecResult exec(Client& c, const std::string& container, const std::vector<std::
 // last line of its stderr.
 ExecResult exec_check(Client& c, const std::string& container, const std::vector<std::string>& cmd,
                       const ExecOptions& options = {});
+// The exception exec_check throws for r.
+Error exec_error(const std::string& container, const std::vector<std::string>& cmd, const ExecResult& r);
 
 } // namespace dind::docker

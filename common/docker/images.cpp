@@ -2,6 +2,7 @@
 
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <unistd.h>
 
@@ -39,6 +40,33 @@ std::pair<std::string, std::string> split_reference(const std::string& ref) {
   return {ref.substr(0, colon), ref.substr(colon + 1)};
 }
 
+bool has_digest(const std::string& reference) { return reference.find('@') != std::string::npos; }
+
+std::string normalize_reference(const std::string& reference) {
+  std::string name = reference, digest;
+  if (auto at = name.find('@'); at != std::string::npos) {
+    digest = name.substr(at);
+    name.erase(at);
+  }
+  std::string tag;
+  auto slash = name.rfind('/');
+  if (auto colon = name.rfind(':'); colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    tag = name.substr(colon);
+    name.erase(colon);
+  }
+  // the first component is a registry when it looks like a host (docker's rule)
+  auto first = name.find('/');
+  std::string domain = first == std::string::npos ? "" : name.substr(0, first);
+  bool is_host = domain.find_first_of(".:") != std::string::npos || domain == "localhost" ||
+                 std::any_of(domain.begin(), domain.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!is_host || domain == "index.docker.io") {
+    std::string path = is_host ? name.substr(first + 1) : name;
+    name = "docker.io/" + (path.find('/') == std::string::npos ? "library/" + path : path);
+  }
+  if (!digest.empty()) return name + digest;
+  return name + (tag.empty() ? ":latest" : tag);
+}
+
 std::optional<json::Document> inspect_image(Client& c, const std::string& reference) {
   Request r;
   r.path = "/images/" + reference + "/json";
@@ -54,13 +82,10 @@ std::vector<std::string> list_image_tags(Client& c, const std::string& reference
   r.path = "/images/json";
   r.query = {{"filters", f.str()}};
   auto d = json::parse(c.call(r), "image list");
-  if (!d.IsArray()) throw Error("image list: the engine's answer is not a JSON array");
   std::vector<std::string> out;
   for (auto& img : d.GetArray()) {
     if (auto* tags = json::find(img, {"RepoTags"}); tags && tags->IsArray()) {
-      for (auto& t : tags->GetArray()) {
-        if (t.IsString()) out.emplace_back(t.GetString());
-      }
+      for (auto& t : tags->GetArray()) out.emplace_back(t.GetString());
     }
   }
   return out;
@@ -104,18 +129,23 @@ void remove_image(Client& c, const std::string& reference, bool force) {
   c.call_if_found(r);  // already gone is fine
 }
 
-void save_images(Client& c, const std::vector<std::string>& references, const std::string& out_path) {
+void save_images_stream(Client& c, const std::vector<std::string>& references,
+                        const std::function<void(std::string_view)>& on_data) {
   Request r;
   r.path = "/images/get";
   for (auto& ref : references) r.query.emplace_back("names", ref);
   r.timeout = std::chrono::minutes(30);
+  c.call_stream(r, on_data);
+}
+
+void save_images(Client& c, const std::vector<std::string>& references, const std::string& out_path) {
   // renamed into place only once the whole stream arrived (call_stream
   // throws on a body cut short)
   std::string tmp = out_path + ".part-" + std::to_string(::getpid());
   try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error("cannot write " + out_path);
-    c.call_stream(r, [&](std::string_view d) { out.write(d.data(), static_cast<std::streamsize>(d.size())); });
+    save_images_stream(c, references, [&](std::string_view d) { out.write(d.data(), static_cast<std::streamsize>(d.size())); });
     if (!out.flush()) throw Error("cannot write " + out_path);
   } catch (...) {
     std::remove(tmp.c_str());

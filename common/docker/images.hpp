@@ -2,8 +2,10 @@
 #include "docker/client.hpp"
 #include "util/json.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +13,13 @@ namespace dind::docker {
 
 // "repo/name:tag" -> {"repo/name", "tag"} ("latest" when untagged).
 std::pair<std::string, std::string> split_reference(const std::string& reference);
+// The full name containerd and kubelet use for a reference, as containerd's
+// ParseDockerRef spells it: "myapp:v1" -> "docker.io/library/myapp:v1",
+// "me/app" -> "docker.io/me/app:latest"; with a digest the tag is dropped
+// ("app:v1@sha256:..." -> "docker.io/library/app@sha256:...").
+std::string normalize_reference(const std::string& reference);
+// Whether the reference pins a digest ("name@sha256:...").
+bool has_digest(const std::string& reference);
 
 std::optional<json::Document> inspect_image(Client& c, const std::string& reference);
 // Tags of every image whose reference matches (Docker's "reference" filter).
@@ -23,6 +32,9 @@ void tag_image(Client& c, const std::string& source, const std::string& referenc
 void remove_image(Client& c, const std::string& reference, bool force = false);
 // docker save of several images into one tar file; docker load of it.
 void save_images(Client& c, const std::vector<std::string>& references, const std::string& out_path);
+// docker save as a stream: the tar piece by piece, as the engine sends it.
+void save_images_stream(Client& c, const std::vector<std::string>& references,
+                        const std::function<void(std::string_view)>& on_data);
 void load_images(Client& c, const std::string& tar_path);
 
 } // namespace dind::docker

@@ -64,7 +64,7 @@ int dind_run(bool serial) {
   auto docker = docker::Client::from_env();
   auto steps = util::Steps::for_cli();
   auto images = build_all(docker, steps);
-  cluster::load_images(docker, steps, config, images);
+  cluster::load_images(docker, steps, config, cluster::LoadOptions{images, {}, {}});
   flags.run.kubeconfig = cluster::host_kubeconfig();
   flags.run.context = plan.context;
   flags.run.kubectl = cluster::kubectl_dir() + "/kubectl";

@@ -153,11 +153,14 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
       return s.up ? 0 : 3;
     };
   });
-  static std::vector<std::string> load_images;
-  cluster_command(app, action, "load", "copy images from the host's Docker into every node (offline pods)", false,
-                  [](auto& d, auto& s, auto& c, auto&) { cluster::load_images(d, s, c, load_images); })
-      ->footer("Example:\n  kubectl dind load myapp:dev")
-      ->add_option("images", load_images, "image references")->required();
+  static cluster::LoadOptions load;
+  auto* load_cmd = cluster_command(app, action, "load", "copy images from the host's Docker (or an archive) into the nodes", false,
+                                   [](auto& d, auto& s, auto& c, auto&) { cluster::load_images(d, s, c, load); });
+  load_cmd->footer("Examples:\n  kubectl dind load myapp:dev other:v2\n  kubectl dind load --nodes kube-node-1 myapp@sha256:...\n"
+                   "  kubectl dind load --archive myapp.tar");
+  load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");
+  load_cmd->add_option("--archive", load.archive, "a docker-save or OCI archive instead")->check(CLI::ExistingFile);
+  load_cmd->add_option("--nodes", load.nodes, "only these nodes (kube-master,kube-node-1,...)")->delimiter(',')->allow_extra_args(false);
   auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");
   config_flags.add(config, false);
   config->add_flag("--json", config_flags.as_json, "machine-readable output");
