@@ -44,8 +44,9 @@ std::string inline_pem(std::string line) {
   return line;
 }
 
-// The values of secret keys: `key: v`, `key=v`, `"key": "v"`.
-std::string key_values(const std::string& line) {
+// The values of keys `is_secret` picks: `key: v`, `key=v`, `"key": "v"`.
+template <typename Pred>
+std::string key_values(const std::string& line, Pred is_secret) {
   std::string out;
   size_t copied = 0;
   for (size_t sep = 0; sep < line.size(); ++sep) {
@@ -55,7 +56,7 @@ std::string key_values(const std::string& line) {
     if (k > 0 && line[k - 1] == '"') --k;
     size_t key_end = k;
     while (k > 0 && ident(line[k - 1])) --k;
-    if (k == key_end || !secret_key(std::string_view(line).substr(k, key_end - k))) continue;
+    if (k == key_end || !is_secret(std::string_view(line).substr(k, key_end - k))) continue;
     size_t v = sep + 1;
     while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
     size_t end;
@@ -77,6 +78,35 @@ std::string key_values(const std::string& line) {
     sep = end;
   }
   return copied == 0 ? line : out + line.substr(copied);
+}
+
+// The value of `field` (`field: v`, `"field": "v"`) in line, "" when none.
+std::string field_value(const std::string& line, std::string_view field) {
+  for (size_t at = line.find(field); at != std::string::npos; at = line.find(field, at + 1)) {
+    if (at > 0 && ident(line[at - 1])) continue;
+    size_t p = at + field.size();
+    if (p < line.size() && line[p] == '"') ++p;
+    if (p >= line.size() || line[p] != ':') continue;
+    ++p;
+    while (p < line.size() && (line[p] == ' ' || line[p] == '"')) ++p;
+    size_t e = p;
+    while (e < line.size() && ident(line[e])) ++e;
+    return line.substr(p, e - p);
+  }
+  return "";
+}
+
+// Kubernetes env entries name the secret in one field and hold it in the
+// next, on the same line or the following ones: {"name": "DB_PASSWORD",
+// "value": "x"}, or `- name: DB_PASSWORD` / `value: x`. armed: a secret's
+// name was seen and its value not yet.
+std::string env_values(const std::string& line, bool& armed) {
+  std::string name = field_value(line, "name");
+  if (!name.empty()) armed = secret_key(name);
+  if (!armed) return line;
+  std::string out = key_values(line, [](std::string_view k) { return k == "value"; });
+  if (out != line) armed = false;
+  return out;
 }
 
 // kubeadm bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16}, not inside a longer word.
@@ -102,6 +132,7 @@ std::string redact(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool in_key = false;
+  bool env_secret = false;
   auto lines = util::split(text, '\n', false);
   if (!text.empty() && text.back() == '\n') lines.pop_back();  // the "" after the last newline
   for (auto& line : lines) {
@@ -119,7 +150,7 @@ std::string redact(std::string_view text) {
       out += line.substr(0, line.find("-----", b + 10) + 5) + "\n" + std::string(mark) + "\n";
       continue;
     }
-    out += bootstrap_tokens(key_values(inline_pem(line))) + "\n";
+    out += bootstrap_tokens(env_values(key_values(inline_pem(line), secret_key), env_secret)) + "\n";
   }
   if (text.back() != '\n') out.pop_back();
   return out;

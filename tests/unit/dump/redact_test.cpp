@@ -62,3 +62,17 @@ TEST_CASE("redaction keeps what is not a secret") {
   CHECK(dump::redact("") == "");
   CHECK(dump::redact("\n\n") == "\n\n");
 }
+
+TEST_CASE("redaction: env entries whose name is a secret's, JSON over lines, compact JSON and YAML") {
+  std::string pretty = "        \"env\": [\n            {\n                \"name\": \"DB_PASSWORD\",\n"
+                       "                \"value\": \"pw-123\"\n            },\n            {\n"
+                       "                \"name\": \"MODE\",\n                \"value\": \"fast\"\n            }\n";
+  std::string out = dump::redact(pretty);
+  CHECK(out.find("pw-123") == std::string::npos);
+  CHECK(out.find("\"value\": \"fast\"") != std::string::npos);
+  CHECK(dump::redact(R"({"name":"API_TOKEN","value":"t0k"},{"name":"X","value":"keep"})").find("t0k") == std::string::npos);
+  std::string yaml = "    env:\n    - name: db_password\n      value: pw-456\n    - name: mode\n      value: fast\n";
+  std::string y = dump::redact(yaml);
+  CHECK(y.find("pw-456") == std::string::npos);
+  CHECK(y.find("value: fast") != std::string::npos);
+}
