@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace dind::dump {
 
@@ -54,13 +55,17 @@ std::string key_values(const std::string& line, Pred is_secret) {
     if (s != ':' && s != '=') continue;
     size_t k = sep;
     if (k > 0 && line[k - 1] == '"') --k;
+    if (k > 0 && line[k - 1] == '\\') --k;  // JSON inside a JSON string: \"key\":
     size_t key_end = k;
     while (k > 0 && ident(line[k - 1])) --k;
     if (k == key_end || !is_secret(std::string_view(line).substr(k, key_end - k))) continue;
     size_t v = sep + 1;
     while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
     size_t end;
-    if (v < line.size() && (line[v] == '"' || line[v] == '\'')) {
+    if (line.compare(v, 2, "\\\"") == 0) {  // \"value\"
+      v += 2;
+      end = std::min(line.find("\\\"", v), line.size());
+    } else if (v < line.size() && (line[v] == '"' || line[v] == '\'')) {
       char q = line[v++];
       end = v;
       while (end < line.size() && line[end] != q) end += line[end] == '\\' ? 2 : 1;
@@ -80,33 +85,48 @@ std::string key_values(const std::string& line, Pred is_secret) {
   return copied == 0 ? line : out + line.substr(copied);
 }
 
-// The value of `field` (`field: v`, `"field": "v"`) in line, "" when none.
-std::string field_value(const std::string& line, std::string_view field) {
-  for (size_t at = line.find(field); at != std::string::npos; at = line.find(field, at + 1)) {
+// Where `field`'s value is in line from `from` on (`field: v`, `"field": "v"`,
+// `\"field\":\"v\"` inside a JSON string): {begin, end} of the value, or
+// {npos, npos}.
+std::pair<size_t, size_t> find_field(const std::string& line, std::string_view field, size_t from) {
+  constexpr size_t none = std::string::npos;
+  for (size_t at = line.find(field, from); at != none; at = line.find(field, at + 1)) {
     if (at > 0 && ident(line[at - 1])) continue;
     size_t p = at + field.size();
+    if (p < line.size() && line[p] == '\\') ++p;
     if (p < line.size() && line[p] == '"') ++p;
     if (p >= line.size() || line[p] != ':') continue;
     ++p;
-    while (p < line.size() && (line[p] == ' ' || line[p] == '"')) ++p;
+    while (p < line.size() && (line[p] == ' ' || line[p] == '"' || line[p] == '\\')) ++p;
     size_t e = p;
-    while (e < line.size() && ident(line[e])) ++e;
-    return line.substr(p, e - p);
+    while (e < line.size() && line[e] != '"' && line[e] != '\\' && line[e] != ',' && line[e] != '}') ++e;
+    return {p, e};
   }
-  return "";
+  return {none, none};
 }
 
 // Kubernetes env entries name the secret in one field and hold it in the
 // next, on the same line or the following ones: {"name": "DB_PASSWORD",
-// "value": "x"}, or `- name: DB_PASSWORD` / `value: x`. armed: a secret's
-// name was seen and its value not yet.
-std::string env_values(const std::string& line, bool& armed) {
-  std::string name = field_value(line, "name");
-  if (!name.empty()) armed = secret_key(name);
-  if (!armed) return line;
-  std::string out = key_values(line, [](std::string_view k) { return k == "value"; });
-  if (out != line) armed = false;
-  return out;
+// "value": "x"}, or `- name: DB_PASSWORD` / `value: x`; a line may hold many
+// (last-applied-configuration). armed: a secret's name was seen, its value not yet.
+std::string env_values(std::string line, bool& armed) {
+  size_t pos = 0;
+  for (;;) {
+    auto name = find_field(line, "name", pos);
+    auto value = find_field(line, "value", pos);
+    if (name.first == std::string::npos && value.first == std::string::npos) return line;
+    if (name.first < value.first) {
+      armed = secret_key(std::string_view(line).substr(name.first, name.second - name.first));
+      pos = name.second;
+    } else {
+      if (armed && value.second > value.first) {
+        line.replace(value.first, value.second - value.first, std::string(mark));
+        value.second = value.first + mark.size();
+      }
+      armed = armed && value.second == value.first;  // `value:` opening a block keeps it
+      pos = value.second;
+    }
+  }
 }
 
 // kubeadm bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16}, not inside a longer word.

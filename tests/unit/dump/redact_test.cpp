@@ -76,3 +76,18 @@ TEST_CASE("redaction: env entries whose name is a secret's, JSON over lines, com
   CHECK(y.find("pw-456") == std::string::npos);
   CHECK(y.find("value: fast") != std::string::npos);
 }
+
+TEST_CASE("redaction: JSON kept inside a JSON string (last-applied-configuration)") {
+  std::string line = R"(    "kubectl.kubernetes.io/last-applied-configuration": "{\"spec\":{\"containers\":[{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"pw-789\"}],\"name\":\"leak\"}]},\"api_token\":\"tok-1\"}")";
+  std::string out = dump::redact(line);
+  CHECK(out.find("pw-789") == std::string::npos);
+  CHECK(out.find("tok-1") == std::string::npos);
+  CHECK(out.find("\\\"name\\\":\\\"leak\\\"") != std::string::npos);
+}
+
+TEST_CASE("redaction: a secret env entry after other names on the same line") {
+  std::string line = R"("{\"metadata\":{\"name\":\"planted\"},\"spec\":{\"containers\":[{\"env\":[{\"name\":\"MODE\",\"value\":\"fast\"},{\"name\":\"DB_PASSWORD\",\"value\":\"pw-42\"}]}]}}")";
+  std::string out = dump::redact(line);
+  CHECK(out.find("pw-42") == std::string::npos);
+  CHECK(out.find("fast") != std::string::npos);
+}
