@@ -86,7 +86,10 @@ void wait_booted(Context& ctx) {
         r = docker::exec(ctx.docker, node.container, {"systemctl", "is-system-running", "--wait"}, o);
       } catch (const util::interrupt::Interrupted&) {
         throw;
-      } catch (const Error& e) {
+      } catch (const Error&) {
+        // a container that exited answers 409 to exec: say it died, below
+        auto info = docker::inspect_container(ctx.docker, node.container);
+        if (!info || !json::flag(*info, {"State", "Running"})) break;
         if (std::chrono::steady_clock::now() < deadline) throw;
         throw Error(node.container + ": systemd did not finish booting within 90s (a unit hangs?)");
       }

@@ -87,7 +87,7 @@ docker commit -c 'ENTRYPOINT ["/bin/false"]' "$cid" dind-node:broken-entrypoint 
 docker rm "$cid" >/dev/null
 set +e; CLUSTER_ID=51 NUM_NODES=0 DIND_IMAGE=dind-node:broken-entrypoint "$KD" up -q 2>"$work/err"; rc=$?; set -e
 check "broken node: exit 1, one line naming the node and the step ($(cat "$work/err"))" \
-  bash -c "[ $rc = 1 ] && grep -q 'creating 1 nodes.*kube-master-cluster-51: container died' '$work/err' && [ \$(grep -c . '$work/err') = 1 ]"
+  bash -c "[ $rc = 1 ] && grep -q 'creating 1 nodes.*kube-master-cluster-51: container died while booting' '$work/err' && [ \$(grep -c . '$work/err') = 1 ]"
 check "broken node: nothing of cluster-51 left" test "$(labelled io.dind.cluster=cluster-51)" = 0
 
 log "two up of one cluster at once: one creates it, the other waits; nothing destroyed"
@@ -162,15 +162,19 @@ CLUSTER_ID=56 NUM_NODES=1 "$KD" up -q
 check "cluster-56 up: 2 nodes Ready" \
   test "$("$K" --context dind-cluster-56 get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 2
 CLUSTER_ID=56 "$KD" load -q "$BUSYBOX"
-pod p $W dind-cluster-56 sleep 3600
+# restartPolicy Always: kubelet brings it back after its node restarted
+"$K" --context dind-cluster-56 run p --image="docker.io/library/$BUSYBOX" --image-pull-policy=Never --restart=Always \
+  --overrides="{\"spec\":{\"nodeName\":\"$W\"}}" -- sleep 3600 >/dev/null
 wait_pod p dind-cluster-56
 ip_before=$(pod_ip p dind-cluster-56)
 if [ "${DIND_FAULTS_DOCKER_RESTART:-1}" = 1 ]; then
-  service docker restart >/dev/null 2>&1 || fail "service docker restart"
+  # kill + start, as an init script would (this VM's dockerd is not the init script's)
+  old=$(cat /var/run/docker.pid)
+  kill "$old"
+  for _ in $(seq 60); do kill -0 "$old" 2>/dev/null || break; sleep 1; done
+  setsid /usr/sbin/dockerd >>/var/log/dockerd.log 2>&1 </dev/null &
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  # as setup.sh does where no init script brings it back
-  docker info >/dev/null 2>&1 || { (dockerd >/var/log/dockerd.log 2>&1 &); sleep 5; }
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  check "the Docker daemon restarted (pid $old -> $(cat /var/run/docker.pid))" bash -c "docker info >/dev/null && [ \$(cat /var/run/docker.pid) != $old ]"
   CLUSTER_ID=56 NUM_NODES=1 "$KD" up -q
   check "after the daemon restart: 2 nodes Ready" \
     test "$("$K" --context dind-cluster-56 get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 2

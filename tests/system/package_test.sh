@@ -55,7 +55,7 @@ check "dpkg -i, kubectl plugin list, man, completion, dpkg -r" docker run --rm -
   test -s /usr/share/man/man1/kubectl-dind.1 && grep -q "^.SH COMMANDS" /usr/share/man/man1/kubectl-dind.1
   test -s /usr/share/zsh/vendor-completions/_kubectl-dind
   source /usr/share/bash-completion/completions/kubectl-dind
-  COMP_WORDS=(kubectl-dind re); COMP_CWORD=1; _kubectl_dind; [ "${COMPREPLY[*]}" = reup ]
+  COMP_WORDS=(kubectl-dind reu); COMP_CWORD=1; _kubectl_dind; [ "${COMPREPLY[*]}" = reup ]
   test -f /usr/share/dind/images/versions -a -x /usr/libexec/dind/dind-pause
   dpkg -r dind >/dev/null
   ! command -v kubectl-dind && ! test -e /usr/share/dind'
