@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 up=1
 [ "${1:-}" = --no-up ] && up=0
 export PATH="/usr/local/go/bin:$PATH"
+# ccache shares objects between clones (CI builds in a fresh one): not keyed by the directory
+export CCACHE_NOHASHDIR=1
 step() { printf '\n==> %s\n' "$*"; }
 
 sudo=""

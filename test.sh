@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-up
 export PATH="/usr/local/go/bin:$PATH"
+# ccache shares objects between clones (CI builds in a fresh one): not keyed by the directory
+export CCACHE_NOHASHDIR=1
 meson test -C build --print-errorlogs --num-processes 1 "$@"
