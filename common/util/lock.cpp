@@ -54,10 +54,10 @@ FileLock::FileLock(const std::string& path, const std::string& what, bool wait,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+  // the holder's note is for people: failing to write it leaves the lock standing
   std::string me = "pid " + std::to_string(::getpid()) + ": " + what;
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
-    // the holder's note is for people; the lock itself stands
-  }
+  (void)!::ftruncate(fd_, 0);
+  (void)!::pwrite(fd_, me.data(), me.size(), 0);
 }
 
 FileLock::~FileLock() {
