@@ -35,6 +35,14 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { echo "setup: the Docker daemon does not answer (see /var/log/dockerd.log)" >&2; exit 1; }
 fi
 
+# Every node's systemd, containerd and kubelet hold inotify instances: the
+# default 128 per user runs out with two 3-node clusters (kube-proxy then
+# crash-loops with "too many open files"). kind asks for the same values.
+if [ "$(sysctl -n fs.inotify.max_user_instances)" -lt 512 ] || [ "$(sysctl -n fs.inotify.max_user_watches)" -lt 524288 ]; then
+  step "Raising the inotify limits (fs.inotify.max_user_instances=512, max_user_watches=524288)"
+  $sudo sysctl -qw fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288
+fi
+
 step "Building the tools"
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null

@@ -61,7 +61,8 @@ void mark_complete(docker::Client& docker, const net::Plan& plan) {
 void remove_all(docker::Client& docker, const net::Plan& plan) {
   auto containers = docker::list_containers(docker, {cluster_filter(plan)});
   parallel(containers.size(), [&](size_t i) { docker::remove_container(docker, containers[i].id); });
-  for (auto& v : docker::list_volumes(docker, {cluster_filter(plan)})) docker::remove_volume(docker, v);
+  auto volumes = docker::list_volumes(docker, {cluster_filter(plan)});
+  parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker, volumes[i]); });
   for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) docker::remove_network(docker, n.id);
   remove_context(plan.context);
 }
@@ -71,8 +72,10 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
-  actions.push_back(kubeadm_init());
+  // the pod network needs only the plan: in place before kubelet starts, a
+  // node is Ready as soon as it registers
   actions.push_back(pod_network());
+  actions.push_back(kubeadm_init());
   if (plan.nodes.size() > 1) actions.push_back(kubeadm_join());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());

@@ -46,8 +46,8 @@ struct ContainerSpec {
   std::vector<PortBinding> ports;
   std::string restart_policy;  // "", "on-failure", ...
   bool init = false;
-  std::string stop_signal;
-  bool unmask_paths = false;  // the CLI's --security-opt systempaths=unconfined  // systemd wants SIGRTMIN+3
+  std::string stop_signal;  // systemd wants SIGRTMIN+3
+  bool unmask_paths = false;  // the CLI's --security-opt systempaths=unconfined
 };
 
 struct ContainerSummary {

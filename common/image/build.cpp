@@ -5,6 +5,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "docker/volumes.hpp"
 #include "image/cache.hpp"
 #include "image/go_progress.hpp"
 #include "image/derive.hpp"
@@ -30,11 +31,13 @@ namespace {
 
 const std::vector<std::string> k8s_binaries = {"kubeadm", "kubelet", "kubectl", "kube-apiserver",
                                                "kube-controller-manager", "kube-scheduler", "kube-proxy"};
+// what the node runs itself; the other binaries run in their images
+const std::vector<std::string> node_binaries = {"kubeadm", "kubelet", "kubectl"};
 
 std::string short_key(const std::string& key) { return key.substr(0, 12); }
 
 // Bumped when the node image recipe in this file changes (labels, commit changes).
-constexpr const char* build_recipe_version = "node-recipe-2";
+constexpr const char* build_recipe_version = "node-recipe-3";
 
 // Our binaries in the images sit next to the tools (build tree, bin or libexec).
 std::string sibling_binary(const std::string& name) {
@@ -195,19 +198,30 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         ctx.steps.progress("images imported", ++imported, images.size());
       }
       docker::save_images(ctx.docker, refs, out + "/images.tar");
-      // workers run only the sandbox, kube-proxy and CoreDNS: a third of the bytes to load at boot
-      std::vector<std::string> worker_refs;
-      for (auto& ref : refs) {
-        for (auto name : {"/pause:", "/kube-proxy:", "/coredns:"}) {
-          if (ref.find(name) != std::string::npos) worker_refs.push_back(ref);
-        }
-      }
-      docker::save_images(ctx.docker, worker_refs, out + "/images-worker.tar");
       for (auto& ref : refs) docker::remove_image(ctx.docker, ref);
       std::ofstream(out + "/images.id") << key << "\n";
     });
   });
   return key;
+}
+
+// containerd in the build container imports the images once, unpacked onto
+// the volume at /var/lib/containerd; preload-store.sh moves the layers into
+// the image and keeps the store's records for dind-preload to copy at boot.
+void preload_images(docker::Client& docker, const std::string& id, const std::string& images_tar,
+                    const std::string& images_id, const std::string& store_script) {
+  docker::exec_check(docker, id, {"sh", "-c", "containerd >/var/log/dind-build-containerd.log 2>&1 &"});
+  docker::exec_check(docker, id, {"sh", "-c", "for i in $(seq 100); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.1; done; "
+                                              "cat /var/log/dind-build-containerd.log >&2; exit 1"});
+  docker::ExecStream import(docker, id, {"ctr", "-n", "k8s.io", "images", "import", "-"}, {});
+  std::ifstream in(images_tar, std::ios::binary);
+  std::string chunk(1 << 20, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    import.write(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
+  }
+  auto r = import.finish();
+  if (r.exit_code != 0) throw Error("ctr images import in the build container: " + util::trim(r.err));
+  docker::exec_check(docker, id, {"sh", "-c", util::read_file(store_script), "preload-store", images_id});
 }
 
 } // namespace
@@ -277,8 +291,9 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
 
   std::string node_files = ctx.images + "/node/files";
   std::string dind_net = sibling_binary("dind-net");
+  std::string store_script = ctx.images + "/node/preload-store.sh";
   std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(dind_net).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
-                        .add_tree(node_files).hex();
+                        .add_tree(node_files).add_file(store_script).hex();
   report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
   report.alias = "dind-node:" + report.kubernetes_version;
   report.cached = docker::inspect_image(docker, report.image).has_value();
@@ -288,7 +303,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
       {
         std::ofstream f(layer, std::ios::binary | std::ios::trunc);
         util::tar::Writer w(f);
-        for (auto& b : k8s_binaries) w.add_file("usr/bin/" + b, k8s + "/" + b, 0755);
+        for (auto& b : node_binaries) w.add_file("usr/bin/" + b, k8s + "/" + b, 0755);
         w.add_file("usr/bin/crictl", crictl + "/crictl", 0755);
         w.add_file("usr/local/bin/dind-entrypoint", node_files + "/dind-entrypoint", 0755);
         w.add_file("usr/local/bin/dind-preload", node_files + "/dind-preload", 0755);
@@ -302,11 +317,19 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("etc/crictl.yaml", node_files + "/crictl.yaml", 0644);
         w.add_file("etc/sysctl.d/90-dind.conf", node_files + "/sysctl.conf", 0644);
         w.add_dir("usr/local/share/dind");
-        w.add_file("usr/local/share/dind/images.tar", images + "/images.tar", 0644);
-        w.add_file("usr/local/share/dind/images-worker.tar", images + "/images-worker.tar", 0644);
-        w.add_file("usr/local/share/dind/images.id", images + "/images.id", 0644);
         w.finish();
       }
+      // containerd's store is built on a volume: its overlay mounts need a real file system
+      std::string store_volume = "dind-build-" + short_key(key) + "-" + std::to_string(::getpid());
+      docker::create_volume(docker, store_volume, {{"io.dind.build", "1"}});
+      struct RemoveVolume {
+        docker::Client& c;
+        std::string name;
+        ~RemoveVolume() {
+          util::interrupt::Cleanup cleaning;
+          try { docker::remove_volume(c, name); } catch (...) {}
+        }
+      } remove_volume{docker, store_volume};
       try {
         derive_image(docker, base, report.image, [&](const std::string& id) {
           std::ifstream in(layer, std::ios::binary);
@@ -315,8 +338,15 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
               "systemctl enable kubelet.service dind-preload.service containerd.service dind-net.service >/dev/null 2>&1 && "
               "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
               "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
+          preload_images(docker, id, images + "/images.tar", util::trim(util::read_file(images + "/images.id")), store_script);
         }, {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",
-            "LABEL io.dind.kubernetes-version=" + report.kubernetes_version});
+            "LABEL io.dind.kubernetes-version=" + report.kubernetes_version},
+        [&](docker::ContainerSpec& spec) {
+          // mounting overlays, as containerd does when it unpacks
+          spec.cap_add = {"SYS_ADMIN"};
+          spec.security_opt = {"seccomp=unconfined", "apparmor=unconfined", "label=disable"};
+          spec.mounts.push_back({"volume", store_volume, "/var/lib/containerd", false});
+        });
       } catch (...) {
         fs::remove(layer);
         throw;

@@ -25,6 +25,13 @@ for u in getty.target systemd-udevd.service systemd-udevd-control.socket systemd
          fstrim.timer dpkg-db-backup.timer; do
   ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
+# what a node never runs: CNI plugins dind does not configure (bridge, ptp,
+# host-local and portmap are dind-net's, loopback containerd's), containerd's
+# load generator and its v1 shims
+for f in "$root"/usr/lib/cni/*; do
+  case ${f##*/} in bridge|ptp|host-local|portmap|loopback) ;; *) rm -f "$f" ;; esac
+done
+rm -f "$root"/usr/bin/containerd-stress "$root"/usr/bin/containerd-shim "$root"/usr/bin/containerd-shim-runc-v1
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc \
        "$root"/usr/share/man "$root"/usr/share/locale
 tar -C "$root" --numeric-owner -cf "$out" .

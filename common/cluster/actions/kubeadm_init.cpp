@@ -35,6 +35,11 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: dind-net
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:nodes"}
 )");
+    // CoreDNS's readiness is probed every 10 s, and a kubelet that just
+    // started waits up to a period before its first probe: that wait was most
+    // of `up`'s and `reup`'s last seconds. Its pods are still Pending here.
+    master_kubectl(ctx, {"-n", "kube-system", "patch", "deployment", "coredns", "-p",
+                         R"({"spec":{"template":{"spec":{"containers":[{"name":"coredns","readinessProbe":{"periodSeconds":1}}]}}}})"});
   }
 };
 

@@ -58,9 +58,23 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   // CoreDNS pods count once Ready with containers started after `since`:
   // the Deployment's status still shows the replicas of before a restart
   auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
-  auto pods = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-l", "k8s-app=kube-dns", "-o", "json"}), "coredns pods");
+  auto pods = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), "kube-system pods");
   int64_t want = json::num(dns, {"spec", "replicas"}, 1), have = 0;
-  for (auto& pod : items(pods, "coredns pods")) {
+  for (auto& pod : items(pods, "kube-system pods")) {
+    // a crash-looping system pod is why the wait may never end: name it
+    if (auto* cs = json::find(pod, {"status", "containerStatuses"}); cs && cs->IsArray()) {
+      for (auto& c : cs->GetArray()) {
+        // exited on its own since the nodes (re)started; 137/143/255 is how
+        // a node's restart leaves the containers it stopped
+        int64_t code = json::num(c, {"lastState", "terminated", "exitCode"}, 0);
+        bool exited_since = !json::flag(c, {"ready"}) && code != 0 && code != 137 && code != 143 && code != 255 &&
+                            json::str(c, {"lastState", "terminated", "finishedAt"}) >= since;
+        if (json::str(c, {"state", "waiting", "reason"}) == "CrashLoopBackOff" || exited_since) {
+          missing.push_back(json::str(pod, {"metadata", "name"}) + " crash-looping");
+        }
+      }
+    }
+    if (json::str(pod, {"metadata", "labels", "k8s-app"}) != "kube-dns") continue;
     bool ready = false, fresh = true;
     if (auto* conds = json::find(pod, {"status", "conditions"}); conds && conds->IsArray()) {
       for (auto& c : conds->GetArray()) ready = ready || (json::str(c, {"type"}) == "Ready" && json::str(c, {"status"}) == "True");
@@ -72,6 +86,25 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   }
   if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " ready");
   return missing;
+}
+
+// The last line a crash-looping pod wrote, e.g. kube-proxy's "too many open
+// files" when the host's inotify instances run out.
+std::string crash_reasons(Context& ctx, const std::vector<std::string>& missing) {
+  std::string out;
+  const std::string suffix = " crash-looping";
+  for (auto& m : missing) {
+    if (!util::ends_with(m, suffix)) continue;
+    std::string pod = m.substr(0, m.size() - suffix.size());
+    try {
+      auto lines = util::split(util::trim(master_kubectl(ctx, {"-n", "kube-system", "logs", pod, "--previous", "--tail=1"})), '\n');
+      if (!lines.empty() && !lines.back().empty() && !util::starts_with(lines.back(), "unable to retrieve container logs")) {
+        out += "; " + pod + ": " + lines.back().substr(0, 200);
+      }
+    } catch (const Error&) {
+    }
+  }
+  return out;
 }
 
 class WaitReady : public Action {
@@ -97,7 +130,7 @@ public:
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     throw Error("timed out after " + std::to_string(ctx.config.wait_timeout().count()) + "s (DIND_WAIT) waiting for " +
-                util::join(missing, ", "));
+                util::join(missing, ", ") + crash_reasons(ctx, missing));
   }
 };
 
