@@ -198,8 +198,16 @@ std::string get_archive(Client& c, const std::string& id, const std::string& pat
 }
 
 std::string read_container_file(Client& c, const std::string& id, const std::string& path) {
-  for (auto& e : util::tar::read_all(get_archive(c, id, path))) {
-    if (e.type == '0') return e.content;
+  // the archive holds a link itself, not what it points at (the node's
+  // /usr/bin/kubectl links into the Kubernetes images' layer)
+  std::string at = path;
+  for (int hops = 0; hops < 8; ++hops) {
+    auto entries = util::tar::read_all(get_archive(c, id, at));
+    if (entries.empty()) break;
+    if (entries[0].type == '0') return entries[0].content;
+    if (entries[0].type != '2') break;
+    const std::string& link = entries[0].link;
+    at = link[0] == '/' ? link : at.substr(0, at.rfind('/') + 1) + link;
   }
   throw Error(path + " in container " + id + " is not a regular file");
 }

@@ -77,7 +77,7 @@ Logs container_logs(Client& c, const std::string& id, const std::string& tail = 
 void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar);
 void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size);
 std::string get_archive(Client& c, const std::string& id, const std::string& path);
-// Reads one file out of a container.
+// Reads one file out of a container, following symbolic links.
 std::string read_container_file(Client& c, const std::string& id, const std::string& path);
 std::string commit_container(Client& c, const std::string& id, const std::string& reference,
                              const std::vector<std::string>& changes);

@@ -8,6 +8,9 @@
 #   /usr/local/share/dind/containerd    containerd's records (metadata, the
 #                                       manifests and configs), without the
 #                                       layer tars: the layers are unpacked
+#   /usr/local/share/dind/kubernetes    the Kubernetes images' shared layer's
+#                                       usr/local/bin, where the node's
+#                                       /usr/bin/kubelet, kubeadm, kubectl link
 # Usage: preload-store.sh IMAGES_ID   (containerd still running)
 set -eu
 id=$1
@@ -25,6 +28,14 @@ for dir in "$snapshots"/*; do
   mv "$dir" $share/layers/"$n"
   ln -s $share/layers/"$n" "$dir"
 done
+# the Kubernetes binaries are one layer all Kubernetes images share
+bins=""
+for b in $share/layers/*/fs/usr/local/bin/kubelet; do
+  [ -e "$b" ] && bins="$bins ${b%/kubelet}"
+done
+set -- $bins
+[ $# = 1 ] || { echo "preload-store: want one layer with the Kubernetes binaries, found $#:$bins" >&2; exit 1; }
+ln -sfn "${1#$share/}" $share/kubernetes
 for digest in $layers; do rm "$store/io.containerd.content.v1.content/blobs/sha256/$digest"; done
 rm -rf $share/containerd
 cp -a $store $share/containerd

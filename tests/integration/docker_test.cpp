@@ -124,6 +124,12 @@ TEST_CASE("import, create, start, exec, logs, archive, stop, remove") {
   docker::put_archive(c, id, "/tmp", tar.str());
   CHECK(docker::exec(c, id, {"cat", "/tmp/hello.txt"}).out == "archive content\n");
   CHECK(docker::read_container_file(c, id, "/tmp/hello.txt") == "archive content\n");
+  // links are followed, relative and absolute, through a linked directory
+  // (the node's /usr/bin/kubectl -> /usr/local/share/dind/kubernetes/kubectl -> kube)
+  docker::exec_check(c, id, {"sh", "-c", "mkdir /tmp/d && ln -s ../hello.txt /tmp/d/rel && ln -s /tmp/d /tmp/dl && "
+                                         "ln -s /tmp/dl/rel /tmp/abs"});
+  CHECK(docker::read_container_file(c, id, "/tmp/abs") == "archive content\n");
+  CHECK_THROWS_WITH(docker::read_container_file(c, id, "/tmp/dl"), Catch::Contains("not a regular file"));
 
   auto listed = docker::list_containers(c, {test_label});
   REQUIRE(listed.size() == 1);
