@@ -53,6 +53,7 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
   spec.image = ctx.config.image();
   spec.labels = ctx.plan.labels;
   spec.labels["io.dind.role"] = master ? "master" : "worker";
+  spec.env.push_back(std::string("DIND_ROLE=") + (master ? "master" : "worker"));
   spec.network = ctx.plan.network;
   spec.ipv4 = node.ipv4;
   spec.ipv6 = node.ipv6;

@@ -5,7 +5,6 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
-#include "docker/volumes.hpp"
 #include "image/cache.hpp"
 #include "image/go_progress.hpp"
 #include "image/derive.hpp"
@@ -19,10 +18,8 @@
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 namespace dind::image {
@@ -33,16 +30,13 @@ namespace {
 
 const std::vector<std::string> k8s_binaries = {"kubeadm", "kubelet", "kubectl", "kube-apiserver",
                                                "kube-controller-manager", "kube-scheduler", "kube-proxy"};
-// what the node runs itself; the other binaries run in their images
+// what the node runs itself; the others run from their preloaded images
 const std::vector<std::string> node_binaries = {"kubeadm", "kubelet", "kubectl"};
-// The node runs those from the Kubernetes images' shared layer, unpacked in
-// the node image: preload-store.sh points this at it.
-const std::string node_binaries_link = "/usr/local/share/dind/kubernetes";
 
 std::string short_key(const std::string& key) { return key.substr(0, 12); }
 
 // Bumped when the node image recipe in this file changes (labels, commit changes).
-constexpr const char* build_recipe_version = "node-recipe-4";
+constexpr const char* build_recipe_version = "node-recipe-5";
 
 // Our binaries in the images sit next to the tools (build tree, bin or libexec).
 std::string sibling_binary(const std::string& name) {
@@ -106,6 +100,12 @@ std::string base_image(Context& ctx, const std::string& rootfs_key) {
   return ref;
 }
 
+struct ComponentImage {
+  std::string reference;
+  std::vector<std::pair<std::string, std::string>> files;  // in-image path, host path
+  std::vector<std::string> changes;
+};
+
 // kubeadm names the images it wants; we build exactly those.
 std::vector<std::string> kubeadm_images(const std::string& kubeadm, const std::string& k8s_version) {
   auto r = util::check({kubeadm, "config", "images", "list", "--kubernetes-version", k8s_version});
@@ -117,7 +117,6 @@ std::string proxy_userland(Context& ctx, const std::string& base) {
   docker::ContainerSpec spec;
   spec.image = base;
   spec.entrypoint = {"sleep", "infinity"};
-  spec.network = "none";  // the build is offline; nor does it need the daemon's docker0
   spec.labels = {{"io.dind.build", "1"}};
   std::string id = docker::create_container(ctx.docker, spec);
   struct Remove {
@@ -132,53 +131,7 @@ std::string proxy_userland(Context& ctx, const std::string& base) {
   docker::ExecOptions o;
   o.input = util::read_file(ctx.images + "/proxy/collect.sh");
   docker::exec_check(ctx.docker, id, {"sh", "-s"}, o);
-  // /out's entries as a layer rooted at /
-  std::ostringstream layer;
-  util::tar::Writer w(layer);
-  for (auto& e : util::tar::read_all(docker::get_archive(ctx.docker, id, "/out"))) {
-    if (!util::starts_with(e.name, "out/")) continue;
-    std::string n = e.name.substr(4);
-    if (n.empty()) continue;
-    if (e.type == '5') w.add_dir(n, e.mode);
-    else if (e.type == '2') w.add_symlink(n, e.link);
-    else if (e.type == '0') w.add_data(n, e.content, e.mode);
-  }
-  w.finish();
-  return layer.str();
-}
-
-// The Kubernetes binaries as the build made them, links as links.
-void add_k8s_binaries(util::tar::Writer& w, const std::string& dir, const std::string& prefix) {
-  std::vector<fs::path> entries;
-  for (auto& e : fs::directory_iterator(dir)) {
-    if (e.path().filename().string()[0] != '.') entries.push_back(e.path());
-  }
-  std::sort(entries.begin(), entries.end());
-  for (auto& p : entries) {
-    if (fs::is_symlink(p)) w.add_symlink(prefix + p.filename().string(), fs::read_symlink(p).string());
-    else w.add_file(prefix + p.filename().string(), p.string(), 0755);
-  }
-}
-
-// A layer on top of an image: put into a container that is never started
-// (the image has no shell to idle with) and committed. The command only
-// satisfies create; the commit clears it.
-void add_layer(docker::Client& docker, const std::string& from, const std::string& ref, const std::string& tar) {
-  docker::ContainerSpec spec;
-  spec.image = from;
-  spec.cmd = {"/nothing"};
-  spec.labels = {{"io.dind.build", "1"}};
-  std::string id = docker::create_container(docker, spec);
-  struct Remove {
-    docker::Client& c;
-    std::string id;
-    ~Remove() {
-      util::interrupt::Cleanup cleaning;
-      try { docker::remove_container(c, id); } catch (...) {}
-    }
-  } remove{docker, id};
-  docker::put_archive(docker, id, "/", tar);
-  docker::commit_container(docker, id, ref, {"CMD []"});
+  return docker::get_archive(ctx.docker, id, "/out");
 }
 
 std::string component_images(Context& ctx, const std::string& k8s, const std::string& etcd, const std::string& coredns,
@@ -186,89 +139,77 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
   const std::string& k8s_version = version(ctx.versions, "KUBERNETES_VERSION");
   std::string pause = sibling_binary("dind-pause");
   util::Hasher h;
-  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("worker-set-2");
+  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("worker-set-1");
   for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
   std::string key = h.hex();
   refs = kubeadm_images(k8s + "/kubeadm", k8s_version);
   bool cached = ctx.cache.has("images", key);
   ctx.steps.run("Control-plane images (" + std::to_string(refs.size()) + ")" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     ctx.cache.ensure("images", key, [&](const std::string& out) {
+      std::vector<ComponentImage> images;
       const std::vector<std::string> path_env = {"ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
-      std::string tar_path = out + "/layer.tar";
-      auto import = [&](const std::string& ref, const std::vector<std::pair<std::string, std::string>>& files,
-                        const std::string& k8s_dir, const std::vector<std::string>& changes) {
+      for (auto& ref : refs) {
+        std::string name = docker::split_reference(ref).first;
+        name = name.substr(name.rfind('/') + 1);
+        std::string tag = docker::split_reference(ref).second;
+        ComponentImage img{ref, {}, path_env};
+        if (name == "etcd") {
+          std::string want = version(ctx.versions, "ETCD_VERSION").substr(1);
+          if (!util::starts_with(tag, want + "-")) throw Error("images/versions: ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
+          img.files = {{"usr/local/bin/etcd", etcd + "/etcd"}};
+        } else if (name == "coredns") {
+          if (tag != version(ctx.versions, "COREDNS_VERSION")) throw Error("images/versions: COREDNS_VERSION but kubeadm wants coredns " + tag);
+          img.files = {{"coredns", coredns + "/coredns"}};
+          img.changes.push_back(R"(ENTRYPOINT ["/coredns"])");
+        } else if (name == "pause") {
+          img.files = {{"pause", pause}};
+          img.changes.push_back(R"(ENTRYPOINT ["/pause"])");
+        } else {
+          img.files = {{"usr/local/bin/" + name, k8s + "/" + name}};
+        }
+        images.push_back(img);
+      }
+      std::string userland = proxy_userland(ctx, base);
+      uint64_t imported = 0;
+      for (auto& img : images) {
+        std::string tar_path = out + "/layer.tar";
         {
           std::ofstream f(tar_path, std::ios::binary | std::ios::trunc);
           util::tar::Writer w(f);
           for (auto d : {"etc", "tmp", "run", "var", "usr", "usr/local", "usr/local/bin"}) w.add_dir(d);
           w.add_data("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
           w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
-          if (!k8s_dir.empty()) add_k8s_binaries(w, k8s_dir, "usr/local/bin/");
-          for (auto& [path, host] : files) w.add_file(path, host, 0755);
+          if (util::ends_with(docker::split_reference(img.reference).first, "kube-proxy")) {
+            for (auto& e : util::tar::read_all(userland)) {
+              if (!util::starts_with(e.name, "out/")) continue;
+              std::string n = e.name.substr(4);
+              if (n.empty() || n == "etc/" || n == "tmp/" || n == "run/" || n == "var/") continue;
+              if (e.type == '5') w.add_dir(n, e.mode);
+              else if (e.type == '2') w.add_symlink(n, e.link);
+              else if (e.type == '0') w.add_data(n, e.content, e.mode);
+            }
+          }
+          for (auto& [path, host] : img.files) w.add_file(path, host, 0755);
           w.finish();
         }
-        docker::import_image(ctx.docker, tar_path, ref, changes);
+        docker::import_image(ctx.docker, tar_path, img.reference, img.changes);
         fs::remove(tar_path);
-      };
-      // The Kubernetes images are one layer holding all the binaries (one
-      // multi-call binary and its links): containerd stores and unpacks a
-      // layer once however many images name it. kube-proxy adds iptables.
-      std::string shared = "dind-build-kubernetes:" + short_key(key);
-      import(shared, {}, k8s, path_env);
-      struct RemoveShared {
-        docker::Client& c;
-        std::string ref;
-        ~RemoveShared() {
-          util::interrupt::Cleanup cleaning;
-          try { docker::remove_image(c, ref); } catch (...) {}
-        }
-      } remove_shared{ctx.docker, shared};
-      uint64_t imported = 0;
-      for (auto& ref : refs) {
-        std::string name = docker::split_reference(ref).first;
-        name = name.substr(name.rfind('/') + 1);
-        std::string tag = docker::split_reference(ref).second;
-        if (name == "etcd") {
-          std::string want = version(ctx.versions, "ETCD_VERSION").substr(1);
-          if (!util::starts_with(tag, want + "-")) throw Error("images/versions: ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
-          import(ref, {{"usr/local/bin/etcd", etcd + "/etcd"}}, "", path_env);
-        } else if (name == "coredns") {
-          if (tag != version(ctx.versions, "COREDNS_VERSION")) throw Error("images/versions: COREDNS_VERSION but kubeadm wants coredns " + tag);
-          import(ref, {{"coredns", coredns + "/coredns"}}, "", {path_env[0], R"(ENTRYPOINT ["/coredns"])"});
-        } else if (name == "pause") {
-          import(ref, {{"pause", pause}}, "", {path_env[0], R"(ENTRYPOINT ["/pause"])"});
-        } else if (name == "kube-proxy") {
-          add_layer(ctx.docker, shared, ref, proxy_userland(ctx, base));
-        } else {
-          docker::tag_image(ctx.docker, shared, ref);
-        }
-        ctx.steps.progress("images imported", ++imported, refs.size());
+        ctx.steps.progress("images imported", ++imported, images.size());
       }
       docker::save_images(ctx.docker, refs, out + "/images.tar");
+      // workers run only the sandbox, kube-proxy and CoreDNS: a third of the bytes to load at boot
+      std::vector<std::string> worker_refs;
+      for (auto& ref : refs) {
+        for (auto name : {"/pause:", "/kube-proxy:", "/coredns:"}) {
+          if (ref.find(name) != std::string::npos) worker_refs.push_back(ref);
+        }
+      }
+      docker::save_images(ctx.docker, worker_refs, out + "/images-worker.tar");
       for (auto& ref : refs) docker::remove_image(ctx.docker, ref);
       std::ofstream(out + "/images.id") << key << "\n";
     });
   });
   return key;
-}
-
-// containerd in the build container imports the images once, unpacked onto
-// the volume at /var/lib/containerd; preload-store.sh moves the layers into
-// the image and keeps the store's records for dind-preload to copy at boot.
-void preload_images(docker::Client& docker, const std::string& id, const std::string& images_tar,
-                    const std::string& images_id, const std::string& store_script) {
-  docker::exec_check(docker, id, {"sh", "-c", "containerd >/var/log/dind-build-containerd.log 2>&1 &"});
-  docker::exec_check(docker, id, {"sh", "-c", "for i in $(seq 100); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.1; done; "
-                                              "cat /var/log/dind-build-containerd.log >&2; exit 1"});
-  docker::ExecStream import(docker, id, {"ctr", "-n", "k8s.io", "images", "import", "-"}, {});
-  std::ifstream in(images_tar, std::ios::binary);
-  std::string chunk(1 << 20, '\0');
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
-    import.write(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
-  }
-  auto r = import.finish();
-  if (r.exit_code != 0) throw Error("ctr images import in the build container: " + util::trim(r.err));
-  docker::exec_check(docker, id, {"sh", "-c", util::read_file(store_script), "preload-store", images_id});
 }
 
 } // namespace
@@ -303,9 +244,8 @@ std::string script_component(util::Steps& steps, const std::string& name, const 
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
                          const std::string& cache_root) {
   std::string images = images_dir();
-  std::vector<std::string> inputs = {images + "/versions"};
-  if (component == "kubernetes") inputs.push_back(images + "/go/kube/main.go");  // the multi-call binary's main
-  return script_component(steps, "go-" + component, images + "/go/build.sh", {component}, inputs, title, cache_root);
+  return script_component(steps, "go-" + component, images + "/go/build.sh", {component}, {images + "/versions"}, title,
+                          cache_root);
 }
 
 std::string default_node_image() {
@@ -327,7 +267,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
   report.kubernetes_version = version(ctx.versions, "KUBERNETES_VERSION");
 
   std::string k8s = options.k8s_binaries.empty()
-                        ? go_component(ctx, "kubernetes", "Kubernetes " + report.kubernetes_version + " multi-call binary (go build)")
+                        ? go_component(ctx, "kubernetes", "Kubernetes " + report.kubernetes_version + " binaries (go build)")
                         : local_binaries(ctx, options.k8s_binaries);
   std::string etcd = go_component(ctx, "etcd", "etcd " + version(ctx.versions, "ETCD_VERSION") + " (go build)");
   std::string coredns = go_component(ctx, "coredns", "CoreDNS " + version(ctx.versions, "COREDNS_VERSION") + " (go build)");
@@ -339,9 +279,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
 
   std::string node_files = ctx.images + "/node/files";
   std::string dind_net = sibling_binary("dind-net");
-  std::string store_script = ctx.images + "/node/preload-store.sh";
   std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(dind_net).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
-                        .add_tree(node_files).add_file(store_script).hex();
+                        .add_tree(node_files).hex();
   report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
   report.alias = "dind-node:" + report.kubernetes_version;
   report.cached = docker::inspect_image(docker, report.image).has_value();
@@ -351,7 +290,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
       {
         std::ofstream f(layer, std::ios::binary | std::ios::trunc);
         util::tar::Writer w(f);
-        for (auto& b : node_binaries) w.add_symlink("usr/bin/" + b, node_binaries_link + "/" + b);
+        for (auto& b : node_binaries) w.add_file("usr/bin/" + b, k8s + "/" + b, 0755);
         w.add_file("usr/bin/crictl", crictl + "/crictl", 0755);
         w.add_file("usr/local/bin/dind-entrypoint", node_files + "/dind-entrypoint", 0755);
         w.add_file("usr/local/bin/dind-preload", node_files + "/dind-preload", 0755);
@@ -365,19 +304,11 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("etc/crictl.yaml", node_files + "/crictl.yaml", 0644);
         w.add_file("etc/sysctl.d/90-dind.conf", node_files + "/sysctl.conf", 0644);
         w.add_dir("usr/local/share/dind");
+        w.add_file("usr/local/share/dind/images.tar", images + "/images.tar", 0644);
+        w.add_file("usr/local/share/dind/images-worker.tar", images + "/images-worker.tar", 0644);
+        w.add_file("usr/local/share/dind/images.id", images + "/images.id", 0644);
         w.finish();
       }
-      // containerd's store is built on a volume: its overlay mounts need a real file system
-      std::string store_volume = "dind-build-" + short_key(key) + "-" + std::to_string(::getpid());
-      docker::create_volume(docker, store_volume, {{"io.dind.build", "1"}});
-      struct RemoveVolume {
-        docker::Client& c;
-        std::string name;
-        ~RemoveVolume() {
-          util::interrupt::Cleanup cleaning;
-          try { docker::remove_volume(c, name); } catch (...) {}
-        }
-      } remove_volume{docker, store_volume};
       try {
         derive_image(docker, base, report.image, [&](const std::string& id) {
           std::ifstream in(layer, std::ios::binary);
@@ -386,16 +317,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
               "systemctl enable kubelet.service dind-preload.service containerd.service dind-net.service >/dev/null 2>&1 && "
               "mkdir -p /etc/kubernetes/manifests /etc/cni/net.d /opt/cni && ln -sfn /usr/lib/cni /opt/cni/bin && "
               "echo 'KUBELET_EXTRA_ARGS=' > /etc/default/kubelet"});
-          preload_images(docker, id, images + "/images.tar", util::trim(util::read_file(images + "/images.id")), store_script);
         }, {R"(ENTRYPOINT ["/usr/local/bin/dind-entrypoint"])", "CMD []", "ENV container=docker",
-            "LABEL io.dind.kubernetes-version=" + report.kubernetes_version},
-        [&](docker::ContainerSpec& spec) {
-          // mounting overlays, as containerd does when it unpacks
-          spec.cap_add = {"SYS_ADMIN"};
-          spec.network = "none";
-          spec.security_opt = {"seccomp=unconfined", "apparmor=unconfined", "label=disable"};
-          spec.mounts.push_back({"volume", store_volume, "/var/lib/containerd", false});
-        });
+            "LABEL io.dind.kubernetes-version=" + report.kubernetes_version});
       } catch (...) {
         fs::remove(layer);
         throw;

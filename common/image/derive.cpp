@@ -8,8 +8,7 @@
 namespace dind::image {
 
 void derive_image(docker::Client& docker, const std::string& from, const std::string& ref,
-                  const std::function<void(const std::string& id)>& prepare, const std::vector<std::string>& changes,
-                  const std::function<void(docker::ContainerSpec&)>& configure) {
+                  const std::function<void(const std::string& id)>& prepare, const std::vector<std::string>& changes) {
   // The throwaway container must idle. An image without an entrypoint idles
   // through CMD, so the commit keeps "no entrypoint"; one with an entrypoint
   // gets sleep as entrypoint, and the image's own is given back at commit
@@ -30,7 +29,6 @@ void derive_image(docker::Client& docker, const std::string& from, const std::st
   spec.image = from;
   if (has_entrypoint) spec.entrypoint = {"sleep", "infinity"};
   else spec.cmd = {"sleep", "infinity"};
-  if (configure) configure(spec);
   std::string id = docker::create_container(docker, spec);
   try {
     docker::start_container(docker, id);

@@ -1,6 +1,5 @@
 #pragma once
 #include "docker/client.hpp"
-#include "docker/containers.hpp"
 
 #include <functional>
 #include <string>
@@ -12,11 +11,9 @@ namespace dind::image {
 // runs `sleep infinity`, prepare(id) changes it (exec, archive put), and it
 // is committed as `ref` with Dockerfile-style changes (ENTRYPOINT, CMD, ENV,
 // LABEL); the image's ENTRYPOINT and CMD are kept unless changes set them,
-// but an empty ENTRYPOINT cannot be restored: set one. configure(spec) may
-// add to the container (capabilities, mounts). The container is removed
-// whatever happens.
+// but an empty ENTRYPOINT cannot be restored: set one. The container is
+// removed whatever happens.
 void derive_image(docker::Client& docker, const std::string& from, const std::string& ref,
-                  const std::function<void(const std::string& id)>& prepare, const std::vector<std::string>& changes,
-                  const std::function<void(docker::ContainerSpec&)>& configure = {});
+                  const std::function<void(const std::string& id)>& prepare, const std::vector<std::string>& changes);
 
 } // namespace dind::image

@@ -64,13 +64,10 @@ kubernetes|e2e|agnhost)
     cp "$src"/nautilus/html/* "$out/nautilus/"
     chmod -R u+w "$out"
   else
-    # kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager,
-    # kube-scheduler and kube-proxy in one binary (kube/main.go), a link each
-    cp "$here/kube/main.go" "$work/"
-    gobuild "-s -w $ver" "$out/kube" .
-    for name in kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy; do
-      ln -s kube "$out/$name"
-    done
+    gobuild "-s -w $ver" "$out/" \
+      k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy
   fi ;;
 etcd)
   module go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
