@@ -14,15 +14,20 @@ bool under(const std::string& path, const std::string& dir) {
   return path == dir || util::starts_with(path, dir + "/");
 }
 
+// /lib/modules is the host's, bind-mounted read-only (seen through Debian's
+// /lib -> /usr/lib link): a restore must not write into it
 const std::vector<std::string> left_out = {"/var", "/etc/kubernetes", "/run", "/tmp", "/dev", "/proc", "/sys",
-                                           "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/resolv.conf.dind"};
+                                           "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/resolv.conf.dind",
+                                           "/lib/modules", "/usr/lib/modules"};
 
 } // namespace
 
 std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes) {
-  std::set<std::string> added, changed;  // sorted: a parent comes before its children
+  std::set<std::string> every, added, changed;  // sorted: a parent comes before its children
   for (auto& [path, kind] : changes) {
-    if (path.empty() || path[0] != '/' || path == "/" || kind == 2) continue;
+    if (path.empty() || path[0] != '/' || path == "/") continue;
+    every.insert(path);
+    if (kind == 2) continue;
     if (std::any_of(left_out.begin(), left_out.end(), [&](auto& d) { return under(path, d); })) continue;
     (kind == 1 ? added : changed).insert(path);
   }
@@ -36,10 +41,11 @@ std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, 
       if (added.count(path.substr(0, p))) inside = true;
     }
     if (inside) continue;
-    // a modified directory with changes below: those carry the content
+    // a modified directory with any change below (even one left out, or a
+    // deletion) is only their parent: never archive it whole (/usr/lib!)
     if (changed.count(path)) {
-      auto next = all.upper_bound(path);
-      if (next != all.end() && util::starts_with(*next, path + "/")) continue;
+      auto next = every.upper_bound(path);
+      if (next != every.end() && util::starts_with(*next, path + "/")) continue;
     }
     roots.push_back(path);
   }
