@@ -172,9 +172,8 @@ void restore(docker::Client& docker, util::Steps& steps, const Config& config, c
   auto lock = lock_store(store, steps);
   snapshot::Manifest m;
   if (!options.input.empty()) {
-    steps.run("Reading snapshot file " + options.input, [&] {
-      m = store.import_from(options.input, [&](const snapshot::Manifest& in) { check_restorable(in, image, want, config); });
-    });
+    // no step line: a bad file is one line, and a good one reads in a moment
+    m = store.import_from(options.input, [&](const snapshot::Manifest& in) { check_restorable(in, image, want, config); });
   } else {
     m = store.get(options.name.empty() ? plan.name : options.name);
     check_restorable(m, image, want, config);
