@@ -12,7 +12,11 @@ CTX=dind-cluster-70 SFX=-cluster-70 NAME=cluster-70
 T=$(mktemp -d /tmp/dind-snapshot-test.XXXXXX)
 export XDG_CACHE_HOME="$T/cache"   # snapshots (and locks) of this test only
 STORE="$XDG_CACHE_HOME/dind/snapshots"
-trap '"$KD" clean -q || true; rm -rf "$T"' EXIT
+# the node image under a name of this test's own: a retag of DIND_IMAGE
+# while it runs must not turn its snapshot into one of another image
+docker tag "${DIND_IMAGE:-dind-node:v1.34.4}" dind-snapshot-test:70
+export DIND_IMAGE=dind-snapshot-test:70
+trap '"$KD" clean -q || true; docker rmi dind-snapshot-test:70 dind-snapshot-test:other >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 ensure_busybox
 "$KD" clean -q
 
@@ -94,6 +98,9 @@ out=$("$KD" restore --input "$T/flipped.dind" 2>&1) && rc=0 || rc=$?
 check "a corrupt --input file: one line, exit 1 ($rc: $out)" one_line "$rc" "$out" "flipped.dind"
 out=$(NUM_NODES=1 "$KD" restore "$NAME" 2>&1) && rc=0 || rc=$?
 check "a snapshot of another plan (NUM_NODES=1): one line, exit 1 ($rc: $out)" one_line "$rc" "$out" "another cluster plan"
+docker tag "$BUSYBOX" dind-snapshot-test:other
+out=$(DIND_IMAGE=dind-snapshot-test:other "$KD" restore "$NAME" 2>&1) && rc=0 || rc=$?
+check "a snapshot of another node image: one line, exit 1 ($rc: $out)" one_line "$rc" "$out" "was made from node image"
 check "nothing labelled $NAME was made by the refused restores" nothing_left
 kept() { test "$(blobs)" = "$before" && store_clean; }
 check "the store kept exactly what it had (no new blobs, no temporary files)" kept
