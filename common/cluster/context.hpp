@@ -9,6 +9,11 @@
 #include <string>
 #include <vector>
 
+namespace dind::snapshot {
+class Store;
+struct Manifest;
+} // namespace dind::snapshot
+
 namespace dind::cluster {
 
 // What every action of up/reup works with.
@@ -23,6 +28,10 @@ struct Context {
   // Nodes count as Ready only with a heartbeat after this (a restarted node
   // still shows its old Ready condition for a while).
   std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
+  // snapshot and restore: where blobs go, and the manifest save_nodes fills
+  // (its nodes) or restore_nodes reads
+  const snapshot::Store* store = nullptr;
+  snapshot::Manifest* snapshot = nullptr;
 };
 
 // Labels and names shared by the actions and the lifecycle commands.

@@ -3,6 +3,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
 #include "cluster/kubeconfig.hpp"
+#include "cluster/snapshot.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
@@ -16,8 +17,6 @@
 #include <sstream>
 
 namespace dind::cluster {
-
-namespace {
 
 // Each failure names its step: "kubeadm init: kube-master: ... exit 137".
 void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions) {
@@ -42,15 +41,21 @@ bool has_state(docker::Client& docker, const net::Plan& plan) {
          !docker::list_volumes(docker, {cluster_filter(plan)}).empty();
 }
 
+namespace {
+
 // A cluster counts as made once `up` finished it: a run that died half-way
 // (SIGKILL, a crash, a reboot) leaves no mark, and the next `up` starts over
 // instead of restarting what never worked.
 constexpr const char* complete_label = "io.dind.complete";
 std::string complete_volume(const net::Plan& plan) { return "kubeadm-dind-complete" + plan.suffix; }
 
+} // namespace
+
 bool is_complete(docker::Client& docker, const net::Plan& plan) {
   return !docker::list_volumes(docker, {cluster_filter(plan), std::string(complete_label) + "=1"}).empty();
 }
+
+namespace {
 
 void mark_complete(docker::Client& docker, const net::Plan& plan) {
   auto labels = plan.labels;
@@ -67,6 +72,30 @@ void remove_all(docker::Client& docker, const net::Plan& plan) {
   remove_context(plan.context);
 }
 
+} // namespace
+
+void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
+  try {
+    run_actions(ctx, actions);
+    mark_complete(ctx.docker, ctx.plan);
+  } catch (...) {
+    // one failure path for every error, exception and signal
+    util::interrupt::Cleanup cleaning;
+    if (retain) {
+      log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
+    } else {
+      try {
+        remove_all(ctx.docker, ctx.plan);
+      } catch (const std::exception& e) {
+        log::error("removing the failed cluster: {}", e.what());
+      }
+    }
+    throw;
+  }
+}
+
+namespace {
+
 void create(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan, bool retain) {
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::unique_ptr<Action>> actions;
@@ -79,24 +108,10 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   if (plan.nodes.size() > 1) actions.push_back(kubeadm_join());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
-  try {
-    run_actions(ctx, actions);
-    mark_complete(docker, plan);
-  } catch (...) {
-    // one failure path for every error, exception and signal
-    util::interrupt::Cleanup cleaning;
-    if (retain) {
-      log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
-    } else {
-      try {
-        remove_all(docker, plan);
-      } catch (const std::exception& e) {
-        log::error("removing the failed cluster: {}", e.what());
-      }
-    }
-    throw;
-  }
+  make_cluster(ctx, actions, retain);
 }
+
+} // namespace
 
 void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
@@ -109,21 +124,22 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
   run_actions(ctx, actions);
 }
 
-} // namespace
-
 void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
   auto plan = net::make_plan(config.plan_input());
   if (has_state(docker, plan) && !is_complete(docker, plan)) {
     steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
     remove_all(docker, plan);
   }
+  std::string from;
   if (has_state(docker, plan)) {
     steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
     restart(docker, steps, config, plan);
+  } else if (auto snap = auto_restore(docker, steps, config, plan, retain)) {
+    from = " (restored from snapshot " + *snap + ")";
   } else {
     create(docker, steps, config, plan, retain);
   }
-  steps.note("Cluster " + plan.name + " is up: kubectl --context " + plan.context + " get nodes");
+  steps.note("Cluster " + plan.name + " is up" + from + ": kubectl --context " + plan.context + " get nodes");
 }
 
 void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }

@@ -3,6 +3,7 @@
 #include "docker/client.hpp"
 #include "util/steps.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,19 @@ struct Status {
 };
 
 Status status(docker::Client& docker, const Config& config);
+
+// The parts snapshot.cpp shares.
+class Action;
+struct Context;
+// Runs each action as a step; a failure names its step.
+void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions);
+// Runs the actions of a new cluster and marks it complete; on any failure
+// (error, exception, signal) removes it unless retain.
+void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
+// Containers or volumes of the cluster exist.
+bool has_state(docker::Client& docker, const net::Plan& plan);
+bool is_complete(docker::Client& docker, const net::Plan& plan);
+// reup's actions on the existing containers.
+void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan);
 
 } // namespace dind::cluster

@@ -21,6 +21,11 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
 // the master publishes the API server on 127.0.0.1.
 docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
 
+// The network (unless there), both volumes and the container of every node,
+// not started; refuses a network or volume of the planned name that dind did
+// not make for this cluster.
+void create_node_containers(Context& ctx);
+
 // Waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
 void wait_booted(Context& ctx);

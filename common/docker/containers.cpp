@@ -197,6 +197,25 @@ std::string get_archive(Client& c, const std::string& id, const std::string& pat
   return c.call(r);
 }
 
+void get_archive_stream(Client& c, const std::string& id, const std::string& path,
+                        const std::function<void(std::string_view)>& on_data) {
+  Request r;
+  r.path = "/containers/" + id + "/archive";
+  r.query = {{"path", path}};
+  c.call_stream(r, on_data);
+}
+
+std::vector<std::pair<std::string, int>> container_changes(Client& c, const std::string& id) {
+  Request r;
+  r.path = "/containers/" + id + "/changes";
+  auto d = json::parse(c.call(r), "container changes");
+  std::vector<std::pair<std::string, int>> out;
+  if (d.IsNull()) return out;  // nothing changed
+  if (!d.IsArray()) throw Error("container changes: the engine's answer is not a JSON array");
+  for (auto& v : d.GetArray()) out.emplace_back(json::str(v, {"Path"}), static_cast<int>(json::num(v, {"Kind"}, -1)));
+  return out;
+}
+
 std::string read_container_file(Client& c, const std::string& id, const std::string& path) {
   // the archive holds a link itself, not what it points at (the node's
   // /usr/bin/kubectl links into the Kubernetes images' layer)

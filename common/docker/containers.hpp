@@ -2,9 +2,12 @@
 #include "docker/client.hpp"
 #include "util/json.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dind::docker {
@@ -77,6 +80,11 @@ Logs container_logs(Client& c, const std::string& id, const std::string& tail = 
 void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar);
 void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size);
 std::string get_archive(Client& c, const std::string& id, const std::string& path);
+// archive get as a stream, piece by piece (a stopped container's volumes included).
+void get_archive_stream(Client& c, const std::string& id, const std::string& path,
+                        const std::function<void(std::string_view)>& on_data);
+// docker diff: what the container's own layer changed, path -> 0 modified, 1 added, 2 deleted.
+std::vector<std::pair<std::string, int>> container_changes(Client& c, const std::string& id);
 // Reads one file out of a container, following symbolic links.
 std::string read_container_file(Client& c, const std::string& id, const std::string& path);
 std::string commit_container(Client& c, const std::string& id, const std::string& reference,

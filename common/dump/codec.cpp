@@ -61,18 +61,18 @@ struct Compressor::Impl {
   std::vector<char> out = std::vector<char>(chunk);
 };
 
-Compressor::Compressor(Codec codec, Sink sink) : impl_(new Impl) {
+Compressor::Compressor(Codec codec, Sink sink, int level) : impl_(new Impl) {
   impl_->codec = codec;
   impl_->sink = std::move(sink);
   if (codec == Codec::zstd) {
     impl_->zc = ZSTD_createCCtx();
-    ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_compressionLevel, 12);
+    ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_compressionLevel, level ? level : 12);
     ZSTD_CCtx_setParameter(impl_->zc, ZSTD_c_checksumFlag, 1);
   } else if (codec == Codec::xz) {
-    if (lzma_easy_encoder(&impl_->lz.s, 6, LZMA_CHECK_CRC64) != LZMA_OK) throw Error("xz: cannot start encoder");
+    if (lzma_easy_encoder(&impl_->lz.s, level ? static_cast<uint32_t>(level) : 6, LZMA_CHECK_CRC64) != LZMA_OK) throw Error("xz: cannot start encoder");
   } else {
     lzma_options_lzma opt;
-    lzma_lzma_preset(&opt, 6);
+    lzma_lzma_preset(&opt, level ? static_cast<uint32_t>(level) : 6);
     if (lzma_alone_encoder(&impl_->lz.s, &opt) != LZMA_OK) throw Error("lzma: cannot start encoder");
   }
 }

@@ -14,9 +14,10 @@ Codec parse_codec(const std::string& name);  // throws UsageError
 const char* codec_name(Codec c);
 
 // Streaming compression: write() any number of times, then finish().
+// level 0 is the codec's default for dumps (zstd 12: small, for CI logs).
 class Compressor {
 public:
-  Compressor(Codec codec, Sink sink);
+  Compressor(Codec codec, Sink sink, int level = 0);
   ~Compressor();
   void write(std::string_view data);
   void finish();

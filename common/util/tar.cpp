@@ -217,4 +217,79 @@ std::vector<Entry> read_all(std::string_view archive) {
   return out;
 }
 
+void Reader::read_exact(char* buf, size_t n) {
+  in_.read(buf, static_cast<std::streamsize>(n));
+  if (static_cast<size_t>(in_.gcount()) != n) throw Error("tar: the archive is truncated");
+}
+
+void Reader::skip_rest() {
+  std::array<char, 1 << 16> buf;
+  for (uint64_t left = left_ + padding_; left > 0;) {
+    size_t n = left < buf.size() ? left : buf.size();
+    read_exact(buf.data(), n);
+    left -= n;
+  }
+  left_ = padding_ = 0;
+}
+
+bool Reader::next(Entry& entry, uint64_t& size) {
+  skip_rest();
+  std::string long_name, long_link;
+  uint64_t pax_size = 0;
+  bool has_pax_size = false;
+  std::array<char, block> h;
+  for (;;) {
+    read_exact(h.data(), block);
+    auto zero = [&] { return std::all_of(h.begin(), h.end(), [](char c) { return c == '\0'; }); };
+    if (zero()) {
+      // the end is two zero blocks: one alone is a file cut short
+      read_exact(h.data(), block);
+      if (!zero()) throw Error("tar: a zero block inside the archive");
+      return false;
+    }
+    unsigned want = static_cast<unsigned>(parse_number(h.data() + 148, 8, "checksum"));
+    if (want != checksum(h.data())) throw Error("tar: header checksum mismatch");
+    uint64_t n = has_pax_size ? pax_size : parse_number(h.data() + 124, 12, "size");
+    has_pax_size = false;
+    char type = h[156] ? h[156] : '0';
+    uint64_t pad = n % block ? block - n % block : 0;
+    if (type == 'x' || type == 'L' || type == 'K') {
+      if (n > (1 << 20)) throw Error("tar: extended header too large");
+      std::string data(n, '\0');
+      read_exact(data.data(), n);
+      std::array<char, block> zeros;
+      read_exact(zeros.data(), pad);
+      if (type == 'x') {
+        parse_pax(data, long_name, long_link, pax_size, has_pax_size);
+      } else {
+        (type == 'L' ? long_name : long_link) = data.substr(0, strnlen(data.data(), data.size()));
+      }
+      continue;
+    }
+    std::string prefix = field(h.data() + 345, 155);
+    entry = Entry{};
+    entry.name = !long_name.empty() ? long_name : (prefix.empty() ? "" : prefix + "/") + field(h.data(), 100);
+    entry.link = !long_link.empty() ? long_link : field(h.data() + 157, 100);
+    entry.type = type;
+    entry.mode = static_cast<unsigned>(parse_number(h.data() + 100, 8, "mode"));
+    // only regular files carry data in the archives read here
+    left_ = (type == '0' || type == '7') ? n : 0;
+    padding_ = (type == '0' || type == '7') ? pad : 0;
+    if (type != '0' && type != '7' && n != 0) throw Error("tar: entry '" + entry.name + "' of type " + type + " has data");
+    size = left_;
+    return true;
+  }
+}
+
+void Reader::data(const std::function<void(std::string_view)>& on_data) {
+  std::array<char, 1 << 16> buf;
+  while (left_ > 0) {
+    size_t n = left_ < buf.size() ? left_ : buf.size();
+    read_exact(buf.data(), n);
+    left_ -= n;
+    on_data(std::string_view(buf.data(), n));
+  }
+  skip_rest();
+}
+
 } // namespace dind::util::tar

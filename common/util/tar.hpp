@@ -1,5 +1,7 @@
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <istream>
 #include <ostream>
 #include <set>
 #include <string>
@@ -42,5 +44,25 @@ struct Entry {
 // Throws dind::Error when malformed: a header checksum that does not match, a
 // size past the end, a bad number or pax record.
 std::vector<Entry> read_all(std::string_view archive);
+
+// Reads an archive from a stream, entry by entry (ustar, pax path/linkpath/
+// size records): for archives too large to hold in memory. Throws
+// dind::Error when malformed or cut short, also when the end-of-archive
+// blocks are missing (a file cut exactly between two entries).
+class Reader {
+public:
+  explicit Reader(std::istream& in) : in_(in) {}
+  // The next entry without its content (size: its data's length); false at
+  // the end of the archive. Data not read with data() is skipped.
+  bool next(Entry& entry, uint64_t& size);
+  // The current entry's data, in pieces.
+  void data(const std::function<void(std::string_view)>& on_data);
+
+private:
+  void read_exact(char* buf, size_t n);
+  void skip_rest();
+  std::istream& in_;
+  uint64_t left_ = 0, padding_ = 0;
+};
 
 } // namespace dind::util::tar

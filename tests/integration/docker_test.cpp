@@ -6,6 +6,8 @@
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
 #include "image/derive.hpp"
+#include "snapshot/changes.hpp"
+#include "snapshot/store.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
 #include "util/tar.hpp"
@@ -13,6 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <istream>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -254,4 +258,63 @@ TEST_CASE("derived images keep the base's entrypoint, or having none") {
     docker::remove_container(c, id);
   }
   for (auto ref : {"dind-test-derived:plain", "dind-test-derived:child", "dind-test-derived:entry"}) docker::remove_image(c, ref);
+}
+
+// What snapshot and restore do with a node: a stopped container's own layer
+// changes and its volume, archived into the store, put into a created (not
+// started) container with a fresh volume, which then starts with both.
+TEST_CASE("a stopped container's changes and volume, saved and put into a created one") {
+  auto c = docker::Client::from_env();
+  Cleanup cleanup{c};
+  ensure_image(c);
+  char tmpl[] = "/tmp/dind-store-it.XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  struct RemoveDir {
+    std::string d;
+    ~RemoveDir() { std::filesystem::remove_all(d); }
+  } remove_dir{dir};
+  snapshot::Store store(dir);
+  for (auto v : {"dind-test-snap-a", "dind-test-snap-b"}) docker::create_volume(c, v, {{"io.dind.test", "docker-client"}});
+  auto s = spec("dind-test-snap-a");
+  s.mounts = {{"volume", "dind-test-snap-a", "/data", false}};
+  std::string a = docker::create_container(c, s);
+  docker::start_container(c, a);
+  docker::exec_check(c, a, {"sh", "-c", "mkdir -p /etc/added/sub && echo one > /etc/added/sub/f && echo two > /etc/passwd2 && "
+                                        "echo vol > /data/f && chown 1234:1234 /data/f && ln -s f /data/link && mkdir /data/d"});
+  docker::stop_container(c, a, 0);
+
+  std::ostringstream root;
+  util::tar::Writer w(root);
+  auto roots = snapshot::changed_roots(docker::container_changes(c, a));
+  CHECK(roots == std::vector<std::string>{"/etc/added", "/etc/passwd2"});
+  for (auto& p : roots) snapshot::add_rerooted(w, p, docker::get_archive(c, a, p));
+  w.finish();
+  snapshot::Store::BlobWriter rb(store);
+  rb.write(root.str());
+  auto root_layer = rb.finish("/");
+  snapshot::Store::BlobWriter vb(store);
+  docker::get_archive_stream(c, a, "/data", [&](std::string_view d) { vb.write(d); });
+  auto vol_layer = vb.finish("/data");
+
+  auto s2 = spec("dind-test-snap-b");
+  s2.mounts = {{"volume", "dind-test-snap-b", "/data", false}};
+  std::string b = docker::create_container(c, s2);
+  for (auto& l : {root_layer, vol_layer}) {
+    snapshot::Store::BlobStream blob(store, l);
+    std::istream in(&blob);
+    docker::put_archive_stream(c, b, "/", in, static_cast<int64_t>(l.size));
+    blob.check();
+  }
+  docker::start_container(c, b);
+  CHECK(docker::exec(c, b, {"cat", "/etc/added/sub/f", "/etc/passwd2", "/data/f"}).out == "one\ntwo\nvol\n");
+  CHECK(docker::exec(c, b, {"ls", "-ln", "/data/f"}).out.find("1234") != std::string::npos);
+  CHECK(docker::exec(c, b, {"cat", "/data/link"}).out == "vol\n");
+  CHECK(docker::exec(c, b, {"ls", "-d", "/data/d/"}).exit_code == 0);
+  // the volume itself got the data, not the container's layer under it
+  docker::remove_container(c, b);
+  auto s3 = spec("dind-test-snap-c");
+  s3.mounts = {{"volume", "dind-test-snap-b", "/data", true}};
+  std::string c3 = docker::create_container(c, s3);
+  docker::start_container(c, c3);
+  CHECK(docker::exec(c, c3, {"cat", "/data/f"}).out == "vol\n");
 }

@@ -5,6 +5,7 @@
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
 #include "cluster/lock.hpp"
+#include "cluster/snapshot.hpp"
 #include "doctor/doctor.hpp"
 #include "image/build.hpp"
 #include "report/source.hpp"
@@ -112,7 +113,8 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
   auto* cmd = app.add_subcommand(name, what);
   flags.add(cmd, with_retain);
   flags.add_no_wait(cmd);
-  cmd->callback([&action, &flags, fn, name] {
+  cmd->callback([cmd, &action, &flags, fn, name] {
+    if (!cmd->get_subcommands().empty()) return;  // `snapshot rm` and the like are actions of their own
     action = [&flags, fn, name] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
@@ -125,6 +127,48 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
     };
   });
   return cmd;
+}
+
+// snapshot (with ls and rm) and restore.
+void add_snapshot_commands(CLI::App& app, util::Action& action) {
+  static cluster::SnapshotOptions snap;
+  auto* snap_cmd = cluster_command(app, action, "snapshot", "save the cluster's nodes; `up` without a cluster restores them", false,
+                                   [](auto& d, auto& s, auto& c, auto&) { cluster::snapshot(d, s, c, snap); });
+  snap_cmd->add_option("name", snap.name, "snapshot name (default: the cluster's name)");
+  snap_cmd->add_option("-o,--output", snap.output, "also write it to this one file (for a CI cache)");
+  snap_cmd->footer("Examples:\n  kubectl dind snapshot\n  kubectl dind snapshot --output /cache/cluster.dind\n"
+                   "  kubectl dind snapshot ls\n  kubectl dind snapshot rm default\n  kubectl dind snapshot rm --all");
+  static bool ls_json = false;
+  auto* ls = snap_cmd->add_subcommand("ls", "list the snapshots");
+  ls->add_flag("--json", ls_json, "machine-readable output");
+  ls->callback([&action] {
+    action = [] {
+      std::printf("%s", cluster::list_snapshots(ls_json).c_str());
+      return 0;
+    };
+  });
+  static std::vector<std::string> rm_names;
+  static bool rm_all = false;
+  auto* rm = snap_cmd->add_subcommand("rm", "remove snapshots (clean keeps them)");
+  rm->add_option("names", rm_names, "snapshot names");
+  rm->add_flag("--all", rm_all, "every snapshot");
+  rm->callback([&action] {
+    action = [] {
+      auto steps = util::Steps::for_cli();
+      util::interrupt::Armed armed;
+      cluster::remove_snapshots(steps, rm_names, rm_all);
+      return 0;
+    };
+  });
+  static cluster::RestoreOptions restore;
+  auto* restore_cmd = cluster_command(app, action, "restore", "bring a snapshot back as the cluster (which must not exist)", true,
+                                      [](auto& d, auto& s, auto& c, auto& f) {
+                                        restore.retain = f.retain;
+                                        cluster::restore(d, s, c, restore);
+                                      });
+  restore_cmd->add_option("name", restore.name, "snapshot name (default: the cluster's name)");
+  restore_cmd->add_option("-i,--input", restore.input, "a file written by `snapshot --output`")->check(CLI::ExistingFile);
+  restore_cmd->footer("Examples:\n  kubectl dind restore\n  kubectl dind restore --input /cache/cluster.dind");
 }
 
 void add_cluster_commands(CLI::App& app, util::Action& action) {
@@ -161,6 +205,7 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");
   load_cmd->add_option("--archive", load.archive, "a docker-save or OCI archive instead")->check(CLI::ExistingFile);
   load_cmd->add_option("--nodes", load.nodes, "only these nodes (kube-master,kube-node-1,...)")->delimiter(',')->allow_extra_args(false);
+  add_snapshot_commands(app, action);
   auto* config = app.add_subcommand("config", "print the effective configuration (flags, then env, then file)");
   config_flags.add(config, false);
   config->add_flag("--json", config_flags.as_json, "machine-readable output");

@@ -24,6 +24,9 @@ std::unique_ptr<Action> kubeadm_join();      // workers in parallel
 std::unique_ptr<Action> wait_ready();        // nodes Ready, CoreDNS available
 std::unique_ptr<Action> export_kubeconfig(); // host kubeconfig context, kubectl, port forwarder
 std::unique_ptr<Action> dns64_nat64();       // IPv6-only: bind9 (DNS64) and tayga (NAT64) helpers
+std::unique_ptr<Action> save_nodes();        // stopped nodes' state into the snapshot store
+std::unique_ptr<Action> restore_nodes();     // replaces create_nodes: containers from a snapshot
+std::unique_ptr<Action> bootstrap_token();   // a fresh token on a restored master, for new joins
 
 // Where the IPv6-only helpers sit on the management network (::100, ::200).
 std::string dns64_ip(const net::Plan& plan);

@@ -1,4 +1,5 @@
 #include "util/tar.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -38,4 +39,39 @@ TEST_CASE("tar reader refuses a truncated archive") {
   w.add_data("f", std::string(2000, 'x'));
   w.finish();
   CHECK_THROWS(tar::read_all(out.str().substr(0, 1024)));
+}
+
+TEST_CASE("tar stream reader: entries, data, long names; truncation refused") {
+  std::ostringstream out;
+  tar::Writer w(out);
+  std::string long_name = "blobs/" + std::string(120, 'b');
+  w.add_data("manifest.json", "{}");
+  w.add_dir("d");
+  w.add_data(long_name, std::string(70000, 'q'));
+  w.add_symlink("l", "d");
+  w.finish();
+  std::string archive = out.str();
+  std::istringstream in(archive);
+  tar::Reader r(in);
+  tar::Entry e;
+  uint64_t size = 0;
+  REQUIRE(r.next(e, size));
+  CHECK(e.name == "manifest.json");
+  CHECK(size == 2);
+  REQUIRE(r.next(e, size));  // data not read is skipped
+  CHECK(e.type == '5');
+  REQUIRE(r.next(e, size));
+  CHECK(e.name == long_name);
+  std::string data;
+  r.data([&](std::string_view d) { data.append(d); });
+  CHECK(data == std::string(70000, 'q'));
+  REQUIRE(r.next(e, size));
+  CHECK(e.link == "d");
+  CHECK_FALSE(r.next(e, size));
+
+  for (size_t cut : {size_t(0), size_t(700), size_t(1536), archive.size() - 1024, archive.size() - 512}) {
+    std::istringstream cut_in(archive.substr(0, cut));
+    tar::Reader cr(cut_in);
+    CHECK_THROWS_AS([&] { while (cr.next(e, size)) cr.data([](std::string_view) {}); }(), dind::Error);
+  }
 }

@@ -1,0 +1,63 @@
+#include "cluster/actions/action.hpp"
+#include "docker/containers.hpp"
+#include "snapshot/changes.hpp"
+#include "snapshot/store.hpp"
+#include "util/tar.hpp"
+
+#include <atomic>
+#include <sstream>
+
+namespace dind::cluster {
+
+namespace {
+
+// What a node is, saved from its stopped container: the two volumes whole
+// (/var holds containerd's images and state, kubelet's and etcd's data;
+// /etc/kubernetes kubeadm's certificates and kubeconfigs) and the few files
+// its own layer changed (docker diff: /etc/dind, the CNI config, ...). Each
+// is one zstd tar in the store, named by its hash: what several snapshots or
+// nodes share (the same tree saved twice) is kept once. Whatever the node
+// image holds (binaries, preload archives) is not saved at all: a restore
+// starts from the same image, checked by its id.
+class SaveNodes : public Action {
+public:
+  std::string title(const Context& ctx) const override {
+    return "Saving " + std::to_string(ctx.plan.nodes.size()) + " nodes to snapshot " + ctx.snapshot->name;
+  }
+
+  void execute(Context& ctx) override {
+    std::atomic<uint64_t> done{0};
+    auto& nodes = ctx.snapshot->nodes;
+    nodes.assign(ctx.plan.nodes.size(), {});
+    parallel(ctx.plan.nodes.size(), [&](size_t i) {
+      const auto& node = ctx.plan.nodes[i];
+      auto& state = nodes[i];
+      state.container = node.container;
+      state.role = i == 0 ? "master" : "worker";
+      // the root filesystem's changes, gathered into one tar named from "/"
+      std::ostringstream tar;
+      util::tar::Writer w(tar);
+      for (auto& path : snapshot::changed_roots(docker::container_changes(ctx.docker, node.container))) {
+        snapshot::add_rerooted(w, path, docker::get_archive(ctx.docker, node.container, path));
+      }
+      w.finish();
+      snapshot::Store::BlobWriter root(*ctx.store);
+      root.write(tar.str());
+      state.layers.push_back(root.finish("/"));
+      for (const char* path : {"/var", "/etc/kubernetes"}) {
+        snapshot::Store::BlobWriter blob(*ctx.store);
+        docker::get_archive_stream(ctx.docker, node.container, path, [&](std::string_view data) {
+          blob.write(data);
+          ctx.steps.progress_bytes("saved", done += data.size());
+        });
+        state.layers.push_back(blob.finish(path));
+      }
+    });
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Action> save_nodes() { return std::make_unique<SaveNodes>(); }
+
+} // namespace dind::cluster
