@@ -107,7 +107,9 @@ void create_node_containers(Context& ctx) {
   }
 }
 
-void wait_booted(Context& ctx) {
+void start_nodes(Context& ctx) {
+  parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
+  ctx.apiserver_port = published_port(ctx);
   parallel(ctx.plan.nodes.size(), [&](size_t i) {
     const auto& node = ctx.plan.nodes[i];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit

@@ -26,9 +26,10 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
 // not make for this cluster.
 void create_node_containers(Context& ctx);
 
-// Waits until systemd in every node finished booting (images preloaded);
+// Starts every node container, reads the API server's published port, and
+// waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
-void wait_booted(Context& ctx);
+void start_nodes(Context& ctx);
 
 // The master's published API server port.
 int published_port(Context& ctx);

@@ -21,9 +21,7 @@ public:
     if (ctx.kubernetes_version.empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
 
     create_node_containers(ctx);
-    parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
-    ctx.apiserver_port = published_port(ctx);
-    wait_booted(ctx);
+    start_nodes(ctx);
   }
 };
 

@@ -43,9 +43,7 @@ public:
     auto image = docker::inspect_image(ctx.docker, ctx.config.image());
     if (image) ctx.kubernetes_version = json::str(*image, {"Config", "Labels", "io.dind.kubernetes-version"});
     ctx.since = std::chrono::system_clock::now();
-    parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
-    ctx.apiserver_port = published_port(ctx);
-    wait_booted(ctx);
+    start_nodes(ctx);
     // a cluster that failed before kubeadm init finished cannot be restarted
     if (docker::exec(ctx.docker, ctx.plan.nodes[0].container, {"test", "-f", "/etc/kubernetes/admin.conf"}).exit_code != 0) {
       throw Error("cluster " + ctx.plan.name + " never finished kubeadm init: remove it with `kubectl dind clean`");

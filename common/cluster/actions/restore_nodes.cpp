@@ -52,9 +52,7 @@ public:
       }
     });
     ctx.since = std::chrono::system_clock::now();
-    parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
-    ctx.apiserver_port = published_port(ctx);
-    wait_booted(ctx);
+    start_nodes(ctx);
   }
 };
 
