@@ -24,7 +24,9 @@ const std::vector<std::string> left_out = {"/var", "/etc/kubernetes", "/run", "/
 
 std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes) {
   std::set<std::string> every, added, changed;  // sorted: a parent comes before its children
-  for (auto& [path, kind] : changes) {
+  for (auto& change : changes) {
+    const std::string& path = change.first;  // a named reference: lambdas cannot capture bindings before C++20
+    int kind = change.second;
     if (path.empty() || path[0] != '/' || path == "/") continue;
     every.insert(path);
     if (kind == 2) continue;
