@@ -111,7 +111,7 @@ check "pausing it again is fine ($again)" test "$again" = 0
 up=1
 for _ in $(seq 30); do "$KD" status >/dev/null && { up=0; break; }; sleep 1; done
 check "after unpause the cluster is up again" test "$up" = 0
-check "... and answers kubectl" "$K" --context "$CTX" get pod web -o name
+check "... and answers kubectl" bash -c "'$K' --context $CTX get pod web -o name >/dev/null"
 
 log "pause and apiserver-port of a cluster that is not there"
 set +e
