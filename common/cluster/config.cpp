@@ -6,6 +6,10 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <unistd.h>
+
 namespace dind::cluster {
 
 const std::map<std::string, std::string>& known_variables() {
@@ -16,19 +20,71 @@ const std::map<std::string, std::string>& known_variables() {
       {"DNS64_PREFIX", ""},      {"NAT64_V4_SUBNET_PREFIX", ""}, {"DIND_IMAGE", ""},
       {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"CNI_PLUGIN", "bridge"},
       {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"},
+      // issue 16: the rest of the seed's knobs
+      {"FEATURE_GATES", ""},     {"KUBELET_FEATURE_GATES", ""}, {"EXTRA_PORTS", ""},
+      {"MASTER_EXTRA_OPTS", ""}, {"DIND_CUSTOM_NETWORKS", ""}, {"DIND_HTTP_PROXY", ""},
+      {"DIND_HTTPS_PROXY", ""},  {"DIND_NO_PROXY", ""},        {"DIND_PROPAGATE_HTTP_PROXY", ""},
+      {"DNS_SERVICE", "coredns"}, {"DIND_CRI", "containerd"}, {"SKIP_SNAPSHOT", ""},
+      // accepted, and nothing to do: no dashboard, kubectl is always
+      // installed, nothing is pulled, btrfs hosts are not refused, e2e runs
+      // one process unless -p
+      {"SKIP_DASHBOARD", ""},    {"DOWNLOAD_KUBECTL", ""}, {"DIND_SKIP_PULL", ""},
+      {"RUN_ON_BTRFS_ANYWAY", ""}, {"DIND_NO_PARALLEL_E2E", ""},
   };
   return vars;
 }
+
+namespace {
+
+// Seed variables dind does not carry over, each with why; `accepted` is the
+// one value that asks for what dind does anyway ("" = none).
+struct Refused {
+  const char* name;
+  const char* accepted;
+  const char* why;
+};
+
+const Refused refused_variables[] = {
+    {"DNS_SERVICE", "coredns", "kube-dns left Kubernetes in v1.13: coredns only"},
+    {"DIND_CRI", "containerd", "nodes run containerd; Kubernetes removed dockershim in v1.24"},
+    {"DIND_STORAGE_DRIVER", "", "nodes run no Docker daemon (containerd stores images on the node's /var volume)"},
+    {"DIND_DAEMON_JSON_FILE", "/dev/null", "nodes run no Docker daemon to configure"},
+    {"ENABLE_CEPH", "", "Ceph RBD needed the host's /dev and Docker socket inside the nodes: not carried over"},
+    {"GCE_HOSTED", "", "use a remote engine through DOCKER_HOST (README: Remote Docker); the GCE scripts are not carried over"},
+    {"BUILD_KUBEADM", "", "Kubernetes comes from `kubectl dind build-image`; your own binaries: build-image --k8s-source DIR"},
+    {"BUILD_HYPERKUBE", "", "Kubernetes comes from `kubectl dind build-image`; your own binaries: build-image --k8s-source DIR"},
+    {"DIND_K8S_BIN_DIR", "", "use `kubectl dind build-image --k8s-source DIR`, then DIND_IMAGE"},
+    {"KUBEADM_DIND_LOCAL", "", "there is no dockerized build to opt out of: build-image builds offline"},
+    {"DIND_IMAGE_DIGEST", "", "node images are built here, not pulled: give DIND_IMAGE"},
+    {"DIND_IMAGE_BASE", "", "node images are built here, not pulled: give DIND_IMAGE"},
+    {"DASHBOARD_URL", "", "no dashboard is installed"},
+    {"KUBE_RSYNC_PORT", "", "there is no remote build container to rsync from"},
+    {"KUBE_RSYNC_ADDR", "", "there is no remote build container to rsync from"},
+    {"DIND_ALLOW_AAAA_USE", "", "IPv6-only clusters always resolve through DNS64 (the outside is IPv4 through NAT64)"},
+    {"REMOTE_DNS64_V4SERVER", "", "DNS64 forwards to Docker's embedded DNS, which uses the host's resolvers"},
+    {"USE_HAIRPIN", "", "the bridge and ptp CNI configs set hairpin mode themselves"},
+    {"KUBE_ROUTER_VERSION", "", "CNI_PLUGIN is bridge or ptp (kube-router needs IP_VS)"},
+    {"CALICO_VERSION", "", "CNI_PLUGIN is bridge or ptp"},
+    {"LOCAL_KUBECTL_VERSION", "", "up installs the node image's own kubectl into ~/.kubeadm-dind-cluster"},
+    {"KUBECTL_DIR", "", "kubectl goes to ~/.kubeadm-dind-cluster"},
+    {"E2E_REPORT_DIR", "", "use `kubectl dind e2e -o DIR`"},
+};
+
+} // namespace
 
 Config load_config(const std::map<std::string, std::string>& flags, const std::string& file) {
   Config c;
   const auto& known = known_variables();
   std::map<std::string, std::string> from_file;
   if (!file.empty()) from_file = util::read_key_values(file);
+  auto is_refused = [](const std::string& k) {
+    return std::any_of(std::begin(refused_variables), std::end(refused_variables), [&](auto& r) { return k == r.name; });
+  };
   for (auto& [k, v] : from_file) {
-    if (!known.count(k)) throw UsageError(file + ": unknown variable " + k);
+    if (!known.count(k) && !is_refused(k) && !is_component_variable(k)) throw UsageError(file + ": unknown variable " + k);
   }
-  for (auto& [key, def] : known) {
+  // flags, then env, then the file; false when none sets it
+  auto layer = [&](const std::string& key) {
     if (auto f = flags.find(key); f != flags.end() && !f->second.empty()) {
       c.values[key] = f->second, c.sources[key] = "flag";
     } else if (auto e = util::env(key.c_str())) {
@@ -36,8 +92,25 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
     } else if (auto ff = from_file.find(key); ff != from_file.end() && !ff->second.empty()) {
       c.values[key] = ff->second, c.sources[key] = "file";
     } else {
-      c.values[key] = def, c.sources[key] = "default";
+      return false;
     }
+    return true;
+  };
+  for (auto& [key, def] : known) {
+    if (!layer(key)) c.values[key] = def, c.sources[key] = "default";
+  }
+  // APISERVER_<flag> and the like are open-ended: by prefix, from env and file
+  for (char** e = environ; *e; ++e) {
+    std::string name(*e, std::strcspn(*e, "="));
+    if (is_component_variable(name)) layer(name);
+  }
+  for (auto& [k, v] : from_file) {
+    if (is_component_variable(k)) layer(k);
+  }
+  for (auto& r : refused_variables) {
+    if (!known.count(r.name) && !layer(r.name)) continue;
+    const std::string& v = c.values[r.name];
+    if (!v.empty() && v != r.accepted) throw UsageError(std::string(r.name) + "=" + v + " is not supported: " + r.why);
   }
   if (c.values["DIND_IMAGE"].empty()) c.values["DIND_IMAGE"] = image::default_node_image();
   std::string cni = c.values["CNI_PLUGIN"];
@@ -53,6 +126,8 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
   c.num_nodes();
   c.apiserver_port();
   c.wait_timeout();
+  c.components();
+  c.node_options();
   return c;
 }
 
@@ -75,6 +150,10 @@ std::optional<int> Config::apiserver_port() const {
   if (get("APISERVER_PORT").empty()) return std::nullopt;
   return static_cast<int>(util::parse_int(get("APISERVER_PORT"), 1, 65535, "APISERVER_PORT"));
 }
+
+ComponentSettings Config::components() const { return component_settings(values); }
+
+NodeOptions Config::node_options() const { return cluster::node_options(values); }
 
 std::chrono::seconds Config::wait_timeout() const {
   return std::chrono::seconds(util::parse_int(get("DIND_WAIT"), 1, 86400, "DIND_WAIT"));

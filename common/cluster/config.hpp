@@ -1,4 +1,6 @@
 #pragma once
+#include "cluster/components.hpp"
+#include "cluster/node_options.hpp"
 #include "net/plan.hpp"
 
 #include <chrono>
@@ -20,6 +22,8 @@ struct Config {
   int num_nodes() const;
   std::optional<int> apiserver_port() const;  // nullopt: random
   std::chrono::seconds wait_timeout() const;
+  ComponentSettings components() const;  // FEATURE_GATES, APISERVER_<flag>, ...
+  NodeOptions node_options() const;       // EXTRA_PORTS, MASTER_EXTRA_OPTS, proxies, networks
   std::string to_json() const;
 };
 
@@ -27,7 +31,8 @@ struct Config {
 const std::map<std::string, std::string>& known_variables();
 
 // file: KEY=VALUE lines, '#' comments, optional `export ` and quotes.
-// Unknown keys in the file or flags are refused (a typo must not go unseen).
+// Unknown keys in the file or flags are refused (a typo must not go unseen);
+// so is every seed variable dind does not carry over, with why.
 Config load_config(const std::map<std::string, std::string>& flags, const std::string& file);
 
 } // namespace dind::cluster

@@ -16,14 +16,26 @@ std::string cidrs(const std::vector<net::Cidr>& list) {
   return util::join(s, ",");
 }
 
-void node_registration(std::ostringstream& y, const net::NodePlan& node) {
+// A YAML double-quoted scalar (the values come from users).
+std::string quoted(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return q + "\"";
+}
+
+// kubeadm v1beta4's extraArgs list entries, at `indent`.
+void extra_args(std::ostringstream& y, const std::string& indent, const std::vector<Flag>& flags) {
+  for (auto& f : flags) y << indent << "- name: " << f.name << "\n" << indent << "  value: " << quoted(f.value) << "\n";
+}
+
+void node_registration(std::ostringstream& y, const net::NodePlan& node, const ComponentSettings& components) {
   y << "nodeRegistration:\n"
        "  name: " << node.container << "\n"
        "  criSocket: unix:///run/containerd/containerd.sock\n"
        "  ignorePreflightErrors: [all]\n"
-       "  kubeletExtraArgs:\n"
-       "  - name: node-ip\n"
-       "    value: \"" << node_ips(node) << "\"\n";
+       "  kubeletExtraArgs:\n";
+  extra_args(y, "  ", {{"node-ip", node_ips(node)}});
+  extra_args(y, "  ", components.kubelet);
 }
 
 } // namespace
@@ -55,7 +67,7 @@ std::string init_config(const KubeadmInput& in) {
        "localAPIEndpoint:\n"
        "  advertiseAddress: \"" << ip << "\"\n"
        "  bindPort: 6443\n";
-  node_registration(y, master);
+  node_registration(y, master, in.components);
   // NUM_NODES=0: a master without its NoSchedule taint runs the pods, as in the seed
   if (in.plan.nodes.size() == 1) y << "  taints: []\n";
   y << "---\n"
@@ -78,14 +90,18 @@ std::string init_config(const KubeadmInput& in) {
        "  certSANs: [localhost, \"127.0.0.1\", \"::1\", " << master.container;
   if (!master.ipv4.empty()) y << ", \"" << master.ipv4 << "\"";
   if (!master.ipv6.empty()) y << ", \"" << master.ipv6 << "\"";
-  y << "]\n"
-       // dind routes each node's planned pod CIDR itself; the allocator would
-       // hand out different ones (and refuses IPv6 /72 clusters).
-       "controllerManager:\n"
-       "  extraArgs:\n"
-       "  - name: allocate-node-cidrs\n"
-       "    value: \"false\"\n"
-       "---\n"
+  y << "]\n";
+  if (!in.components.apiserver.empty()) y << "  extraArgs:\n";
+  extra_args(y, "  ", in.components.apiserver);
+  // dind routes each node's planned pod CIDR itself; the allocator would
+  // hand out different ones (and refuses IPv6 /72 clusters).
+  y << "controllerManager:\n"
+       "  extraArgs:\n";
+  extra_args(y, "  ", {{"allocate-node-cidrs", "false"}});
+  extra_args(y, "  ", in.components.controller_manager);
+  if (!in.components.scheduler.empty()) y << "scheduler:\n  extraArgs:\n";
+  extra_args(y, "  ", in.components.scheduler);
+  y << "---\n"
        "apiVersion: kubelet.config.k8s.io/v1beta1\n"
        "kind: KubeletConfiguration\n"
        "cgroupDriver: systemd\n"
@@ -95,8 +111,10 @@ std::string init_config(const KubeadmInput& in) {
        "evictionHard:\n"
        "  nodefs.available: \"0%\"\n"
        "  nodefs.inodesFree: \"0%\"\n"
-       "  imagefs.available: \"0%\"\n"
-       "---\n"
+       "  imagefs.available: \"0%\"\n";
+  if (!in.components.kubelet_gates.empty()) y << "featureGates:\n";
+  for (auto& g : in.components.kubelet_gates) y << "  " << g.name << ": " << (g.enabled ? "true" : "false") << "\n";
+  y << "---\n"
        "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
        "kind: KubeProxyConfiguration\n"
        "mode: " << in.proxy_mode << "\n"
@@ -118,7 +136,7 @@ std::string join_config(const KubeadmInput& in, size_t index) {
        "    token: " << in.token << "\n"
        // a throwaway test cluster on a private network: no CA pinning
        "    unsafeSkipCAVerification: true\n";
-  node_registration(y, in.plan.nodes.at(index));
+  node_registration(y, in.plan.nodes.at(index), in.components);
   return y.str();
 }
 

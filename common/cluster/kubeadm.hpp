@@ -1,4 +1,5 @@
 #pragma once
+#include "cluster/components.hpp"
 #include "net/plan.hpp"
 
 #include <string>
@@ -10,6 +11,7 @@ struct KubeadmInput {
   std::string kubernetes_version;
   std::string token;  // [a-z0-9]{6}.[a-z0-9]{16}
   std::string proxy_mode = "iptables";
+  ComponentSettings components = {};  // FEATURE_GATES, APISERVER_<flag>, ...
 };
 
 // kubeadm init's configuration: InitConfiguration, ClusterConfiguration,

@@ -3,6 +3,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
 #include "cluster/kubeconfig.hpp"
+#include "cluster/node.hpp"
 #include "cluster/snapshot.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -13,6 +14,7 @@
 #include "util/json.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -166,6 +168,45 @@ void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
             [&] { remove_all(docker, plan); });
 }
 
+namespace {
+
+void set_paused(docker::Client& docker, util::Steps& steps, const Config& config, bool pause) {
+  auto plan = net::make_plan(config.plan_input());
+  auto containers = node_containers(docker, plan);
+  if (containers.empty()) throw Error("cluster " + plan.name + " has no nodes: `kubectl dind up` first");
+  const std::string from = pause ? "running" : "paused", to = pause ? "paused" : "running";
+  std::vector<std::string> todo;
+  for (auto& c : containers) {
+    if (c.state == to) continue;
+    if (c.state != from) throw Error("node " + c.name + " is " + c.state + ", not " + from + ": `kubectl dind up` first");
+    todo.push_back(c.id);
+  }
+  std::string what = std::string(pause ? "Pausing " : "Unpausing ") + std::to_string(todo.size()) + " nodes of " + plan.name;
+  if (todo.empty()) what = "Cluster " + plan.name + " is " + to + " already";
+  steps.run(what, [&] {
+    parallel(todo.size(), [&](size_t i) {
+      if (pause) docker::pause_container(docker, todo[i]);
+      else docker::unpause_container(docker, todo[i]);
+    });
+  });
+}
+
+} // namespace
+
+void pause(docker::Client& docker, util::Steps& steps, const Config& config) { set_paused(docker, steps, config, true); }
+void unpause(docker::Client& docker, util::Steps& steps, const Config& config) { set_paused(docker, steps, config, false); }
+
+int apiserver_port(docker::Client& docker, const Config& config) {
+  auto plan = net::make_plan(config.plan_input());
+  const std::string& master = plan.nodes.at(0).container;
+  auto info = docker::inspect_container(docker, master);
+  std::string state = info ? json::str(*info, {"State", "Status"}) : "absent";
+  if (state != "running") throw Error("cluster " + plan.name + " is not up: " + master + " is " + state, 3);
+  std::string port = apiserver_host_port(*info);
+  if (port.empty()) throw Error("the API server port of " + master + " is not published", 3);
+  return std::stoi(port);
+}
+
 Status status(docker::Client& docker, const Config& config) {
   auto plan = net::make_plan(config.plan_input());
   Status s;
@@ -182,10 +223,8 @@ Status status(docker::Client& docker, const Config& config) {
       n.ipv4 = json::str(*nets, {"IPAddress"});
       n.ipv6 = json::str(*nets, {"GlobalIPv6Address"});
     }
-    if (n.role == "master") {
-      if (auto* p = json::find(*info, {"NetworkSettings", "Ports", "6443/tcp"}); p && p->IsArray() && !p->Empty()) {
-        s.endpoint = "https://127.0.0.1:" + json::str((*p)[0], {"HostPort"});
-      }
+    if (std::string port = apiserver_host_port(*info); n.role == "master" && !port.empty()) {
+      s.endpoint = "https://127.0.0.1:" + port;
     }
     all_running = all_running && c.state == "running";
     s.nodes.push_back(n);
@@ -193,6 +232,7 @@ Status status(docker::Client& docker, const Config& config) {
   std::sort(s.nodes.begin(), s.nodes.end(), [](const NodeStatus& a, const NodeStatus& b) {
     return std::make_pair(a.role != "master", a.name) < std::make_pair(b.role != "master", b.name);
   });
+  s.paused = !s.nodes.empty() && std::all_of(s.nodes.begin(), s.nodes.end(), [](auto& n) { return n.state == "paused"; });
   if (all_running && !s.nodes.empty() && s.nodes[0].role == "master") {
     auto r = docker::exec(docker, s.nodes[0].name, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", "--raw", "/readyz"});
     s.up = r.exit_code == 0;
@@ -202,7 +242,7 @@ Status status(docker::Client& docker, const Config& config) {
 
 std::string Status::to_json() const {
   json::Writer w(true);
-  w.begin_object().kv("name", name).kv("context", context).kv("exists", exists).kv("up", up).kv("endpoint", endpoint);
+  w.begin_object().kv("name", name).kv("context", context).kv("exists", exists).kv("up", up).kv("paused", paused).kv("endpoint", endpoint);
   w.key("nodes").begin_array();
   for (auto& n : nodes) {
     w.begin_object().kv("name", n.name).kv("role", n.role).kv("state", n.state).kv("ipv4", n.ipv4).kv("ipv6", n.ipv6).end_object();
@@ -213,7 +253,7 @@ std::string Status::to_json() const {
 
 std::string Status::to_table() const {
   std::ostringstream o;
-  o << "cluster " << name << ": " << (up ? "up" : exists ? "down" : "absent");
+  o << "cluster " << name << ": " << (up ? "up" : paused ? "paused" : exists ? "down" : "absent");
   if (!endpoint.empty()) o << ", API server " << endpoint;
   o << ", context " << context << "\n";
   if (nodes.empty()) return o.str();

@@ -19,6 +19,17 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config);
 // Removes everything of this cluster: containers, volumes, networks, context.
 void clean(docker::Client& docker, util::Steps& steps, const Config& config);
 
+// docker pause / unpause of every node container: the cluster stops using
+// CPU and keeps its state. A cluster without nodes, or with a node that is
+// not running (pause) or not paused (unpause), is an error; what is already
+// so is left alone.
+void pause(docker::Client& docker, util::Steps& steps, const Config& config);
+void unpause(docker::Client& docker, util::Steps& steps, const Config& config);
+
+// The host port of the API server (on 127.0.0.1); exit 3 when the master
+// does not run (absent, stopped or paused), as status says "not up".
+int apiserver_port(docker::Client& docker, const Config& config);
+
 struct NodeStatus {
   std::string name, role, state, ipv4, ipv6;
 };
@@ -27,6 +38,7 @@ struct Status {
   std::string name, context, endpoint;
   bool exists = false;  // containers or volumes are there
   bool up = false;      // every node runs and the API server is ready
+  bool paused = false;  // every node is paused
   std::vector<NodeStatus> nodes;
   std::string to_json() const;
   std::string to_table() const;

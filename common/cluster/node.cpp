@@ -7,10 +7,12 @@
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/strings.hpp"
+#include "util/tar.hpp"
 
 #include <filesystem>
-#include <thread>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace dind::cluster {
 
@@ -67,7 +69,30 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
     spec.ports.push_back({"6443/tcp", "127.0.0.1", port ? std::to_string(*port) : ""});
   }
   make_node_spec(spec, var_volume(node), etc_volume(node));
+  if (master) {
+    auto extra = ctx.config.node_options();
+    spec.ports.insert(spec.ports.end(), extra.master_ports.begin(), extra.master_ports.end());
+    spec.env.insert(spec.env.end(), extra.master_env.begin(), extra.master_env.end());
+    spec.mounts.insert(spec.mounts.end(), extra.master_mounts.begin(), extra.master_mounts.end());
+  }
   return spec;
+}
+
+void create_node_container(Context& ctx, const net::NodePlan& node, bool master) {
+  docker::create_container(ctx.docker, node_spec(ctx, node, master));
+  auto extra = ctx.config.node_options();
+  for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
+  // in place before systemd starts containerd and kubelet
+  std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
+  if (dropin.empty()) return;
+  std::ostringstream tar;
+  util::tar::Writer w(tar);
+  for (auto unit : {"containerd", "kubelet"}) {
+    w.add_dir(std::string(unit) + ".service.d", 0755);
+    w.add_data(std::string(unit) + ".service.d/50-dind-proxy.conf", dropin, 0644);
+  }
+  w.finish();
+  docker::put_archive(ctx.docker, node.container, "/etc/systemd/system", tar.str());
 }
 
 namespace {
@@ -84,6 +109,17 @@ void refuse_foreign(const Context& ctx, const char* what, const std::string& nam
 } // namespace
 
 void create_node_containers(Context& ctx) {
+  // what the nodes join or mount must be there: Docker would make a missing
+  // volume itself, and nothing that clean could not remove may be left
+  auto extra = ctx.config.node_options();
+  for (auto& n : extra.networks) {
+    if (!docker::inspect_network(ctx.docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
+  }
+  for (auto& m : extra.master_mounts) {
+    if (m.type == "volume" && !docker::inspect_volume(ctx.docker, m.source)) {
+      throw Error("MASTER_EXTRA_OPTS: there is no Docker volume " + m.source + " (dind makes no volume it does not own)");
+    }
+  }
   auto network = docker::inspect_network(ctx.docker, ctx.plan.network);
   refuse_foreign(ctx, "network", ctx.plan.network, network);
   for (auto& node : ctx.plan.nodes) {
@@ -103,7 +139,7 @@ void create_node_containers(Context& ctx) {
     const auto& node = ctx.plan.nodes[i];
     docker::create_volume(ctx.docker, var_volume(node), ctx.plan.labels);
     docker::create_volume(ctx.docker, etc_volume(node), ctx.plan.labels);
-    docker::create_container(ctx.docker, node_spec(ctx, node, i == 0));
+    create_node_container(ctx, node, i == 0);
   }
 }
 
@@ -155,12 +191,18 @@ void start_nodes(Context& ctx) {
   });
 }
 
+std::string apiserver_host_port(const json::Value& master_info) {
+  const auto* ports = json::find(master_info, {"NetworkSettings", "Ports", "6443/tcp"});
+  if (!ports || !ports->IsArray() || ports->Empty()) return "";
+  return json::str((*ports)[0], {"HostPort"});
+}
+
 int published_port(Context& ctx) {
   auto info = docker::inspect_container(ctx.docker, ctx.plan.nodes.at(0).container);
   if (!info) throw Error(ctx.plan.nodes.at(0).container + " is gone");
-  const auto* ports = json::find(*info, {"NetworkSettings", "Ports", "6443/tcp"});
-  if (!ports || !ports->IsArray() || ports->Empty()) throw Error("the API server port of " + ctx.plan.nodes.at(0).container + " is not published");
-  return std::stoi(json::str((*ports)[0], {"HostPort"}, "0"));
+  std::string port = apiserver_host_port(*info);
+  if (port.empty()) throw Error("the API server port of " + ctx.plan.nodes.at(0).container + " is not published");
+  return std::stoi(port);
 }
 
 } // namespace dind::cluster

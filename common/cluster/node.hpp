@@ -18,12 +18,17 @@ bool privileged_nodes();
 void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume);
 
 // The container of one planned node: image, name, labels, fixed addresses;
-// the master publishes the API server on 127.0.0.1.
+// the master publishes the API server on 127.0.0.1, and gets EXTRA_PORTS
+// and MASTER_EXTRA_OPTS.
 docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
+
+// Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
+// with the DIND_*_PROXY drop-ins for containerd and kubelet in place.
+void create_node_container(Context& ctx, const net::NodePlan& node, bool master);
 
 // The network (unless there), both volumes and the container of every node,
 // not started; refuses a network or volume of the planned name that dind did
-// not make for this cluster.
+// not make for this cluster, and a custom network or volume that is missing.
 void create_node_containers(Context& ctx);
 
 // Starts every node container, reads the API server's published port, and
@@ -33,5 +38,7 @@ void start_nodes(Context& ctx);
 
 // The master's published API server port.
 int published_port(Context& ctx);
+// The same from the master's inspect data ("" when not published).
+std::string apiserver_host_port(const json::Value& master_info);
 
 } // namespace dind::cluster

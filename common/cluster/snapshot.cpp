@@ -6,7 +6,6 @@
 #include "docker/containers.hpp"
 #include "docker/images.hpp"
 #include "snapshot/store.hpp"
-#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
@@ -34,7 +33,8 @@ std::string now_rfc3339() {
 std::string short_id(const std::string& id) { return id.substr(id.find(':') + 1, 12); }
 
 std::string plan_id(const Config& config, const net::Plan& plan) {
-  return snapshot::plan_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"));
+  return snapshot::plan_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
+                                 config.components().key() + proxy_dropin(config.node_options().proxy, plan));
 }
 
 std::string image_id(docker::Client& docker, const Config& config) {
@@ -186,7 +186,7 @@ void restore(docker::Client& docker, util::Steps& steps, const Config& config, c
 
 std::optional<std::string> auto_restore(docker::Client& docker, util::Steps& steps, const Config& config,
                                         const net::Plan& plan, bool retain) {
-  if (util::env("SKIP_SNAPSHOT")) return std::nullopt;
+  if (!config.get("SKIP_SNAPSHOT").empty()) return std::nullopt;
   snapshot::Store store(snapshot::Store::default_dir());
   if (!std::filesystem::exists(store.dir())) return std::nullopt;
   auto image = docker::inspect_image(docker, config.image());

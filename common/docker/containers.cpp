@@ -4,6 +4,8 @@
 #include "docker/images.hpp"
 #include "util/tar.hpp"
 
+#include <set>
+
 namespace dind::docker {
 
 std::string container_create_body(const ContainerSpec& s) {
@@ -17,8 +19,10 @@ std::string container_create_body(const ContainerSpec& s) {
   if (!s.stop_signal.empty()) w.kv("StopSignal", s.stop_signal);
   w.object("Labels", s.labels);
   if (!s.ports.empty()) {
+    std::set<std::string> exposed;
+    for (auto& p : s.ports) exposed.insert(p.container_port);
     w.key("ExposedPorts").begin_object();
-    for (auto& p : s.ports) w.key(p.container_port).begin_object().end_object();
+    for (auto& p : exposed) w.key(p).begin_object().end_object();
     w.end_object();
   }
   w.key("HostConfig").begin_object();
@@ -50,9 +54,14 @@ std::string container_create_body(const ContainerSpec& s) {
   if (!s.sysctls.empty()) w.object("Sysctls", s.sysctls);
   if (!s.restart_policy.empty()) w.key("RestartPolicy").begin_object().kv("Name", s.restart_policy).end_object();
   if (!s.ports.empty()) {
+    // one key per container port, with every host binding of it
+    std::map<std::string, std::vector<const PortBinding*>> by_port;
+    for (auto& p : s.ports) by_port[p.container_port].push_back(&p);
     w.key("PortBindings").begin_object();
-    for (auto& p : s.ports) {
-      w.key(p.container_port).begin_array().begin_object().kv("HostIp", p.host_ip).kv("HostPort", p.host_port).end_object().end_array();
+    for (auto& [port, bindings] : by_port) {
+      w.key(port).begin_array();
+      for (auto* b : bindings) w.begin_object().kv("HostIp", b->host_ip).kv("HostPort", b->host_port).end_object();
+      w.end_array();
     }
     w.end_object();
   }
@@ -104,6 +113,20 @@ void kill_container(Client& c, const std::string& id, const std::string& signal)
   r.method = "POST";
   r.path = "/containers/" + id + "/kill";
   r.query = {{"signal", signal}};
+  c.call(r);
+}
+
+void pause_container(Client& c, const std::string& id) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/pause";
+  c.call(r);
+}
+
+void unpause_container(Client& c, const std::string& id) {
+  Request r;
+  r.method = "POST";
+  r.path = "/containers/" + id + "/unpause";
   c.call(r);
 }
 

@@ -66,6 +66,9 @@ std::string create_container(Client& c, const ContainerSpec& spec);
 void start_container(Client& c, const std::string& id);
 void stop_container(Client& c, const std::string& id, int timeout_seconds = 10);
 void kill_container(Client& c, const std::string& id, const std::string& signal = "SIGKILL");
+// docker pause / unpause: freezes every process of the container (cgroup freezer).
+void pause_container(Client& c, const std::string& id);
+void unpause_container(Client& c, const std::string& id);
 // force: kill if running; volumes: remove anonymous volumes. Missing is not an error.
 void remove_container(Client& c, const std::string& id, bool force = true, bool volumes = true);
 // nullopt when there is no such container.

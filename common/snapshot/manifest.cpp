@@ -109,8 +109,9 @@ Manifest Manifest::parse(std::string_view text, const std::string& what) {
   return m;
 }
 
-std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode) {
-  return util::Hasher().add(plan.to_json(false)).add(cni_plugin).add(kube_proxy_mode).hex();
+std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
+                          const std::string& settings) {
+  return util::Hasher().add(plan.to_json(false)).add(cni_plugin).add(kube_proxy_mode).add(settings).hex();
 }
 
 bool valid_name(const std::string& name) {

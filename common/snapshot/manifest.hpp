@@ -45,8 +45,10 @@ struct Manifest {
 };
 
 // What a restore must match besides the image: the plan (names, addresses,
-// ranges) and the settings baked into the nodes' state.
-std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode);
+// ranges) and the settings baked into the nodes' state (`settings`: the
+// component flags and proxy drop-in, as text).
+std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
+                          const std::string& settings);
 
 // Snapshot names: [a-z0-9][a-z0-9._-]*, at most 63 characters (they name files).
 bool valid_name(const std::string& name);

@@ -29,6 +29,35 @@ DOCKER_HOST=unix:///nonexistent.sock "$KD" version >/dev/null 2>/tmp/dind-cli-er
 set -e
 check "missing socket: exit 1, one line naming it" \
   bash -c "[ $rc = 1 ] && [ \$(wc -l < /tmp/dind-cli-err) = 1 ] && grep -q '/nonexistent.sock' /tmp/dind-cli-err"
+# issue 16: a seed variable dind does not carry over, or a bad knob, is one
+# line naming it, exit 2, before anything is made
+refused() { # refused WORD VAR=VALUE...: up refuses with one line naming WORD
+  local word=$1 rc; shift
+  set +e
+  env CLUSTER_ID=84 "$@" "$KD" up -q 2>/tmp/dind-cli-err; rc=$?
+  set -e
+  check "up with $*: exit 2, one line naming $word ($rc: $(head -c 200 /tmp/dind-cli-err))" \
+    bash -c "[ $rc = 2 ] && [ \$(wc -l < /tmp/dind-cli-err) = 1 ] && grep -qF -- '$word' /tmp/dind-cli-err"
+}
+refused "kube-dns left Kubernetes" DNS_SERVICE=kube-dns
+refused dockershim DIND_CRI=docker
+refused "no Docker daemon" DIND_STORAGE_DRIVER=overlay2
+refused "no Docker daemon" DIND_DAEMON_JSON_FILE=/etc/docker/daemon.json
+refused "Ceph" ENABLE_CEPH=y
+refused "DOCKER_HOST" GCE_HOSTED=y
+refused "--k8s-source" BUILD_KUBEADM=y
+refused "FEATURE_GATES: " FEATURE_GATES=Foo
+refused "KUBELET_FEATURE_GATES: " KUBELET_FEATURE_GATES=Foo=on
+refused "KubeProxyConfiguration" KUBE_PROXY_v=4
+refused "dind sets --node-ip itself" KUBELET_node_ip=1.2.3.4
+refused "EXTRA_PORTS: 80/icmp" EXTRA_PORTS=80/icmp
+refused "--privileged is not supported" "MASTER_EXTRA_OPTS=-e A=1 --privileged"
+refused "DIND_HTTP_PROXY" "DIND_HTTP_PROXY=http://a b"
+refused "DIND_PROPAGATE_HTTP_PROXY" DIND_PROPAGATE_HTTP_PROXY=maybe
+check "... and none of them made anything" test "$(labelled io.dind.cluster=cluster-84)" = 0
+printf 'DNS_SERVICE=coredns\nSKIP_DASHBOARD=y\nAPISERVER_audit_log_maxage=3\n' > /tmp/dind-cli-config.sh
+check "config accepts the seed's no-ops and APISERVER_<flag> from a file" \
+  bash -c "'$KD' config --config /tmp/dind-cli-config.sh | grep -qx 'APISERVER_audit_log_maxage=3  # file'"
 check "version prints the engine's API" bash -c "'$KD' version | grep -q 'Docker engine .* (API 1\.'"
 check "dind-net plan --json parses" bash -c "'$NET' plan --json | python3 -m json.tool >/dev/null"
 check "kubectl dind split64 runs dind-dump" bash -c "echo | '$KD' split64 -o /tmp/dind-cli-split 2>&1 | grep -q 'no %%% start-base64'"

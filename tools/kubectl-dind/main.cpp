@@ -185,6 +185,21 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                   [](auto& d, auto& s, auto& c, auto&) { cluster::down(d, s, c); });
   cluster_command(app, action, "clean", "remove the cluster: containers, volumes, network, kubectl context", false,
                   [](auto& d, auto& s, auto& c, auto&) { cluster::clean(d, s, c); });
+  cluster_command(app, action, "pause", "freeze every node container (docker pause); unpause thaws them", false,
+                  [](auto& d, auto& s, auto& c, auto&) { cluster::pause(d, s, c); });
+  cluster_command(app, action, "unpause", "thaw the node containers of a paused cluster", false,
+                  [](auto& d, auto& s, auto& c, auto&) { cluster::unpause(d, s, c); });
+  static ClusterFlags port_flags;
+  auto* port = app.add_subcommand("apiserver-port", "print the API server's host port (on 127.0.0.1); exit 3 when the master does not run");
+  port_flags.add(port, false);
+  port->callback([&action] {
+    action = [] {
+      auto config = port_flags.load();
+      auto docker = docker::Client::from_env();
+      std::printf("%d\n", cluster::apiserver_port(docker, config));
+      return 0;
+    };
+  });
   auto* status = app.add_subcommand("status", "nodes, their addresses, the API server endpoint; exit 3 when not up");
   status_flags.add(status, false);
   status->add_flag("--json", status_flags.as_json, "machine-readable output");

@@ -31,3 +31,43 @@ TEST_CASE("config refusals name the variable") {
   CHECK_THROWS_WITH(cluster::load_config({{"KUBE_PROXY_MODE", "ipvs"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("IP_VS"));
   CHECK_THROWS_AS(cluster::load_config({{"APISERVER_PORT", "70000"}, {"DIND_IMAGE", "x"}}, ""), UsageError);
 }
+
+TEST_CASE("config: seed variables dind does not carry over are refused with why") {
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, [] {
+                      std::string path = "/tmp/dind-config-dns.sh";
+                      std::ofstream(path) << "DNS_SERVICE=kube-dns\n";
+                      return path;
+                    }()),
+                    Catch::StartsWith("DNS_SERVICE=kube-dns is not supported: kube-dns left Kubernetes"));
+  std::string path = "/tmp/dind-config-seed.sh";
+  std::ofstream(path) << "DNS_SERVICE=coredns\nDIND_CRI=containerd\nSKIP_DASHBOARD=y\nDIND_DAEMON_JSON_FILE=/dev/null\n"
+                         "APISERVER_audit_log_maxage=3\nKUBELET_FEATURE_GATES=Foo=true\n";
+  auto c = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
+  CHECK(c.get("APISERVER_audit_log_maxage") == "3");
+  CHECK(c.sources.at("APISERVER_audit_log_maxage") == "file");
+  CHECK(c.components().apiserver.at(0).name == "audit-log-maxage");
+  CHECK(c.components().kubelet_gates.at(0).name == "Foo");
+  std::ofstream(path) << "DIND_CRI=docker\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::Contains("dockershim"));
+  std::ofstream(path) << "GCE_HOSTED=y\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::StartsWith("GCE_HOSTED=y is not supported: "));
+  std::ofstream(path) << "Apiserver_audit_log_maxage=3\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::Contains("unknown variable Apiserver_audit"));
+  std::ofstream(path) << "KUBE_PROXY_v=4\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::StartsWith("KUBE_PROXY_v: "));
+  std::ofstream(path) << "EXTRA_PORTS=80/icmp\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::StartsWith("EXTRA_PORTS: 80/icmp"));
+}
+
+TEST_CASE("config: component flags come from the environment by prefix, over the file") {
+  std::string path = "/tmp/dind-config-flags.sh";
+  std::ofstream(path) << "SCHEDULER_v=1\n";
+  ::setenv("SCHEDULER_v", "3", 1);
+  ::setenv("ENABLE_CEPH", "y", 1);
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::StartsWith("ENABLE_CEPH=y is not supported"));
+  ::unsetenv("ENABLE_CEPH");
+  auto c = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
+  ::unsetenv("SCHEDULER_v");
+  CHECK(c.get("SCHEDULER_v") == "3");
+  CHECK(c.sources.at("SCHEDULER_v") == "env");
+}

@@ -32,3 +32,35 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(t.size() == 23);
   CHECK(t[6] == '.');
 }
+
+TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
+  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
+    if (k == "NUM_NODES") return std::string("1");
+    return std::nullopt;
+  }));
+  auto components = cluster::component_settings({{"APISERVER_audit_log_maxage", "3"},
+                                                 {"SCHEDULER_v", "2"},
+                                                 {"KUBELET_max_pods", "50"},
+                                                 {"FEATURE_GATES", "Foo=true,Bar=false"},
+                                                 {"KUBELET_FEATURE_GATES", "Baz=true"},
+                                                 {"APISERVER_event_ttl", "say \"hi\""}});
+  cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables", components};
+  std::string init = cluster::init_config(in);
+  CHECK(init.find("]\n  extraArgs:\n  - name: audit-log-maxage\n    value: \"3\"\n"
+                  "  - name: event-ttl\n    value: \"say \\\"hi\\\"\"\n"
+                  "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\ncontrollerManager:\n") != std::string::npos);
+  CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n"
+                  "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\nscheduler:\n  extraArgs:\n"
+                  "  - name: v\n    value: \"2\"\n  - name: feature-gates\n") != std::string::npos);
+  CHECK(init.find("  kubeletExtraArgs:\n  - name: node-ip\n    value: \"10.192.0.2\"\n  - name: max-pods\n    value: \"50\"\n") !=
+        std::string::npos);
+  CHECK(init.find("kind: KubeletConfiguration\n") < init.find("featureGates:\n  Baz: true\n"));
+  CHECK(init.find("featureGates:\n  Baz: true\n---\n") != std::string::npos);
+  // workers' kubelets get the flags too (their KubeletConfiguration comes from the cluster)
+  CHECK(cluster::join_config(in, 1).find("  - name: max-pods\n    value: \"50\"\n") != std::string::npos);
+  // without settings: no empty sections
+  std::string plain = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
+  CHECK(plain.find("scheduler:") == std::string::npos);
+  CHECK(plain.find("featureGates") == std::string::npos);
+  CHECK(plain.find("]\ncontrollerManager:\n") != std::string::npos);
+}

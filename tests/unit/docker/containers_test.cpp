@@ -20,8 +20,11 @@ TEST_CASE("container create body carries every node setting") {
   s.network = "net";
   s.ipv4 = "10.192.0.2";
   s.ipv6 = "fd00:20::2";
-  s.ports = {{"6443/tcp", "127.0.0.1", ""}};
+  s.ports = {{"6443/tcp", "127.0.0.1", ""}, {"80/tcp", "", "8080"}, {"80/tcp", "", "8081"}};
   auto d = json::parse(docker::container_create_body(s), "body");
+  // two host ports for one container port: one key, both bindings
+  CHECK(json::find(d, {"HostConfig", "PortBindings", "80/tcp"})->Size() == 2);
+  CHECK(json::str((*json::find(d, {"HostConfig", "PortBindings", "80/tcp"}))[1], {"HostPort"}) == "8081");
   CHECK(json::str(d, {"Image"}) == "img:1");
   CHECK(json::str(d, {"Labels", "io.dind.cluster"}) == "default");
   CHECK(json::str(d, {"HostConfig", "CgroupnsMode"}) == "private");

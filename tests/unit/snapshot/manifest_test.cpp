@@ -65,8 +65,9 @@ TEST_CASE("snapshot names and plan identity") {
   auto a = net::make_plan(in);
   in.num_nodes = "1";
   auto b = net::make_plan(in);
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables") == snapshot::plan_identity(a, "bridge", "iptables"));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables") != snapshot::plan_identity(b, "bridge", "iptables"));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables") != snapshot::plan_identity(a, "ptp", "iptables"));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables") != snapshot::plan_identity(a, "bridge", "nftables"));
+  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") == snapshot::plan_identity(a, "bridge", "iptables", ""));
+  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(b, "bridge", "iptables", ""));
+  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "ptp", "iptables", ""));
+  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "bridge", "nftables", ""));
+  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "bridge", "iptables", "kubelet --v=4\n"));
 }
