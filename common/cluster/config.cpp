@@ -76,7 +76,15 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
   Config c;
   const auto& known = known_variables();
   std::map<std::string, std::string> from_file;
-  if (!file.empty()) from_file = util::read_key_values(file);
+  if (!file.empty()) {
+    std::string text = util::read_file(file);
+    if (is_kind_config(text)) {
+      c.kind = parse_kind_config(text, file);
+      from_file = c.kind.variables;
+    } else {
+      from_file = util::parse_key_values(text, file);
+    }
+  }
   auto is_refused = [](const std::string& k) {
     return std::any_of(std::begin(refused_variables), std::end(refused_variables), [&](auto& r) { return k == r.name; });
   };

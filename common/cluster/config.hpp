@@ -1,5 +1,6 @@
 #pragma once
 #include "cluster/components.hpp"
+#include "cluster/kind_config.hpp"
 #include "cluster/node_options.hpp"
 #include "net/plan.hpp"
 
@@ -15,6 +16,7 @@ namespace dind::cluster {
 struct Config {
   std::map<std::string, std::string> values;  // by the seed's variable names
   std::map<std::string, std::string> sources; // "flag", "env", "file", "default"
+  KindConfig kind;  // what a kind config file asks beyond the variables (empty otherwise)
 
   std::string get(const std::string& key) const;
   net::PlanInput plan_input() const;
@@ -30,7 +32,8 @@ struct Config {
 // The variables dind knows, with their defaults ("" = unset).
 const std::map<std::string, std::string>& known_variables();
 
-// file: KEY=VALUE lines, '#' comments, optional `export ` and quotes.
+// file: KEY=VALUE lines, '#' comments, optional `export ` and quotes; or a
+// kind cluster config (kind: Cluster), whose fields set the same variables.
 // Unknown keys in the file or flags are refused (a typo must not go unseen);
 // so is every seed variable dind does not carry over, with why.
 Config load_config(const std::map<std::string, std::string>& flags, const std::string& file);

@@ -28,7 +28,8 @@ void extra_args(std::ostringstream& y, const std::string& indent, const std::vec
   for (auto& f : flags) y << indent << "- name: " << f.name << "\n" << indent << "  value: " << quoted(f.value) << "\n";
 }
 
-void node_registration(std::ostringstream& y, const net::NodePlan& node, const ComponentSettings& components) {
+void node_registration(std::ostringstream& y, const net::NodePlan& node, const ComponentSettings& components,
+                       const std::map<std::string, std::string>& labels) {
   y << "nodeRegistration:\n"
        "  name: " << node.container << "\n"
        "  criSocket: unix:///run/containerd/containerd.sock\n"
@@ -36,6 +37,14 @@ void node_registration(std::ostringstream& y, const net::NodePlan& node, const C
        "  kubeletExtraArgs:\n";
   extra_args(y, "  ", {{"node-ip", node_ips(node)}});
   extra_args(y, "  ", components.kubelet);
+  std::vector<std::string> l;
+  for (auto& [k, v] : labels) l.push_back(k + "=" + v);
+  if (!l.empty()) extra_args(y, "  ", {{"node-labels", util::join(l, ",")}});
+}
+
+const std::map<std::string, std::string>& labels_of(const KubeadmInput& in, size_t index) {
+  static const std::map<std::string, std::string> none;
+  return index < in.kind.nodes.size() ? in.kind.nodes[index].labels : none;
 }
 
 } // namespace
@@ -67,7 +76,7 @@ std::string init_config(const KubeadmInput& in) {
        "localAPIEndpoint:\n"
        "  advertiseAddress: \"" << ip << "\"\n"
        "  bindPort: 6443\n";
-  node_registration(y, master, in.components);
+  node_registration(y, master, in.components, labels_of(in, 0));
   // NUM_NODES=0: a master without its NoSchedule taint runs the pods, as in the seed
   if (in.plan.nodes.size() == 1) y << "  taints: []\n";
   y << "---\n"
@@ -122,7 +131,7 @@ std::string init_config(const KubeadmInput& in) {
        // nf_conntrack_max cannot be set from inside a node container
        "conntrack:\n"
        "  maxPerCore: 0\n";
-  return y.str();
+  return patch_kubeadm(in.kind, 0, y.str());
 }
 
 std::string join_config(const KubeadmInput& in, size_t index) {
@@ -136,8 +145,8 @@ std::string join_config(const KubeadmInput& in, size_t index) {
        "    token: " << in.token << "\n"
        // a throwaway test cluster on a private network: no CA pinning
        "    unsafeSkipCAVerification: true\n";
-  node_registration(y, in.plan.nodes.at(index), in.components);
-  return y.str();
+  node_registration(y, in.plan.nodes.at(index), in.components, labels_of(in, index));
+  return patch_kubeadm(in.kind, index, y.str());
 }
 
 std::string random_token() {

@@ -1,5 +1,6 @@
 #pragma once
 #include "cluster/components.hpp"
+#include "cluster/kind_config.hpp"
 #include "net/plan.hpp"
 
 #include <string>
@@ -12,6 +13,7 @@ struct KubeadmInput {
   std::string token;  // [a-z0-9]{6}.[a-z0-9]{16}
   std::string proxy_mode = "iptables";
   ComponentSettings components = {};  // FEATURE_GATES, APISERVER_<flag>, ...
+  KindConfig kind = {};               // node labels, kubeadmConfigPatches
 };
 
 // kubeadm init's configuration: InitConfiguration, ClusterConfiguration,

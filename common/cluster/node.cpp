@@ -42,10 +42,10 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
   spec.security_opt.push_back("label=disable");
   spec.cgroupns_mode = "private";
   spec.tmpfs = {{"/run", "rw,nosuid,nodev,exec"}, {"/tmp", "rw,nosuid,nodev,exec"}};
-  spec.mounts.push_back({"volume", var_volume, "/var", false});
-  if (!etc_volume.empty()) spec.mounts.push_back({"volume", etc_volume, "/etc/kubernetes", false});
+  spec.mounts.push_back({"volume", var_volume, "/var", false, ""});
+  if (!etc_volume.empty()) spec.mounts.push_back({"volume", etc_volume, "/etc/kubernetes", false, ""});
   // kube-proxy and kubelet look for modules; monolithic kernels have none.
-  if (std::filesystem::exists("/lib/modules")) spec.mounts.push_back({"bind", "/lib/modules", "/lib/modules", true});
+  if (std::filesystem::exists("/lib/modules")) spec.mounts.push_back({"bind", "/lib/modules", "/lib/modules", true, ""});
   spec.env.push_back("container=docker");
   spec.stop_signal = "SIGRTMIN+3";
 }
@@ -66,9 +66,17 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
   }
   if (master) {
     auto port = ctx.config.apiserver_port();
-    spec.ports.push_back({"6443/tcp", "127.0.0.1", port ? std::to_string(*port) : ""});
+    std::string address = ctx.config.kind.apiserver_address.empty() ? "127.0.0.1" : ctx.config.kind.apiserver_address;
+    spec.ports.push_back({"6443/tcp", address, port ? std::to_string(*port) : ""});
   }
   make_node_spec(spec, var_volume(node), etc_volume(node));
+  // a kind config's extraPortMappings and extraMounts, node by node
+  const auto& settings = ctx.config.kind.nodes;
+  for (size_t i = 0; i < ctx.plan.nodes.size() && i < settings.size(); ++i) {
+    if (ctx.plan.nodes[i].container != node.container) continue;
+    spec.ports.insert(spec.ports.end(), settings[i].ports.begin(), settings[i].ports.end());
+    spec.mounts.insert(spec.mounts.end(), settings[i].mounts.begin(), settings[i].mounts.end());
+  }
   if (master) {
     auto extra = ctx.config.node_options();
     spec.ports.insert(spec.ports.end(), extra.master_ports.begin(), extra.master_ports.end());
@@ -78,21 +86,38 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
   return spec;
 }
 
+namespace {
+
+// Files put into a created container before it starts (systemd would start
+// their readers at once); paths are relative to `dir`, parents made.
+void put_files(Context& ctx, const std::string& container, const std::string& dir,
+               const std::vector<std::pair<std::string, std::string>>& files) {
+  std::ostringstream tar;
+  util::tar::Writer w(tar);
+  for (auto& [path, content] : files) {
+    if (auto slash = path.rfind('/'); slash != std::string::npos) w.add_dir(path.substr(0, slash), 0755);
+    w.add_data(path, content, 0644);
+  }
+  w.finish();
+  docker::put_archive(ctx.docker, container, dir, tar.str());
+}
+
+} // namespace
+
 void create_node_container(Context& ctx, const net::NodePlan& node, bool master) {
   docker::create_container(ctx.docker, node_spec(ctx, node, master));
   auto extra = ctx.config.node_options();
   for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
   // in place before systemd starts containerd and kubelet
-  std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
-  if (dropin.empty()) return;
-  std::ostringstream tar;
-  util::tar::Writer w(tar);
-  for (auto unit : {"containerd", "kubelet"}) {
-    w.add_dir(std::string(unit) + ".service.d", 0755);
-    w.add_data(std::string(unit) + ".service.d/50-dind-proxy.conf", dropin, 0644);
+  if (!ctx.config.kind.containerd_patches.empty()) {
+    std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
+    put_files(ctx, node.container, "/etc/containerd", {{"config.toml", patch_containerd(ctx.config.kind, base)}});
   }
-  w.finish();
-  docker::put_archive(ctx.docker, node.container, "/etc/systemd/system", tar.str());
+  std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
+  if (!dropin.empty()) {
+    put_files(ctx, node.container, "/etc/systemd/system",
+              {{"containerd.service.d/50-dind-proxy.conf", dropin}, {"kubelet.service.d/50-dind-proxy.conf", dropin}});
+  }
 }
 
 namespace {

@@ -49,7 +49,7 @@ docker::Mount parse_volume(const std::string& spec) {
     if (parts[2] != "ro" && parts[2] != "rw") throw UsageError(what + ": only the ro and rw modes are supported");
     ro = parts[2] == "ro";
   }
-  return {parts[0][0] == '/' ? "bind" : "volume", parts[0], parts[1], ro};
+  return {parts[0][0] == '/' ? "bind" : "volume", parts[0], parts[1], ro, ""};
 }
 
 } // namespace

@@ -46,6 +46,7 @@ std::string container_create_body(const ContainerSpec& s) {
     for (auto& m : s.mounts) {
       w.begin_object().kv("Type", m.type).kv("Target", m.target).kv("ReadOnly", m.read_only);
       if (!m.source.empty()) w.kv("Source", m.source);
+      if (!m.propagation.empty()) w.key("BindOptions").begin_object().kv("Propagation", m.propagation).end_object();
       w.end_object();
     }
     w.end_array();

@@ -17,6 +17,7 @@ struct Mount {
   std::string source;
   std::string target;
   bool read_only = false;
+  std::string propagation;  // binds: "" (rprivate), rslave, rshared
 };
 
 struct PortBinding {

@@ -182,7 +182,7 @@ TEST_CASE("dual-stack network with fixed addresses, volumes") {
   s.ipv4 = "10.199.77.10";
   s.ipv6 = "fd00:dd:77::10";
   s.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
-  s.mounts = {{"volume", "dind-test-vol", "/data", false}};
+  s.mounts = {{"volume", "dind-test-vol", "/data", false, ""}};
   s.cmd = {"sleep", "600"};
   std::string a = docker::create_container(c, s);
   docker::start_container(c, a);
@@ -196,7 +196,7 @@ TEST_CASE("dual-stack network with fixed addresses, volumes") {
   s2.ipv4 = "10.199.77.11";
   s2.ipv6 = "fd00:dd:77::11";
   s2.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
-  s2.mounts = {{"volume", "dind-test-vol", "/data", true}};
+  s2.mounts = {{"volume", "dind-test-vol", "/data", true, ""}};
   s2.cmd = {"sleep", "600"};
   std::string b = docker::create_container(c, s2);
   docker::start_container(c, b);
@@ -276,7 +276,7 @@ TEST_CASE("a stopped container's changes and volume, saved and put into a create
   snapshot::Store store(dir);
   for (auto v : {"dind-test-snap-a", "dind-test-snap-b"}) docker::create_volume(c, v, {{"io.dind.test", "docker-client"}});
   auto s = spec("dind-test-snap-a");
-  s.mounts = {{"volume", "dind-test-snap-a", "/data", false}};
+  s.mounts = {{"volume", "dind-test-snap-a", "/data", false, ""}};
   std::string a = docker::create_container(c, s);
   docker::start_container(c, a);
   docker::exec_check(c, a, {"sh", "-c", "mkdir -p /etc/added/sub && echo one > /etc/added/sub/f && echo two > /etc/passwd2 && "
@@ -297,7 +297,7 @@ TEST_CASE("a stopped container's changes and volume, saved and put into a create
   auto vol_layer = vb.finish("/data");
 
   auto s2 = spec("dind-test-snap-b");
-  s2.mounts = {{"volume", "dind-test-snap-b", "/data", false}};
+  s2.mounts = {{"volume", "dind-test-snap-b", "/data", false, ""}};
   std::string b = docker::create_container(c, s2);
   for (auto& l : {root_layer, vol_layer}) {
     snapshot::Store::BlobStream blob(store, l);
@@ -313,7 +313,7 @@ TEST_CASE("a stopped container's changes and volume, saved and put into a create
   // the volume itself got the data, not the container's layer under it
   docker::remove_container(c, b);
   auto s3 = spec("dind-test-snap-c");
-  s3.mounts = {{"volume", "dind-test-snap-b", "/data", true}};
+  s3.mounts = {{"volume", "dind-test-snap-b", "/data", true, ""}};
   std::string c3 = docker::create_container(c, s3);
   docker::start_container(c, c3);
   CHECK(docker::exec(c, c3, {"cat", "/data/f"}).out == "vol\n");

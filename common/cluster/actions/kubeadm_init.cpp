@@ -14,7 +14,8 @@ public:
   void execute(Context& ctx) override {
     const auto& master = ctx.plan.nodes.at(0);
     ctx.token = random_token();
-    KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components()};
+    KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
+                    ctx.config.kind};
     node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(in));
     node_exec(ctx, master, {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
                             "--skip-certificate-key-print"});

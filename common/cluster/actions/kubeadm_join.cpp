@@ -14,7 +14,8 @@ public:
   }
 
   void execute(Context& ctx) override {
-    KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components()};
+    KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
+                    ctx.config.kind};
     std::atomic<int> joined{0};
     size_t workers = ctx.plan.nodes.size() - 1;
     parallel(workers, [&](size_t i) {

@@ -14,7 +14,7 @@ TEST_CASE("container create body carries every node setting") {
   s.cap_add = {"ALL"};
   s.cap_drop = {"SYS_RESOURCE"};
   s.tmpfs = {{"/run", "rw"}};
-  s.mounts = {{"volume", "v", "/var", false}};
+  s.mounts = {{"volume", "v", "/var", false, ""}};
   s.cgroupns_mode = "private";
   s.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
   s.network = "net";

@@ -1,0 +1,49 @@
+#include "util/toml_merge.hpp"
+
+#include "util/error.hpp"
+
+// Debian ships toml++ as a shared library only: header-only here, so the
+// static release build needs nothing more
+#define TOML_HEADER_ONLY 1
+#define TOML_ENABLE_WINDOWS_COMPAT 0
+#include <toml++/toml.h>
+
+#include <sstream>
+
+namespace dind::util::toml {
+
+namespace {
+
+::toml::table parse(const std::string& text, const std::string& what) {
+  try {
+    return ::toml::parse(text);
+  } catch (const ::toml::parse_error& e) {
+    throw Error(what + ": not valid TOML (" + std::string(e.description()) + " at line " +
+                std::to_string(e.source().begin.line) + ")");
+  }
+}
+
+void merge_tables(::toml::table& base, const ::toml::table& patch) {
+  for (auto&& [key, value] : patch) {
+    auto* into = base.get_as<::toml::table>(key);
+    if (into && value.is_table()) {
+      merge_tables(*into, *value.as_table());
+      continue;
+    }
+    value.visit([&, k = key](const auto& v) { base.insert_or_assign(k, v); });
+  }
+}
+
+} // namespace
+
+std::string merge(const std::string& base, const std::string& patch, const std::string& what) {
+  auto merged = parse(base, what + " (the node's containerd config)");
+  merge_tables(merged, parse(patch, what));
+  std::ostringstream out;
+  out << merged << "\n";
+  return out.str();
+}
+
+void check(const std::string& text, const std::string& what) { parse(text, what); }
+
+} // namespace dind::util::toml
