@@ -16,6 +16,8 @@ const std::map<std::string, std::string>& known_variables() {
       {"DNS64_PREFIX", ""},      {"NAT64_V4_SUBNET_PREFIX", ""}, {"DIND_IMAGE", ""},
       {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"CNI_PLUGIN", "bridge"},
       {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"},
+      // node container limits, reported by the nodes as their capacity
+      {"NODE_CPUS", ""}, {"NODE_MEMORY", ""}, {"MASTER_CPUS", ""}, {"MASTER_MEMORY", ""},
   };
   return vars;
 }
@@ -51,6 +53,7 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
                      (proxy == "ipvs" ? " (the kernel has no IP_VS)" : ""));
   }
   c.num_nodes();
+  net::make_plan(c.plan_input());  // the node limits' spelling, before anything runs
   c.apiserver_port();
   c.wait_timeout();
   return c;

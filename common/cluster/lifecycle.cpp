@@ -3,6 +3,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
 #include "cluster/kubeconfig.hpp"
+#include "cluster/lxcfs.hpp"
 #include "cluster/snapshot.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -70,6 +71,7 @@ void remove_all(docker::Client& docker, const net::Plan& plan) {
   parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker, volumes[i]); });
   for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) docker::remove_network(docker, n.id);
   remove_context(plan.context);
+  lxcfs::release(docker);
 }
 
 } // namespace
@@ -158,6 +160,7 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config) {
       docker::remove_container(docker, containers[i].id);
     });
   });
+  lxcfs::release(docker);
 }
 
 void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
