@@ -24,6 +24,12 @@ void node_registration(std::ostringstream& y, const net::NodePlan& node) {
        "  kubeletExtraArgs:\n"
        "  - name: node-ip\n"
        "    value: \"" << node_ips(node) << "\"\n";
+  // lxcfs shows a fractional CPU limit rounded up to whole CPUs (the capacity
+  // kubelet reads); reserving the rest makes allocatable the limit itself
+  if (int64_t part = node.nano_cpus % 1000000000) {
+    y << "  - name: system-reserved\n"
+         "    value: \"cpu=" << (1000000000 - part) / 1000000 << "m\"\n";
+  }
 }
 
 } // namespace

@@ -32,3 +32,17 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(t.size() == 23);
   CHECK(t[6] == '.');
 }
+
+TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
+  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
+    if (k == "NUM_NODES") return std::string("2");
+    if (k == "NODE_CPUS") return std::string("1.5");
+    if (k == "MASTER_CPUS") return std::string("2");
+    return std::nullopt;
+  }));
+  cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
+  CHECK(cluster::join_config(in, 1).find("  - name: system-reserved\n    value: \"cpu=500m\"\n") != std::string::npos);
+  CHECK(cluster::init_config(in).find("system-reserved") == std::string::npos);  // whole CPUs: nothing to reserve
+  plan.nodes[2].nano_cpus = 250000000;
+  CHECK(cluster::join_config(in, 2).find("value: \"cpu=750m\"") != std::string::npos);
+}
