@@ -96,9 +96,12 @@ std::string init_config(const KubeadmInput& in) {
        "kind: KubeletConfiguration\n"
        "cgroupDriver: systemd\n"
        "failSwapOn: false\n"
-       // the node's disk is the host's: never evict for it
+       // the node's disk is the host's: never evict for it; memory keeps
+       // kubelet's default (the map replaces all defaults), which a node with
+       // NODE_MEMORY reaches as a small machine would
        "imageGCHighThresholdPercent: 100\n"
        "evictionHard:\n"
+       "  memory.available: \"100Mi\"\n"
        "  nodefs.available: \"0%\"\n"
        "  nodefs.inodesFree: \"0%\"\n"
        "  imagefs.available: \"0%\"\n"

@@ -17,7 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 ensure_busybox
-start=$SECONDS
 
 one_line() { # one_line RC WANT-RC OUTPUT WORD: a refusal is one line naming WORD
   [ "$1" = "$2" ] && [ "$(printf '%s\n' "$3" | wc -l)" = 1 ] && grep -qF -- "$4" <<<"$3"
@@ -39,6 +38,7 @@ log "a 1-CPU, 1g worker beside a 2-CPU, 6g master"
 t0=$SECONDS
 NUM_NODES=1 "$KD" up -q
 log "up took $((SECONDS - t0)) s"
+"$KD" load -q "$BUSYBOX"
 
 inspect() { docker inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' "$1"; }
 check "docker inspect: the worker has 1 CPU and 1g, no swap beyond it" \
@@ -90,10 +90,11 @@ check "lxcfs serves the nodes while they run" grep -q " $LXCFS .* fuse.lxcfs " /
 "$KD" clean -q
 check "nothing of cluster-85 is left" test "$(labelled io.dind.cluster=cluster-85)" = 0
 if [ "$(labelled io.dind.lxcfs)" = 0 ]; then
-  check "no lxcfs mount is left" bash -c "! grep -q ' $LXCFS ' /proc/self/mountinfo"
-  check "no lxcfs process of dind's is left" bash -c "! pgrep -f 'lxcfs .*$LXCFS' >/dev/null"
+  no_mount() { ! grep -q " $LXCFS " /proc/self/mountinfo; }
+  check "no lxcfs mount is left" no_mount
+  no_daemon() { ! pgrep -f "lxcfs .*$LXCFS" >/dev/null; }
+  check "no lxcfs process of dind's is left" no_daemon
 else
   log "another cluster still uses lxcfs: it stays"
 fi
-log "suite took $((SECONDS - start)) s"
 finish

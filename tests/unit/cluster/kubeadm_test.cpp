@@ -16,6 +16,7 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(init.find("podSubnet: \"10.244.0.0/16,fd00:40::/72\"") != std::string::npos);
   CHECK(init.find("value: \"10.192.3.2,fd00:20:3::2\"") != std::string::npos);
   CHECK(init.find("maxPerCore: 0") != std::string::npos);
+  CHECK(init.find("evictionHard:\n  memory.available: \"100Mi\"\n") != std::string::npos);
   CHECK(init.find("- name: unsafe-no-fsync\n      value: \"true\"") != std::string::npos);
   CHECK(init.find("name: kube-master-cluster-3") != std::string::npos);
   CHECK(init.find("taints") == std::string::npos);  // workers run the pods
