@@ -2,9 +2,9 @@
 # Issue 15 part 4 on one real cluster (1 master + 1 worker, CLUSTER_ID=85):
 # NODE_CPUS/NODE_MEMORY limit the worker's container and the worker reports
 # them as its capacity (lxcfs), so the scheduler treats it as a small machine;
-# MASTER_* give the master its own. Bad values are one line and exit 2; more
-# CPUs than Docker has is refused before anything is made; the last clean
-# stops lxcfs and leaves no mount.
+# MASTER_* give the master its own (a fractional 1.5: capacity 2, allocatable
+# 1.5). Bad values are one line and exit 2; more CPUs than Docker has is
+# refused before anything is made; the last clean stops lxcfs, no mount left.
 . "$(dirname "$0")/lib.sh"
 export CLUSTER_ID=85
 CTX=dind-cluster-85 SFX=-cluster-85
@@ -29,11 +29,11 @@ done
 set +e; out=$(NODE_CPUS=64 NUM_NODES=1 "$KD" up -q 2>&1); rc=$?; set -e
 refused() { [ "$rc" != 0 ] && grep -qF "$1" <<<"$out" && [ "$(labelled io.dind.cluster=cluster-85)" = 0 ]; }
 check "NODE_CPUS=64 on a $(nproc)-CPU host is refused before anything is made" refused "a node is to have 64 CPUs, Docker has"
-export NODE_CPUS=1 NODE_MEMORY=1g MASTER_CPUS=2 MASTER_MEMORY=6g
-shown() { "$KD" config | grep -qx 'NODE_MEMORY=1g  # env' && "$KD" config --master-cpus 1.5 | grep -qx 'MASTER_CPUS=1.5  # flag'; }
+export NODE_CPUS=1 NODE_MEMORY=1g MASTER_CPUS=1.5 MASTER_MEMORY=6g
+shown() { "$KD" config | grep -qx 'NODE_MEMORY=1g  # env' && "$KD" config --master-cpus 2 | grep -qx 'MASTER_CPUS=2  # flag'; }
 check "kubectl dind config shows the limits and where they came from" shown
 
-log "a 1-CPU, 1g worker beside a 2-CPU, 6g master"
+log "a 1-CPU, 1g worker beside a 1.5-CPU, 6g master"
 "$KD" clean -q
 t0=$SECONDS
 NUM_NODES=1 "$KD" up -q
@@ -43,8 +43,8 @@ log "up took $((SECONDS - t0)) s"
 inspect() { docker inspect -f '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}' "$1"; }
 check "docker inspect: the worker has 1 CPU and 1g, no swap beyond it" \
   test "$(inspect "$WORKER")" = "1000000000 1073741824 1073741824"
-check "docker inspect: the master has its own 2 CPUs and 6g" \
-  test "$(inspect "$MASTER")" = "2000000000 6442450944 6442450944"
+check "docker inspect: the master has its own 1.5 CPUs and 6g" \
+  test "$(inspect "$MASTER")" = "1500000000 6442450944 6442450944"
 
 node_field() { "$K" --context "$CTX" get node "$1" -o jsonpath="{.status.$2}"; }
 ki() { # ki QUANTITY: a memory quantity in Ki (kubelet prints Ki)
@@ -57,8 +57,8 @@ check "the worker's allocatable is 1 CPU" test "$(node_field "$WORKER" allocatab
 cap=$(ki "$(node_field "$WORKER" capacity.memory)"); alloc=$(ki "$(node_field "$WORKER" allocatable.memory)")
 check "the worker's memory capacity is 1Gi (to the MiB): ${cap}Ki" test "$cap" -gt $((1048576 - 1024)) -a "$cap" -le 1048576
 check "allocatable is capacity less kubelet's 100Mi eviction reserve: ${alloc}Ki" test "$alloc" = $((cap - 102400))
-check "the master's capacity is its 2 CPUs and 6Gi" \
-  test "$(node_field "$MASTER" capacity.cpu) $(ki "$(node_field "$MASTER" capacity.memory)")" = "2 6291456"
+check "the master's capacity is 6Gi and 2 CPUs (lxcfs rounds 1.5 up), allocatable 1.5 CPUs" \
+  test "$(ki "$(node_field "$MASTER" capacity.memory)") $(node_field "$MASTER" capacity.cpu) $(node_field "$MASTER" allocatable.cpu)" = "6291456 2 1500m"
 check "inside the worker, /proc/meminfo says 1Gi and one CPU is online" \
   test "$(docker exec "$WORKER" sh -c 'head -1 /proc/meminfo; cat /sys/devices/system/cpu/online' | tr -s ' ' | tr '\n' ' ')" = "MemTotal: 1048576 kB 0 "
 
