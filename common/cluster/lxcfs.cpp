@@ -1,6 +1,7 @@
 #include "cluster/lxcfs.hpp"
 
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/log.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -108,10 +109,18 @@ Use::Use(const docker::Client& docker) : lock_(lock_file, "lxcfs", true) {
 
 void release(docker::Client& docker) {
   if (!fs::exists(pid_file) && !mounted()) return;
-  util::FileLock lock(lock_file, "lxcfs", true);
-  if (!docker::list_containers(docker, {label}).empty()) return;
-  stop();
-  log::info("stopped lxcfs ({}): no node uses it", mount_point);
+  // the cluster is gone either way: a daemon that cannot be stopped (root's,
+  // for a user in the docker group) is worth a warning, not a failed clean
+  try {
+    util::FileLock lock(lock_file, "lxcfs", true);
+    if (!docker::list_containers(docker, {label}).empty()) return;
+    stop();
+    log::info("stopped lxcfs ({}): no node uses it", mount_point);
+  } catch (const util::interrupt::Interrupted&) {
+    throw;
+  } catch (const Error& e) {
+    log::warn("lxcfs at {} left running: {}", mount_point, e.what());
+  }
 }
 
 } // namespace dind::cluster::lxcfs

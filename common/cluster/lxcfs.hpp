@@ -36,7 +36,8 @@ private:
 };
 
 // Stops dind's lxcfs (and its mount) once no container carries the label:
-// after the last limited cluster's `down` or `clean`.
+// after the last limited cluster's `down` or `clean`. Warns, never throws,
+// when it cannot.
 void release(docker::Client& docker);
 
 } // namespace dind::cluster::lxcfs

@@ -4,7 +4,8 @@
 # them as its capacity (lxcfs), so the scheduler treats it as a small machine;
 # MASTER_* give the master its own (a fractional 1.5: capacity 2, allocatable
 # 1.5). Bad values are one line and exit 2; more CPUs than Docker has is
-# refused before anything is made; the last clean stops lxcfs, no mount left.
+# refused before anything is made; `down` stops lxcfs and `up` starts it again
+# for the recreated nodes; the last clean stops it, no mount left.
 . "$(dirname "$0")/lib.sh"
 export CLUSTER_ID=85
 CTX=dind-cluster-85 SFX=-cluster-85
@@ -85,16 +86,26 @@ check "a pod asking 0.5 of the 1-CPU worker runs there" wait_pod half "$CTX"
 check "a pod asking 1.5 CPUs stays Pending: Insufficient cpu" unschedulable too-much-cpu "Insufficient cpu"
 check "a pod asking 2Gi stays Pending: Insufficient memory" unschedulable too-much-memory "Insufficient memory"
 
-log "the last clean stops lxcfs"
+no_mount() { ! grep -q " $LXCFS " /proc/self/mountinfo; }
+no_daemon() { ! pgrep -f "lxcfs .*$LXCFS" >/dev/null; }
+stopped() { # lxcfs is gone, unless another cluster's nodes still use it
+  if [ "$(labelled io.dind.lxcfs)" = 0 ]; then
+    check "$1: no lxcfs mount is left" no_mount
+    check "$1: no lxcfs process of dind's is left" no_daemon
+  else
+    log "another cluster still uses lxcfs: it stays"
+  fi
+}
+log "down stops lxcfs, up starts it again for the recreated nodes"
 check "lxcfs serves the nodes while they run" grep -q " $LXCFS .* fuse.lxcfs " /proc/self/mountinfo
+"$KD" down -q
+stopped "after down"
+NUM_NODES=1 "$KD" up -q
+check "after up again, the worker still reads 1Gi and one CPU" \
+  test "$(docker exec "$WORKER" sh -c 'head -1 /proc/meminfo; cat /sys/devices/system/cpu/online' | tr -s ' ' | tr '\n' ' ')" = "MemTotal: 1048576 kB 0 "
+
+log "the last clean stops lxcfs"
 "$KD" clean -q
 check "nothing of cluster-85 is left" test "$(labelled io.dind.cluster=cluster-85)" = 0
-if [ "$(labelled io.dind.lxcfs)" = 0 ]; then
-  no_mount() { ! grep -q " $LXCFS " /proc/self/mountinfo; }
-  check "no lxcfs mount is left" no_mount
-  no_daemon() { ! pgrep -f "lxcfs .*$LXCFS" >/dev/null; }
-  check "no lxcfs process of dind's is left" no_daemon
-else
-  log "another cluster still uses lxcfs: it stays"
-fi
+stopped "after clean"
 finish
