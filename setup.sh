@@ -16,7 +16,7 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
 packages=(meson ninja-build pkg-config g++ libpoco-dev rapidjson-dev libspdlog-dev libcli11-dev catch2
           libzstd-dev liblzma-dev libssl-dev libyaml-cpp-dev libtomlplusplus-dev debootstrap busybox-static make zsh openssh-server openssh-client
-          socat ccache python3 ca-certificates curl time clang-14 libfuzzer-14-dev openssl chromium
+          socat ccache python3 lxcfs ca-certificates curl time clang-14 libfuzzer-14-dev openssl chromium
           docker-registry)  # docker-registry: the load test pushes once for a RepoDigest
 command -v docker >/dev/null || packages+=(docker.io)
 missing=()

@@ -30,6 +30,8 @@ const std::map<std::string, std::string>& known_variables() {
       // one process unless -p
       {"SKIP_DASHBOARD", ""},    {"DOWNLOAD_KUBECTL", ""}, {"DIND_SKIP_PULL", ""},
       {"RUN_ON_BTRFS_ANYWAY", ""}, {"DIND_NO_PARALLEL_E2E", ""},
+      // node container limits, reported by the nodes as their capacity
+      {"NODE_CPUS", ""}, {"NODE_MEMORY", ""}, {"MASTER_CPUS", ""}, {"MASTER_MEMORY", ""},
   };
   return vars;
 }
@@ -132,6 +134,7 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
                      (proxy == "ipvs" ? " (the kernel has no IP_VS)" : ""));
   }
   c.num_nodes();
+  net::make_plan(c.plan_input());  // the node limits' spelling, before anything runs
   c.apiserver_port();
   c.wait_timeout();
   c.components();

@@ -36,6 +36,11 @@ void node_registration(std::ostringstream& y, const net::NodePlan& node, const C
        "  ignorePreflightErrors: [all]\n"
        "  kubeletExtraArgs:\n";
   extra_args(y, "  ", {{"node-ip", node_ips(node)}});
+  // lxcfs shows a fractional CPU limit rounded up to whole CPUs (the capacity
+  // kubelet reads); reserving the rest makes allocatable the limit itself
+  if (int64_t part = node.nano_cpus % 1000000000) {
+    extra_args(y, "  ", {{"system-reserved", "cpu=" + std::to_string((1000000000 - part) / 1000000) + "m"}});
+  }
   extra_args(y, "  ", components.kubelet);
   std::vector<std::string> l;
   for (auto& [k, v] : labels) l.push_back(k + "=" + v);
@@ -115,9 +120,12 @@ std::string init_config(const KubeadmInput& in) {
        "kind: KubeletConfiguration\n"
        "cgroupDriver: systemd\n"
        "failSwapOn: false\n"
-       // the node's disk is the host's: never evict for it
+       // the node's disk is the host's: never evict for it; memory keeps
+       // kubelet's default (the map replaces all defaults), which a node with
+       // NODE_MEMORY reaches as a small machine would
        "imageGCHighThresholdPercent: 100\n"
        "evictionHard:\n"
+       "  memory.available: \"100Mi\"\n"
        "  nodefs.available: \"0%\"\n"
        "  nodefs.inodesFree: \"0%\"\n"
        "  imagefs.available: \"0%\"\n";

@@ -4,6 +4,7 @@
 #include "cluster/context.hpp"
 #include "cluster/kubeconfig.hpp"
 #include "cluster/node.hpp"
+#include "cluster/lxcfs.hpp"
 #include "cluster/snapshot.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -72,6 +73,7 @@ void remove_all(docker::Client& docker, const net::Plan& plan) {
   parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker, volumes[i]); });
   for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) docker::remove_network(docker, n.id);
   remove_context(plan.context);
+  lxcfs::release(docker);
 }
 
 } // namespace
@@ -160,6 +162,7 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config) {
       docker::remove_container(docker, containers[i].id);
     });
   });
+  lxcfs::release(docker);
 }
 
 void clean(docker::Client& docker, util::Steps& steps, const Config& config) {

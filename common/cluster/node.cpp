@@ -1,5 +1,6 @@
 #include "cluster/node.hpp"
 
+#include "cluster/lxcfs.hpp"
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
@@ -83,7 +84,20 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
     spec.env.insert(spec.env.end(), extra.master_env.begin(), extra.master_env.end());
     spec.mounts.insert(spec.mounts.end(), extra.master_mounts.begin(), extra.master_mounts.end());
   }
+  if (node.limited()) {
+    spec.nano_cpus = node.nano_cpus;
+    spec.memory_bytes = node.memory_bytes;
+    for (auto& m : lxcfs::node_mounts()) spec.mounts.push_back(m);
+    spec.labels[lxcfs::label] = "1";
+  }
   return spec;
+}
+
+std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
+  for (auto& node : ctx.plan.nodes) {
+    if (node.limited()) return std::make_unique<lxcfs::Use>(ctx.docker);
+  }
+  return nullptr;
 }
 
 namespace {
@@ -150,6 +164,7 @@ void create_node_containers(Context& ctx) {
   for (auto& node : ctx.plan.nodes) {
     for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(ctx.docker, v));
   }
+  auto lxcfs = use_lxcfs(ctx);
   if (!network) {
     docker::NetworkSpec net;
     net.name = ctx.plan.network;

@@ -1,7 +1,9 @@
 #pragma once
 #include "cluster/context.hpp"
+#include "cluster/lxcfs.hpp"
 #include "docker/containers.hpp"
 
+#include <memory>
 #include <string>
 
 namespace dind::cluster {
@@ -19,12 +21,17 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
 
 // The container of one planned node: image, name, labels, fixed addresses;
 // the master publishes the API server on 127.0.0.1, and gets EXTRA_PORTS
-// and MASTER_EXTRA_OPTS.
+// and MASTER_EXTRA_OPTS. A node with limits gets them and lxcfs's files, so
+// kubelet reports them as its capacity.
 docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
 
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
 // with the DIND_*_PROXY drop-ins for containerd and kubelet in place.
 void create_node_container(Context& ctx, const net::NodePlan& node, bool master);
+
+// Held while the plan's limited nodes are created or started (lxcfs runs);
+// none for a plan without limits.
+std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 
 // The network (unless there), both volumes and the container of every node,
 // not started; refuses a network or volume of the planned name that dind did

@@ -52,6 +52,9 @@ std::string container_create_body(const ContainerSpec& s) {
     w.end_array();
   }
   if (!s.cgroupns_mode.empty()) w.kv("CgroupnsMode", s.cgroupns_mode);
+  if (s.nano_cpus) w.kv("NanoCpus", s.nano_cpus);
+  // MemorySwap equal to Memory: no swap beyond the limit (Docker's default doubles it)
+  if (s.memory_bytes) w.kv("Memory", s.memory_bytes).kv("MemorySwap", s.memory_bytes);
   if (!s.sysctls.empty()) w.object("Sysctls", s.sysctls);
   if (!s.restart_policy.empty()) w.key("RestartPolicy").begin_object().kv("Name", s.restart_policy).end_object();
   if (!s.ports.empty()) {

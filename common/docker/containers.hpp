@@ -2,6 +2,7 @@
 #include "docker/client.hpp"
 #include "util/json.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -52,6 +53,8 @@ struct ContainerSpec {
   bool init = false;
   std::string stop_signal;  // systemd wants SIGRTMIN+3
   bool unmask_paths = false;  // the CLI's --security-opt systempaths=unconfined
+  int64_t nano_cpus = 0;     // --cpus, in 1e-9 CPUs; 0: no limit
+  int64_t memory_bytes = 0;  // --memory, with swap limited to it too; 0: no limit
 };
 
 struct ContainerSummary {

@@ -2,8 +2,10 @@
 
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/quantity.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <regex>
 
@@ -193,6 +195,20 @@ Check device(const std::string& path, bool present, bool needed, const std::stri
   if (present) return make(path, Status::ok, "present (" + what_needs_it + ")");
   if (needed) return make(path, Status::fail, "missing: " + what_needs_it, fix);
   return make(path, Status::info, "missing: " + what_needs_it);
+}
+
+Check limits(const net::Plan& plan, int64_t host_cpus, const std::string& problem, const std::string& fix) {
+  int64_t most = 0;
+  bool any = false;
+  for (auto& n : plan.nodes) most = std::max(most, n.nano_cpus), any = any || n.limited();
+  if (!any) return make("limits", Status::ok, "no NODE_CPUS or NODE_MEMORY: nodes report the host's CPUs and memory");
+  if (host_cpus > 0 && most > host_cpus * 1000000000) {
+    return make("limits", Status::fail,
+                "a node is to have " + util::format_cpus(most) + " CPUs, Docker has " + std::to_string(host_cpus),
+                "NODE_CPUS/MASTER_CPUS of at most " + std::to_string(host_cpus));
+  }
+  if (!problem.empty()) return make("limits", Status::fail, problem, fix);
+  return make("limits", Status::ok, "limited nodes report their limits as capacity (lxcfs)");
 }
 
 } // namespace dind::doctor

@@ -43,6 +43,9 @@ Check leftovers(const net::Plan& plan, size_t containers, size_t volumes);
 // A kernel feature: present (true), absent (false) or unknown (nullopt).
 Check kernel(const std::string& feature, std::optional<bool> present, bool needed, const std::string& what_needs_it,
              const std::string& fix);
+// NODE_CPUS & co: none, or within the host's CPUs with lxcfs able to run
+// (problem: what stops it, "" when nothing; fix: what to do).
+Check limits(const net::Plan& plan, int64_t host_cpus, const std::string& problem, const std::string& fix);
 Check device(const std::string& path, bool present, bool needed, const std::string& what_needs_it, const std::string& fix);
 
 } // namespace dind::doctor

@@ -1,6 +1,7 @@
 #include "doctor/doctor.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/lxcfs.hpp"
 #include "cluster/node.hpp"
 #include "docker/containers.hpp"
 #include "docker/networks.hpp"
@@ -127,6 +128,10 @@ std::vector<Check> gather(docker::Client& docker, const cluster::Config& config,
     out.push_back(cgroup(version == "2" ? 2 : 1, json::str(*info, {"CgroupDriver"}), config.image()));
   }
   if (!preflight) out.push_back(local ? privileged(cluster::privileged_nodes()) : skipped("privileged", remote));
+  {
+    auto p = cluster::lxcfs::problem(docker);
+    out.push_back(limits(plan, info ? json::num(*info, {"NCPU"}) : 0, p ? p->what : "", p ? p->fix : ""));
+  }
 
   if (local) {
     int64_t instances = sysctl("/proc/sys/fs/inotify/max_user_instances", "DIND_DOCTOR_INOTIFY_INSTANCES");

@@ -3,8 +3,10 @@
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/json.hpp"
+#include "util/quantity.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
@@ -113,6 +115,10 @@ PlanInput PlanInput::from(const std::function<std::optional<std::string>(const s
   set("NUM_NODES", in.num_nodes);
   set("DNS64_PREFIX", in.dns64_prefix);
   set("NAT64_V4_SUBNET_PREFIX", in.nat64_v4_subnet_prefix);
+  set("NODE_CPUS", in.node_cpus);
+  set("NODE_MEMORY", in.node_memory);
+  set("MASTER_CPUS", in.master_cpus);
+  set("MASTER_MEMORY", in.master_memory);
   return in;
 }
 
@@ -195,8 +201,18 @@ Plan make_plan(const PlanInput& in) {
   no_overlap("POD_NETWORK_CIDR", p.pods, mgmt_var, p.mgmt);
   no_overlap("SERVICE_CIDR", p.services, mgmt_var, p.mgmt);
 
+  // a node below this cannot run kubelet, containerd and the 100Mi eviction reserve
+  constexpr int64_t min_memory = int64_t(256) << 20;
+  auto cpus = [](const std::string& text, const char* var) { return text.empty() ? 0 : util::parse_cpus(text, var); };
+  auto memory = [](const std::string& text, const char* var) { return text.empty() ? 0 : util::parse_memory(text, var, min_memory); };
+  int64_t node_cpus = cpus(in.node_cpus, "NODE_CPUS"), node_memory = memory(in.node_memory, "NODE_MEMORY");
+  int64_t master_cpus = in.master_cpus.empty() ? node_cpus : cpus(in.master_cpus, "MASTER_CPUS");
+  int64_t master_memory = in.master_memory.empty() ? node_memory : memory(in.master_memory, "MASTER_MEMORY");
+
   for (long i = 0; i <= nodes; ++i) {
     NodePlan n;
+    n.nano_cpus = i == 0 ? master_cpus : node_cpus;
+    n.memory_bytes = i == 0 ? master_memory : node_memory;
     n.role = i == 0 ? "kube-master" : "kube-node-" + std::to_string(i);
     n.container = n.role + p.suffix;
     for (auto& m : p.mgmt) (m.family() == Family::v4 ? n.ipv4 : n.ipv6) = m.nth(static_cast<uint64_t>(i + 2)).str();
@@ -240,7 +256,11 @@ std::string Plan::to_json(bool pretty) const {
     w.begin_object().kv("role", n.role).kv("container", n.container);
     if (!n.ipv4.empty()) w.kv("ipv4", n.ipv4);
     if (!n.ipv6.empty()) w.kv("ipv6", n.ipv6);
-    w.strings("podCidrs", n.pod_cidrs).end_object();
+    w.strings("podCidrs", n.pod_cidrs);
+    // only when set: an unlimited plan keeps its identity (snapshots match it)
+    if (n.nano_cpus) w.kv("nanoCpus", n.nano_cpus);
+    if (n.memory_bytes) w.kv("memoryBytes", n.memory_bytes);
+    w.end_object();
   }
   w.end_array().end_object();
   return w.str();
@@ -257,12 +277,16 @@ std::string Plan::to_table() const {
   for (auto& c : pods) o << " " << c.str();
   o << "\n";
   if (mode == IpMode::ipv6) o << "dns64 " << dns64_prefix << ", nat64 " << nat64_v4_subnet << "\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s\n", "NODE", "IPV4", "IPV6", "POD CIDRS");
+  bool limits = std::any_of(nodes.begin(), nodes.end(), [](const NodePlan& n) { return n.limited(); });
+  char line[320];
+  std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s%s\n", "NODE", "IPV4", "IPV6", "POD CIDRS", limits ? "  CPUS MEMORY" : "");
   o << line;
   for (auto& n : nodes) {
-    std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s\n", n.container.c_str(), n.ipv4.empty() ? "-" : n.ipv4.c_str(),
-                  n.ipv6.empty() ? "-" : n.ipv6.c_str(), util::join(n.pod_cidrs, ",").c_str());
+    std::string limit = !limits ? ""
+                        : "  " + (n.nano_cpus ? util::format_cpus(n.nano_cpus) : "-") + " " +
+                              (n.memory_bytes ? util::format_memory(n.memory_bytes) : "-");
+    std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s%s\n", n.container.c_str(), n.ipv4.empty() ? "-" : n.ipv4.c_str(),
+                  n.ipv6.empty() ? "-" : n.ipv6.c_str(), util::join(n.pod_cidrs, ",").c_str(), limit.c_str());
     o << line;
   }
   return o.str();

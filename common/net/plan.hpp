@@ -1,6 +1,7 @@
 #pragma once
 #include "net/cidr.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -23,6 +24,8 @@ struct PlanInput {
   std::string num_nodes = "2";
   std::string dns64_prefix;
   std::string nat64_v4_subnet_prefix;
+  std::string node_cpus, node_memory;      // every node's limits, Docker's spelling
+  std::string master_cpus, master_memory;  // the master's, instead of the above
 
   // Fills every field that lookup(NAME) knows (NAME as the seed spells it).
   static PlanInput from(const std::function<std::optional<std::string>(const std::string&)>& lookup);
@@ -33,6 +36,10 @@ struct NodePlan {
   std::string container;  // role + the cluster suffix
   std::string ipv4, ipv6;
   std::vector<std::string> pod_cidrs;
+  // The container's limits, which the node reports as its capacity; 0: none.
+  int64_t nano_cpus = 0;
+  int64_t memory_bytes = 0;
+  bool limited() const { return nano_cpus || memory_bytes; }
 };
 
 struct Plan {

@@ -90,6 +90,32 @@ void reset_child_signals(posix_spawnattr_t& attr) {
   posix_spawnattr_setsigdefault(&attr, &defaults);
 }
 
+int spawn_daemon(const std::vector<std::string>& argv, const std::string& log) {
+  if (argv.empty()) throw Error("spawn: empty command");
+  std::string exe = which(argv[0]);
+  if (exe.empty()) throw Error(argv[0] + ": command not found on PATH");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  reset_child_signals(attr);
+  // its own session: the terminal's ^C and dind's interrupt handling leave it alone
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args;
+  args.push_back(exe.data());
+  for (size_t i = 1; i < argv.size(); ++i) args.push_back(const_cast<char*>(argv[i].c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, exe.c_str(), &fa, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw Error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  return pid;
+}
+
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) throw Error("run: empty command");
   interrupt::check();

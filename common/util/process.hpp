@@ -31,6 +31,11 @@ ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& op
 // command and the last line it printed on stderr.
 ProcessResult check(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// Starts argv[0] (PATH lookup) in a session of its own, stdin from /dev/null,
+// stdout and stderr appended to log, and does not wait: for daemons that stay
+// in the foreground and must outlive this process. Returns its pid.
+int spawn_daemon(const std::vector<std::string>& argv, const std::string& log);
+
 // A spawned child starts with no signal blocked or ignored (this process
 // blocks and ignores some, see interrupt.hpp).
 void reset_child_signals(posix_spawnattr_t& attr);

@@ -95,6 +95,10 @@ struct ClusterFlags {
     cmd->add_option("--image", vars["DIND_IMAGE"], "node image (DIND_IMAGE)");
     cmd->add_option("--apiserver-port", vars["APISERVER_PORT"], "host port on 127.0.0.1 (APISERVER_PORT, default random)");
     cmd->add_option("--wait", vars["DIND_WAIT"], "seconds to wait for Ready nodes (DIND_WAIT, default 300)");
+    cmd->add_option("--node-cpus", vars["NODE_CPUS"], "CPUs of each node, e.g. 1.5 (NODE_CPUS, default: the host's)");
+    cmd->add_option("--node-memory", vars["NODE_MEMORY"], "memory of each node, e.g. 2g (NODE_MEMORY, default: the host's)");
+    cmd->add_option("--master-cpus", vars["MASTER_CPUS"], "the master's CPUs instead (MASTER_CPUS)");
+    cmd->add_option("--master-memory", vars["MASTER_MEMORY"], "the master's memory instead (MASTER_MEMORY)");
     if (with_retain) cmd->add_flag("--retain", retain, "keep a cluster that failed to come up (for debugging)");
   }
   void add_no_wait(CLI::App* cmd) {

@@ -29,6 +29,8 @@ public:
                     ": NUM_NODES differs from when it was created (`kubectl dind clean` first)");
       }
     }
+    // limited nodes bind-mount lxcfs's files: it must run before they start
+    auto lxcfs = use_lxcfs(ctx);
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
       const auto& node = ctx.plan.nodes[i];
       auto info = docker::inspect_container(ctx.docker, node.container);

@@ -33,6 +33,19 @@ TEST_CASE("container create body carries every node setting") {
   CHECK(json::str(d, {"NetworkingConfig", "EndpointsConfig", "net", "IPAMConfig", "IPv6Address"}) == "fd00:20::2");
   CHECK((*json::find(d, {"HostConfig", "PortBindings", "6443/tcp"}))[0]["HostIp"] == "127.0.0.1");
   CHECK((*json::find(d, {"HostConfig", "Mounts"}))[0]["Target"] == "/var");
+  CHECK(json::find(d, {"HostConfig", "NanoCpus"}) == nullptr);
+  CHECK(json::find(d, {"HostConfig", "Memory"}) == nullptr);
+}
+
+TEST_CASE("container limits: NanoCpus, and Memory with MemorySwap equal (no swap beyond it)") {
+  docker::ContainerSpec s;
+  s.image = "img:1";
+  s.nano_cpus = 1500000000;
+  s.memory_bytes = int64_t(2) << 30;
+  auto d = json::parse(docker::container_create_body(s), "body");
+  CHECK(json::num(d, {"HostConfig", "NanoCpus"}) == 1500000000);
+  CHECK(json::num(d, {"HostConfig", "Memory"}) == int64_t(2) << 30);
+  CHECK(json::num(d, {"HostConfig", "MemorySwap"}) == int64_t(2) << 30);
 }
 
 TEST_CASE("image references split into repo and tag") {

@@ -80,3 +80,20 @@ TEST_CASE("doctor line and JSON") {
   CHECK(d["checks"][1]["fix"].GetString() == std::string(""));
   CHECK_FALSE(json::flag(json::parse(doctor::to_json({{"docker", Status::warn, "x", "y"}}), "doctor"), {"blocksUp"}, true));
 }
+
+TEST_CASE("doctor limits: more CPUs than Docker has, or no lxcfs, blocks") {
+  net::Plan p = plan("0");
+  CHECK(doctor::limits(p, 2, "no lxcfs", "apt-get install lxcfs").status == Status::ok);  // no limits: lxcfs not needed
+  p.nodes[1].nano_cpus = 3000000000;
+  auto more = doctor::limits(p, 2, "", "");
+  CHECK(more.status == Status::fail);
+  CHECK(more.message == "a node is to have 3 CPUs, Docker has 2");
+  p.nodes[1].nano_cpus = 2000000000;
+  CHECK(doctor::limits(p, 2, "", "").status == Status::ok);
+  auto missing = doctor::limits(p, 2, "node limits need lxcfs, which is not installed", "sudo apt-get install lxcfs");
+  CHECK(missing.status == Status::fail);
+  CHECK(missing.fix == "sudo apt-get install lxcfs");
+  p.nodes[1].nano_cpus = 0;
+  p.nodes[1].memory_bytes = int64_t(1) << 30;
+  CHECK(doctor::limits(p, 2, "x", "y").status == Status::fail);
+}

@@ -96,3 +96,28 @@ TEST_CASE("every refusal names the variable and the rule") {
   CHECK(refusal({{"DIND_LABEL", "a b"}}).find("DIND_LABEL:") == 0);
   CHECK(refusal({{"IP_MODE", "ipv6"}, {"DNS64_PREFIX", "fd00:10:64:ff9b::/64"}}).find("DNS64_PREFIX:") == 0);
 }
+
+TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, typed in the node plan") {
+  auto p = plan({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"NODE_MEMORY", "2g"}, {"MASTER_MEMORY", "4096m"}});
+  CHECK(p.nodes[0].nano_cpus == 1500000000);
+  CHECK(p.nodes[0].memory_bytes == int64_t(4) << 30);
+  CHECK(p.nodes[2].nano_cpus == 1500000000);
+  CHECK(p.nodes[2].memory_bytes == int64_t(2) << 30);
+  CHECK(p.to_json().find("\"nanoCpus\": 1500000000") != std::string::npos);
+  CHECK(p.to_table().find("1.5 4g") != std::string::npos);
+
+  auto none = plan({{"NUM_NODES", "1"}});
+  CHECK_FALSE(none.nodes[1].limited());
+  // an unlimited plan's JSON (the snapshot identity) is what it was before limits existed
+  CHECK(none.to_json().find("nanoCpus") == std::string::npos);
+  CHECK(none.to_table().find("CPUS") == std::string::npos);
+
+  auto master_only = plan({{"NUM_NODES", "1"}, {"MASTER_CPUS", "2"}});
+  CHECK(master_only.nodes[0].nano_cpus == 2000000000);
+  CHECK_FALSE(master_only.nodes[1].limited());
+
+  CHECK_THAT(refusal({{"NODE_MEMORY", "lots"}}), Catch::StartsWith("NODE_MEMORY: 'lots' is not an amount of memory"));
+  CHECK_THAT(refusal({{"NODE_CPUS", "0"}}), Catch::StartsWith("NODE_CPUS: '0'"));
+  CHECK_THAT(refusal({{"MASTER_CPUS", "two"}}), Catch::StartsWith("MASTER_CPUS: 'two'"));
+  CHECK_THAT(refusal({{"MASTER_MEMORY", "64m"}}), Catch::Contains("256m"));
+}

@@ -1,0 +1,45 @@
+#include "cluster/config.hpp"
+#include "cluster/context.hpp"
+#include "cluster/lxcfs.hpp"
+#include "cluster/node.hpp"
+#include "util/json.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace dind;
+
+TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an unlimited one neither") {
+  cluster::Config config;
+  config.values = {{"DIND_IMAGE", "dind-node:test"}, {"NUM_NODES", "1"}, {"NODE_CPUS", "1"}, {"NODE_MEMORY", "1g"},
+                   {"MASTER_CPUS", ""}, {"MASTER_MEMORY", ""}};
+  net::PlanInput in;
+  in.num_nodes = "1";
+  in.node_cpus = "1";
+  in.node_memory = "1g";
+  auto plan = net::make_plan(in);
+  plan.nodes[0].nano_cpus = plan.nodes[0].memory_bytes = 0;  // a master without limits, as a per-node plan may say
+  docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
+  util::Steps steps(true, false);
+  cluster::Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+
+  auto worker = cluster::node_spec(ctx, plan.nodes[1], false);
+  CHECK(worker.nano_cpus == 1000000000);
+  CHECK(worker.memory_bytes == int64_t(1) << 30);
+  CHECK(worker.labels.at(cluster::lxcfs::label) == "1");
+  auto mounted = [&](const docker::ContainerSpec& s, const std::string& target) {
+    return std::any_of(s.mounts.begin(), s.mounts.end(), [&](const docker::Mount& m) {
+      return m.target == target && m.type == "bind" && m.source == std::string(cluster::lxcfs::mount_point) + target;
+    });
+  };
+  for (auto* f : {"/proc/meminfo", "/proc/cpuinfo", "/proc/stat", "/sys/devices/system/cpu/online"}) CHECK(mounted(worker, f));
+  auto body = json::parse(docker::container_create_body(worker), "body");
+  CHECK(json::num(body, {"HostConfig", "Memory"}) == json::num(body, {"HostConfig", "MemorySwap"}));
+
+  auto master = cluster::node_spec(ctx, plan.nodes[0], true);
+  CHECK(master.nano_cpus == 0);
+  CHECK(master.memory_bytes == 0);
+  CHECK_FALSE(master.labels.count(cluster::lxcfs::label));
+  CHECK_FALSE(mounted(master, "/proc/meminfo"));
+}
