@@ -30,6 +30,8 @@ const std::map<std::string, std::string>& known_variables() {
       // one process unless -p
       {"SKIP_DASHBOARD", ""},    {"DOWNLOAD_KUBECTL", ""}, {"DIND_SKIP_PULL", ""},
       {"RUN_ON_BTRFS_ANYWAY", ""}, {"DIND_NO_PARALLEL_E2E", ""},
+      // where `e2e` writes e2e.log and the JUnit XML unless -o says
+      {"E2E_REPORT_DIR", ""},
       // node container limits, reported by the nodes as their capacity
       {"NODE_CPUS", ""}, {"NODE_MEMORY", ""}, {"MASTER_CPUS", ""}, {"MASTER_MEMORY", ""},
   };
@@ -69,7 +71,6 @@ const Refused refused_variables[] = {
     {"CALICO_VERSION", "", "CNI_PLUGIN is bridge or ptp"},
     {"LOCAL_KUBECTL_VERSION", "", "up installs the node image's own kubectl into ~/.kubeadm-dind-cluster"},
     {"KUBECTL_DIR", "", "kubectl goes to ~/.kubeadm-dind-cluster"},
-    {"E2E_REPORT_DIR", "", "use `kubectl dind e2e -o DIR`"},
 };
 
 } // namespace
@@ -134,7 +135,7 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
                      (proxy == "ipvs" ? " (the kernel has no IP_VS)" : ""));
   }
   c.num_nodes();
-  net::make_plan(c.plan_input());  // the node limits' spelling, before anything runs
+  c.plan();  // the node limits' spelling, before anything runs
   c.apiserver_port();
   c.wait_timeout();
   c.components();
@@ -153,6 +154,15 @@ net::PlanInput Config::plan_input() const {
     if (v.empty()) return std::nullopt;
     return v;
   });
+}
+
+net::Plan Config::plan() const {
+  auto plan = net::make_plan(plan_input());
+  for (size_t i = 0; i < plan.nodes.size() && i < kind.nodes.size(); ++i) {
+    if (kind.nodes[i].nano_cpus) plan.nodes[i].nano_cpus = kind.nodes[i].nano_cpus;
+    if (kind.nodes[i].memory_bytes) plan.nodes[i].memory_bytes = kind.nodes[i].memory_bytes;
+  }
+  return plan;
 }
 
 int Config::num_nodes() const { return static_cast<int>(util::parse_int(get("NUM_NODES"), 0, 100, "NUM_NODES")); }

@@ -20,6 +20,8 @@ struct Config {
 
   std::string get(const std::string& key) const;
   net::PlanInput plan_input() const;
+  // The plan of these variables, with a kind config's per-node limits.
+  net::Plan plan() const;
   std::string image() const { return get("DIND_IMAGE"); }
   int num_nodes() const;
   std::optional<int> apiserver_port() const;  // nullopt: random

@@ -1,6 +1,8 @@
 #include "cluster/kind_config.hpp"
 
+#include "net/plan.hpp"
 #include "util/error.hpp"
+#include "util/quantity.hpp"
 #include "util/strings.hpp"
 #include "util/toml_merge.hpp"
 
@@ -177,6 +179,8 @@ NodeSettings node_settings(const Field& f) {
   }
   if (f.has("kubeadmConfigPatches")) n.kubeadm_patches = kubeadm_patches(f["kubeadmConfigPatches"]);
   if (f.has("kubeadmConfigPatchesJSON6902")) n.kubeadm_json6902 = json6902_patches(f["kubeadmConfigPatchesJSON6902"]);
+  if (f.has("cpus")) n.nano_cpus = util::parse_cpus(f["cpus"].str(), f["cpus"].where());
+  if (f.has("memory")) n.memory_bytes = util::parse_memory(f["memory"].str(), f["memory"].where(), net::min_node_memory);
   return n;
 }
 
@@ -261,8 +265,9 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file) {
     Field nodes = top["nodes"];
     for (size_t i = 0; i < nodes.size(); ++i) {
       Field n = nodes.at(i);
+      // cpus and memory: dind's own, as NODE_CPUS and NODE_MEMORY for this node
       n.only({"role", "labels", "extraPortMappings", "extraMounts", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902",
-              "image"},
+              "image", "cpus", "memory"},
              {{"image", "dind runs its own node image (DIND_IMAGE, `kubectl dind build-image`) on every node"}});
       std::string role = n.has("role") ? n["role"].str() : "control-plane";
       if (role == "control-plane") {

@@ -15,6 +15,7 @@ struct NodeSettings {
   std::vector<docker::Mount> mounts;          // extraMounts (binds)
   std::vector<std::string> kubeadm_patches;   // this node's kubeadm config
   std::vector<util::yaml::Json6902> kubeadm_json6902;
+  int64_t nano_cpus = 0, memory_bytes = 0;  // dind's extension fields cpus and memory (0: NODE_CPUS, ...)
 };
 
 // A kind cluster config (kind.x-k8s.io/v1alpha4) in dind's terms: the seed's

@@ -129,7 +129,7 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
 }
 
 void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   if (has_state(docker, plan) && !is_complete(docker, plan)) {
     steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
     remove_all(docker, plan);
@@ -149,7 +149,7 @@ void up(docker::Client& docker, util::Steps& steps, const Config& config, bool r
 void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }
 
 void down(docker::Client& docker, util::Steps& steps, const Config& config) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   // the DNS64/NAT64 helpers stay, as in the seed: up after down is faster
   auto containers = node_containers(docker, plan);
   steps.run("Removing " + std::to_string(containers.size()) + " node containers of " + plan.name + " (volumes kept)", [&] {
@@ -166,7 +166,7 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config) {
 }
 
 void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   steps.run("Removing cluster " + plan.name + " (containers, volumes, network, context " + plan.context + ")",
             [&] { remove_all(docker, plan); });
 }
@@ -174,7 +174,7 @@ void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
 namespace {
 
 void set_paused(docker::Client& docker, util::Steps& steps, const Config& config, bool pause) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   auto containers = node_containers(docker, plan);
   if (containers.empty()) throw Error("cluster " + plan.name + " has no nodes: `kubectl dind up` first");
   const std::string from = pause ? "running" : "paused", to = pause ? "paused" : "running";
@@ -200,7 +200,7 @@ void pause(docker::Client& docker, util::Steps& steps, const Config& config) { s
 void unpause(docker::Client& docker, util::Steps& steps, const Config& config) { set_paused(docker, steps, config, false); }
 
 int apiserver_port(docker::Client& docker, const Config& config) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   const std::string& master = plan.nodes.at(0).container;
   auto info = docker::inspect_container(docker, master);
   std::string state = info ? json::str(*info, {"State", "Status"}) : "absent";
@@ -211,7 +211,7 @@ int apiserver_port(docker::Client& docker, const Config& config) {
 }
 
 Status status(docker::Client& docker, const Config& config) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   Status s;
   s.name = plan.name;
   s.context = plan.context;

@@ -296,7 +296,7 @@ AfterImport plan_after_import(const std::vector<LoadImage>& sent, const std::map
 
 void load_images(docker::Client& docker, util::Steps& steps, const Config& config, const LoadOptions& options) {
   if (options.images.empty() == options.archive.empty()) throw UsageError("load takes image names or --archive FILE (one of them)");
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   auto nodes = select_nodes(docker, plan, options.nodes);
   docker.api_version();  // negotiated once, before the threads share the client
 

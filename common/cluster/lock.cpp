@@ -10,7 +10,7 @@ namespace dind::cluster {
 
 std::unique_ptr<util::FileLock> lock_cluster(const docker::Client& docker, const Config& config, const std::string& what,
                                              bool wait, util::Steps& steps) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" +
                      plan.name + ".lock";
   try {

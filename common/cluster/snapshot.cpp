@@ -90,7 +90,7 @@ void restore_manifest(docker::Client& docker, util::Steps& steps, const Config& 
 } // namespace
 
 void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, const SnapshotOptions& options) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   std::string name = options.name.empty() ? plan.name : options.name;
   if (!snapshot::valid_name(name)) throw UsageError("snapshot name '" + name + "': use a-z, 0-9, '.', '_', '-' (at most 63)");
   auto containers = node_containers(docker, plan);
@@ -162,7 +162,7 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
 }
 
 void restore(docker::Client& docker, util::Steps& steps, const Config& config, const RestoreOptions& options) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   if (has_state(docker, plan)) {
     throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, then restore");
   }

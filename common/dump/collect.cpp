@@ -59,7 +59,7 @@ void collect_node(Collector& c, const net::NodePlan& node) {
 } // namespace
 
 void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
   Collector c{docker, writer, redact_secrets, {}};
   cluster::parallel(plan.nodes.size(), [&](size_t i) { collect_node(c, plan.nodes[i]); });
 

@@ -201,10 +201,8 @@ Plan make_plan(const PlanInput& in) {
   no_overlap("POD_NETWORK_CIDR", p.pods, mgmt_var, p.mgmt);
   no_overlap("SERVICE_CIDR", p.services, mgmt_var, p.mgmt);
 
-  // a node below this cannot run kubelet, containerd and the 100Mi eviction reserve
-  constexpr int64_t min_memory = int64_t(256) << 20;
   auto cpus = [](const std::string& text, const char* var) { return text.empty() ? 0 : util::parse_cpus(text, var); };
-  auto memory = [](const std::string& text, const char* var) { return text.empty() ? 0 : util::parse_memory(text, var, min_memory); };
+  auto memory = [](const std::string& text, const char* var) { return text.empty() ? 0 : util::parse_memory(text, var, min_node_memory); };
   int64_t node_cpus = cpus(in.node_cpus, "NODE_CPUS"), node_memory = memory(in.node_memory, "NODE_MEMORY");
   int64_t master_cpus = in.master_cpus.empty() ? node_cpus : cpus(in.master_cpus, "MASTER_CPUS");
   int64_t master_memory = in.master_memory.empty() ? node_memory : memory(in.master_memory, "MASTER_MEMORY");

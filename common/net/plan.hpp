@@ -70,6 +70,9 @@ struct Plan {
 constexpr const char* cluster_label = "io.dind.cluster";
 constexpr const char* seed_label = "mirantis.kubeadm_dind_cluster";
 
+// A node below this cannot run kubelet, containerd and the 100Mi eviction reserve.
+constexpr int64_t min_node_memory = int64_t(256) << 20;
+
 // Applies the seed's rules; every refusal is a UsageError naming the variable.
 Plan make_plan(const PlanInput& in);
 

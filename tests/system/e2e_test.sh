@@ -14,9 +14,9 @@ check "kubectl dind e2e: basic endpoint + DNS conformance tests pass" \
 check "JUnit XML written with 3 passed tests" \
   bash -c "grep -o '<testcase name=\"\[It\][^>]*status=\"passed\"' $out/junit_01.xml | wc -l | grep -qx 3"
 check "raw log written" test -s "$out/e2e.log"
-check "image-sensitive conformance tests pass (-p 2)" \
-  "$KD" e2e --label e2e -p 2 -o "$out/images" 'environment variable names|should not write to root filesystem|AllowPrivilegeEscalation|same port and different protocols'
-check "JUnit XML written by a parallel run too" \
+check "image-sensitive conformance tests pass (-p 2; the seed's E2E_REPORT_DIR says where)" \
+  env E2E_REPORT_DIR="$out/images" "$KD" e2e --label e2e -p 2 'environment variable names|should not write to root filesystem|AllowPrivilegeEscalation|same port and different protocols'
+check "JUnit XML written by a parallel run too, into E2E_REPORT_DIR" \
   bash -c "grep -q '<testcase name=\"\[It\][^>]*status=\"passed\"' $out/images/junit_01.xml"
 set +e
 "$KD" e2e --label e2e -o "$out/none" 'no test is named like this' 2>/tmp/dind-e2e-err; rc=$?

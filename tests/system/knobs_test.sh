@@ -21,9 +21,6 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-one_line() { # one_line RC WANT-RC FILE WORD: a refusal is one line naming WORD
-  [ "$1" = "$2" ] && [ "$(wc -l < "$3")" = 1 ] && grep -qF -- "$4" "$3"
-}
 ensure_busybox
 "$KD" clean -q
 docker network rm "$XNET" >/dev/null 2>&1 || true
@@ -33,7 +30,7 @@ set +e
 CLUSTER_ID=81 DIND_CUSTOM_NETWORKS=dind-knobs-no-such-net "$KD" up -q 2>"$T/err"; rc=$?
 set -e
 check "up with DIND_CUSTOM_NETWORKS=dind-knobs-no-such-net: exit 1, one line ($rc: $(cat "$T/err"))" \
-  one_line "$rc" 1 "$T/err" dind-knobs-no-such-net
+  one_line_file "$rc" 1 "$T/err" dind-knobs-no-such-net
 check "... and nothing of cluster-81 is left" test "$(labelled io.dind.cluster=cluster-81)" = 0
 
 log "up with every knob"
@@ -48,23 +45,18 @@ DIND_CUSTOM_NETWORKS=$XNET SKIP_DASHBOARD=y DNS_SERVICE=coredns DIND_CRI=contain
   "$KD" up -q
 log "up took $((SECONDS - start)) s"
 
-# the command line of a process in a node, by its name: cmdline NODE NAME
-cmdline() {
-  docker exec "$1" sh -c 'for p in /proc/[0-9]*; do c=$(tr "\0" " " < $p/cmdline 2>/dev/null) || continue;
-    case "$c" in "'"$2"' "*|*/"'"$2"' "*) echo "$c";; esac; done'
-}
 environ() { # environ NODE UNIT: the environment of the unit's main process
   local pid; pid=$(docker exec "$1" systemctl show -p MainPID --value "$2")
   docker exec "$1" sh -c "tr '\0' '\n' < /proc/$pid/environ"
 }
-cmdline "$MASTER" kube-apiserver > "$T/apiserver"
+node_cmdline "$MASTER" kube-apiserver > "$T/apiserver"
 check "kube-apiserver runs with --feature-gates=InPlacePodVerticalScaling=true" grep -q -- '--feature-gates=InPlacePodVerticalScaling=true' "$T/apiserver"
 check "kube-apiserver runs with --audit-log-maxage=3 (APISERVER_audit_log_maxage)" grep -q -- '--audit-log-maxage=3' "$T/apiserver"
 check "kube-controller-manager and kube-scheduler have the gate too" bash -c \
-  "$(declare -f cmdline); cmdline $MASTER kube-controller-manager | grep -q -- --feature-gates=InPlacePodVerticalScaling=true &&
-   cmdline $MASTER kube-scheduler | grep -q -- --feature-gates=InPlacePodVerticalScaling=true"
+  "$(declare -f node_cmdline); node_cmdline $MASTER kube-controller-manager | grep -q -- --feature-gates=InPlacePodVerticalScaling=true &&
+   node_cmdline $MASTER kube-scheduler | grep -q -- --feature-gates=InPlacePodVerticalScaling=true"
 for n in "${NODES[@]}"; do
-  check "$n: kubelet runs with --max-pods=50 (KUBELET_max_pods)" bash -c "$(declare -f cmdline); cmdline $n kubelet | grep -q -- --max-pods=50"
+  check "$n: kubelet runs with --max-pods=50 (KUBELET_max_pods)" bash -c "$(declare -f node_cmdline); node_cmdline $n kubelet | grep -q -- --max-pods=50"
   check "$n: the node offers 50 pods" test "$("$K" --context "$CTX" get node "$n" -o jsonpath='{.status.capacity.pods}')" = 50
   check "$n: kubelet's config has KUBELET_FEATURE_GATES" \
     docker exec "$n" grep -qx '  InPlacePodVerticalScaling: true' /var/lib/kubelet/config.yaml
@@ -84,11 +76,7 @@ check "the master has MASTER_EXTRA_OPTS' -v, read-only" bash -c \
 
 log "EXTRA_PORTS: a hostNetwork pod on the master answers on the host's port $HOSTPORT"
 "$KD" load -q --nodes kube-master "$BUSYBOX"
-"$K" --context "$CTX" run web --image="docker.io/library/$BUSYBOX" --image-pull-policy=Never --restart=Never \
-  --overrides="{\"spec\":{\"nodeName\":\"$MASTER\",\"hostNetwork\":true}}" -- httpd -f -p "$HOSTPORT" -h /www >/dev/null
-wait_pod web "$CTX"
-answer=
-for _ in $(seq 20); do answer=$(curl -s --max-time 2 "http://127.0.0.1:$HOSTPORT/" || true); [ -n "$answer" ] && break; sleep 0.5; done
+answer=$(host_port_answer web "$MASTER" "$CTX" "$HOSTPORT" "$HOSTPORT")
 check "curl http://127.0.0.1:$HOSTPORT/ on the host reaches the pod ($answer)" test "$answer" = "hello from dind"
 
 log "apiserver-port, pause, status, unpause"
@@ -105,7 +93,7 @@ set -e
 check "status of a paused cluster: exit 3, says paused ($rc)" bash -c "[ $rc = 3 ] && grep -q '^cluster cluster-80: paused' '$T/status'"
 check "status --json: paused true, up false" python3 -c "
 import json,sys; s=json.load(open('$T/status.json')); sys.exit(0 if s['paused'] and not s['up'] else 1)"
-check "apiserver-port of a paused cluster: exit 3, one line ($port_rc)" one_line "$port_rc" 3 "$T/err" paused
+check "apiserver-port of a paused cluster: exit 3, one line ($port_rc)" one_line_file "$port_rc" 3 "$T/err" paused
 check "pausing it again is fine ($again)" test "$again" = 0
 "$KD" unpause -q
 up=1
@@ -117,11 +105,11 @@ log "pause and apiserver-port of a cluster that is not there"
 set +e
 CLUSTER_ID=84 "$KD" pause 2>"$T/err"; rc=$?
 set -e
-check "pause of a missing cluster: exit 1, one line ($rc: $(cat "$T/err"))" one_line "$rc" 1 "$T/err" "has no nodes"
+check "pause of a missing cluster: exit 1, one line ($rc: $(cat "$T/err"))" one_line_file "$rc" 1 "$T/err" "has no nodes"
 set +e
 CLUSTER_ID=84 "$KD" apiserver-port 2>"$T/err"; rc=$?
 set -e
-check "apiserver-port of a missing cluster: exit 3, one line ($rc)" one_line "$rc" 3 "$T/err" "is not up"
+check "apiserver-port of a missing cluster: exit 3, one line ($rc)" one_line_file "$rc" 3 "$T/err" "is not up"
 
 "$KD" clean -q
 check "clean leaves nothing of cluster-80" test "$(labelled io.dind.cluster=cluster-80)" = 0

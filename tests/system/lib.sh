@@ -49,3 +49,24 @@ pod() {
 }
 wait_pod() { "$K" --context "$2" wait --for=condition=Ready "pod/$1" --timeout=90s >/dev/null; }
 pod_ip() { "$K" --context "$2" get pod "$1" -o jsonpath='{.status.podIP}'; }
+
+# a refusal is one line in FILE naming WORD, with exit WANT-RC: one_line_file RC WANT-RC FILE WORD
+one_line_file() { [ "$1" = "$2" ] && [ "$(wc -l < "$3")" = 1 ] && grep -qF -- "$4" "$3"; }
+
+# the command lines of a node's processes called NAME: node_cmdline NODE NAME
+node_cmdline() {
+  docker exec "$1" sh -c 'for p in /proc/[0-9]*; do c=$(tr "\0" " " < $p/cmdline 2>/dev/null) || continue;
+    case "$c" in "'"$2"' "*|*/"'"$2"' "*) echo "$c";; esac; done'
+}
+
+# A hostNetwork busybox httpd pod POD on NODE listening on PORT; prints what
+# the host gets from http://127.0.0.1:HOSTPORT/ (a published port of NODE):
+# host_port_answer POD NODE CTX PORT HOSTPORT
+host_port_answer() {
+  "$K" --context "$3" run "$1" --image="docker.io/library/$BUSYBOX" --image-pull-policy=Never --restart=Never \
+    --overrides="{\"spec\":{\"nodeName\":\"$2\",\"hostNetwork\":true}}" -- httpd -f -p "$4" -h /www >/dev/null
+  wait_pod "$1" "$3"
+  local answer=
+  for _ in $(seq 20); do answer=$(curl -s --max-time 2 "http://127.0.0.1:$5/" || true); [ -n "$answer" ] && break; sleep 0.5; done
+  echo "$answer"
+}

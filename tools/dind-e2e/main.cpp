@@ -23,6 +23,7 @@ struct Flags {
   e2e::RunOptions run;
   std::string config_file;
   std::map<std::string, std::string> vars;
+  bool output_given = false;
 };
 Flags flags;
 
@@ -60,7 +61,9 @@ std::vector<std::string> build_all(docker::Client& docker, util::Steps& steps) {
 // Builds what the tests need and loads the images into the dind cluster first.
 int dind_run(bool serial) {
   auto config = cluster::load_config(flags.vars, flags.config_file);
-  auto plan = net::make_plan(config.plan_input());
+  auto plan = config.plan();
+  // the seed's E2E_REPORT_DIR, where -o is not given
+  if (!flags.output_given && !config.get("E2E_REPORT_DIR").empty()) flags.run.out_dir = config.get("E2E_REPORT_DIR");
   auto docker = docker::Client::from_env();
   auto steps = util::Steps::for_cli();
   auto images = build_all(docker, steps);
@@ -75,7 +78,8 @@ int dind_run(bool serial) {
 
 void run_flags(CLI::App* cmd) {
   cmd->add_option("focus", flags.run.focus, "regular expression of test names (default: \\[Conformance\\])");
-  cmd->add_option("-o,--output", flags.run.out_dir, "directory for e2e.log and junit XML (default ./e2e-results)");
+  cmd->add_option("-o,--output", flags.run.out_dir, "directory for e2e.log and junit XML (default E2E_REPORT_DIR, else ./e2e-results)")
+      ->each([](const std::string&) { flags.output_given = true; });
   cmd->add_option("-p,--parallel", flags.run.parallel, "test processes (ginkgo -p); default 1")->check(CLI::Range(1, 32));
 }
 

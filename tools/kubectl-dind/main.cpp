@@ -87,7 +87,7 @@ struct ClusterFlags {
   bool no_wait = false;
 
   void add(CLI::App* cmd, bool with_retain) {
-    cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh)")->check(CLI::ExistingFile);
+    cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh) or a kind cluster config (kind.x-k8s.io/v1alpha4)")->check(CLI::ExistingFile);
     cmd->add_option("-n,--num-nodes", vars["NUM_NODES"], "workers (NUM_NODES, default 2)");
     cmd->add_option("--cluster-id", vars["CLUSTER_ID"], "1..254 for clusters side by side (CLUSTER_ID)");
     cmd->add_option("--label", vars["DIND_LABEL"], "name suffix instead of an id (DIND_LABEL)");
@@ -282,7 +282,7 @@ void add_report(CLI::App& app, util::Action& action) {
       auto docker = docker::Client::from_env();
       util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
       auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
-      auto r = report::write_report(dump, out, "live cluster " + net::make_plan(config.plan_input()).name);
+      auto r = report::write_report(dump, out, "live cluster " + config.plan().name);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
       return 0;
     };

@@ -57,6 +57,8 @@ networking:
 nodes:
 - role: worker
   labels: {tier: web}
+  cpus: "1.5"
+  memory: 1g
 - role: control-plane
   extraPortMappings:
   - containerPort: 30080
@@ -109,6 +111,9 @@ containerdConfigPatches:
   REQUIRE(k.nodes.size() == 3);
   // the control plane is node 0 wherever the file lists it; workers keep their order
   CHECK(k.nodes[1].labels.at("tier") == "web");
+  CHECK(k.nodes[1].nano_cpus == 1500000000);
+  CHECK(k.nodes[1].memory_bytes == int64_t(1) << 30);
+  CHECK(k.nodes[0].nano_cpus == 0);
   REQUIRE(k.nodes[0].ports.size() == 2);
   CHECK(k.nodes[0].ports[0].container_port == "30080/udp");
   CHECK(k.nodes[0].ports[0].host_port == "8080");
@@ -139,6 +144,7 @@ TEST_CASE("anything kind does not document, or dind cannot do, is one line namin
         "k.yaml: nodes[0].extraMounts[0].hostPath: /no/such/dir does not exist");
   CHECK(refusal("nodes:\n- extraPortMappings:\n  - containerPort: 70000\n") ==
         "k.yaml: nodes[0].extraPortMappings[0].containerPort: a number from 1 to 65535 expected");
+  CHECK(refusal("nodes:\n- memory: 10m\n").find("k.yaml: nodes[0].memory") == 0);
   CHECK(refusal("networking:\n  ipFamily: ipv5\n") == "k.yaml: networking.ipFamily: ipv4, ipv6 or dual expected");
   CHECK(refusal("networking:\n  disableDefaultCNI: true\n").find("k.yaml: networking.disableDefaultCNI: true is not supported") == 0);
   CHECK(refusal("networking:\n  dnsSearch: []\n").find("networking.dnsSearch is not supported") != std::string::npos);
