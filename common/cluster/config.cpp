@@ -25,6 +25,7 @@ const std::map<std::string, std::string>& known_variables() {
       {"MASTER_EXTRA_OPTS", ""}, {"DIND_CUSTOM_NETWORKS", ""}, {"DIND_HTTP_PROXY", ""},
       {"DIND_HTTPS_PROXY", ""},  {"DIND_NO_PROXY", ""},        {"DIND_PROPAGATE_HTTP_PROXY", ""},
       {"DNS_SERVICE", "coredns"}, {"DIND_CRI", "containerd"}, {"SKIP_SNAPSHOT", ""},
+      {"DIND_REGISTRY_MIRROR", ""}, {"DIND_INSECURE_REGISTRIES", ""}, {"DIND_CA_CERT", ""},
       // accepted, and nothing to do: no dashboard, kubectl is always
       // installed, nothing is pulled, btrfs hosts are not refused, e2e runs
       // one process unless -p
@@ -71,6 +72,7 @@ const Refused refused_variables[] = {
     {"CALICO_VERSION", "", "CNI_PLUGIN is bridge or ptp"},
     {"LOCAL_KUBECTL_VERSION", "", "up installs the node image's own kubectl into ~/.kubeadm-dind-cluster"},
     {"KUBECTL_DIR", "", "kubectl goes to ~/.kubeadm-dind-cluster"},
+    {"DIND_CA_CERT_URL", "", "fetching it needs a network: download the file and give DIND_CA_CERT"},
 };
 
 } // namespace
@@ -140,6 +142,7 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
   c.wait_timeout();
   c.components();
   c.node_options();
+  c.registries();
   return c;
 }
 
@@ -175,6 +178,8 @@ std::optional<int> Config::apiserver_port() const {
 ComponentSettings Config::components() const { return component_settings(values); }
 
 NodeOptions Config::node_options() const { return cluster::node_options(values); }
+
+registry::Settings Config::registries() const { return registry::settings(values); }
 
 std::chrono::seconds Config::wait_timeout() const {
   return std::chrono::seconds(util::parse_int(get("DIND_WAIT"), 1, 86400, "DIND_WAIT"));

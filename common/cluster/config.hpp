@@ -3,6 +3,7 @@
 #include "cluster/kind_config.hpp"
 #include "cluster/node_options.hpp"
 #include "net/plan.hpp"
+#include "registry/hosts.hpp"
 
 #include <chrono>
 #include <map>
@@ -28,6 +29,7 @@ struct Config {
   std::chrono::seconds wait_timeout() const;
   ComponentSettings components() const;  // FEATURE_GATES, APISERVER_<flag>, ...
   NodeOptions node_options() const;       // EXTRA_PORTS, MASTER_EXTRA_OPTS, proxies, networks
+  registry::Settings registries() const;  // DIND_REGISTRY_MIRROR, DIND_INSECURE_REGISTRIES, DIND_CA_CERT
   std::string to_json() const;
 };
 

@@ -10,6 +10,7 @@
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
+#include "registry/local.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
@@ -71,7 +72,10 @@ void remove_all(docker::Client& docker, const net::Plan& plan) {
   parallel(containers.size(), [&](size_t i) { docker::remove_container(docker, containers[i].id); });
   auto volumes = docker::list_volumes(docker, {cluster_filter(plan)});
   parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker, volumes[i]); });
-  for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) docker::remove_network(docker, n.id);
+  for (auto& n : docker::list_networks(docker, {cluster_filter(plan)})) {
+    registry::detach(docker, n.name);  // the registry outlives clusters; Docker keeps a network with endpoints
+    docker::remove_network(docker, n.id);
+  }
   remove_context(plan.context);
   lxcfs::release(docker);
 }

@@ -4,6 +4,8 @@
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
+#include "registry/hosts.hpp"
+#include "registry/local.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -127,6 +129,7 @@ void create_node_container(Context& ctx, const net::NodePlan& node, bool master)
     std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
     put_files(ctx, node.container, "/etc/containerd", {{"config.toml", patch_containerd(ctx.config.kind, base)}});
   }
+  registry::configure_node(ctx.docker, node.container, ctx.config.registries());
   std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
   if (!dropin.empty()) {
     put_files(ctx, node.container, "/etc/systemd/system",
@@ -175,6 +178,7 @@ void create_node_containers(Context& ctx) {
     if (!ctx.plan.has_v4()) net.subnets.insert(net.subnets.begin(), docker::Subnet{"10.193." + std::to_string(ctx.plan.cluster_id) + ".0/24", ""});
     docker::create_network(ctx.docker, net);
   }
+  registry::attach(ctx.docker, ctx.plan.network);
   for (size_t i = 0; i < ctx.plan.nodes.size(); ++i) {
     const auto& node = ctx.plan.nodes[i];
     docker::create_volume(ctx.docker, var_volume(node), ctx.plan.labels);

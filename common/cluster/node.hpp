@@ -26,7 +26,8 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
 docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
 
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
-// with the DIND_*_PROXY drop-ins for containerd and kubelet in place.
+// with the DIND_*_PROXY drop-ins for containerd and kubelet, containerd's
+// registry hosts and DIND_CA_CERT in place.
 void create_node_container(Context& ctx, const net::NodePlan& node, bool master);
 
 // Held while the plan's limited nodes are created or started (lxcfs runs);
@@ -36,6 +37,7 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 // The network (unless there), both volumes and the container of every node,
 // not started; refuses a network or volume of the planned name that dind did
 // not make for this cluster, and a custom network or volume that is missing.
+// The local registry, when there is one, joins the network.
 void create_node_containers(Context& ctx);
 
 // Starts every node container, reads the API server's published port, and

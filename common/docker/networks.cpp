@@ -74,4 +74,14 @@ void connect_network(Client& c, const std::string& network, const std::string& c
   c.call(r);
 }
 
+void disconnect_network(Client& c, const std::string& network, const std::string& container) {
+  json::Writer w;
+  w.begin_object().kv("Container", container).kv("Force", true).end_object();
+  Request r;
+  r.method = "POST";
+  r.path = "/networks/" + network + "/disconnect";
+  r.body = w.str();
+  c.call(r);
+}
+
 } // namespace dind::docker

@@ -37,5 +37,7 @@ std::optional<json::Document> inspect_network(Client& c, const std::string& id);
 void remove_network(Client& c, const std::string& id);
 void connect_network(Client& c, const std::string& network, const std::string& container, const std::string& ipv4 = "",
                      const std::string& ipv6 = "");
+// Forced: works on a stopped container too.
+void disconnect_network(Client& c, const std::string& network, const std::string& container);
 
 } // namespace dind::docker

@@ -8,6 +8,7 @@
 #include "cluster/snapshot.hpp"
 #include "doctor/doctor.hpp"
 #include "image/build.hpp"
+#include "registry/local.hpp"
 #include "report/source.hpp"
 #include "util/cli.hpp"
 #include "util/error.hpp"
@@ -266,6 +267,40 @@ void add_doctor(CLI::App& app, util::Action& action) {
   });
 }
 
+// registry up|down|status: the local registry every cluster's nodes reach as localhost:5001.
+void add_registry(CLI::App& app, util::Action& action) {
+  auto* cmd = app.add_subcommand("registry", "the local registry: push localhost:5001/IMAGE here, pods pull it");
+  cmd->require_subcommand(1);
+  cmd->footer("Examples:\n  kubectl dind registry up\n  docker tag myapp:dev localhost:5001/myapp:dev && docker push localhost:5001/myapp:dev\n"
+              "  kubectl --context dind run myapp --image localhost:5001/myapp:dev\n  kubectl dind registry status --json\n"
+              "  kubectl dind registry down");
+  for (bool starting : {true, false}) {
+    cmd->add_subcommand(starting ? "up" : "down", starting ? "start it (127.0.0.1:5001) and join every cluster's network"
+                                                           : "remove it and the images pushed to it")
+        ->callback([&action, starting] {
+          action = [starting] {
+            auto docker = docker::Client::from_env();
+            auto steps = util::Steps::for_cli();
+            util::interrupt::Armed armed;
+            if (starting) registry::up(docker, steps);
+            else registry::down(docker, steps);
+            return 0;
+          };
+        });
+  }
+  static bool as_json = false;
+  auto* status = cmd->add_subcommand("status", "its state, address and cluster networks; exit 3 when it does not run");
+  status->add_flag("--json", as_json, "machine-readable output");
+  status->callback([&action] {
+    action = [] {
+      auto docker = docker::Client::from_env();
+      auto s = registry::status(docker);
+      std::printf("%s", as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
+      return s.up() ? 0 : 3;
+    };
+  });
+}
+
 // report on a live cluster: collected as `dump` does, rendered as `dind-dump report` does.
 void add_report(CLI::App& app, util::Action& action) {
   static ClusterFlags flags;
@@ -323,6 +358,7 @@ int main(int argc, char** argv) {
                            add_cluster_commands(app, action);
                            add_doctor(app, action);
                            add_report(app, action);
+                           add_registry(app, action);
                            add_delegated(app);
                          });
 }

@@ -1,0 +1,44 @@
+#pragma once
+#include "docker/client.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dind::registry {
+
+// The local registry (`kubectl dind registry up`): one container per Docker
+// host, published on the host's 127.0.0.1 and joined to every cluster's
+// network, where nodes reach it by its container name.
+constexpr const char* local_name = "dind-registry";   // container and volume
+constexpr const char* local_label = "io.dind.registry";
+constexpr int local_port = 5000;                      // in its container
+constexpr int local_host_port = 5001;                 // on the host's 127.0.0.1
+constexpr const char* local_alias = "localhost:5001"; // the name images carry, on the host and in nodes
+
+// DIND_REGISTRY_MIRROR, DIND_INSECURE_REGISTRIES and DIND_CA_CERT, checked.
+struct Settings {
+  std::string mirror;                 // http(s)://host[:port][/path] for docker.io
+  std::vector<std::string> insecure;  // host[:port]
+  std::string ca_cert;                // the PEM text of DIND_CA_CERT
+};
+
+// From the layered variables; a URL that is not http(s)://host[:port][/path],
+// an entry that is not host[:port], or a CA file that is missing or holds no
+// PEM certificate is a UsageError naming the variable.
+Settings settings(const std::map<std::string, std::string>& values);
+
+// containerd's hosts.toml files, by their path under /etc/containerd/certs.d
+// ("docker.io/hosts.toml"): always the local registry's, then the mirror's
+// and one per insecure registry.
+std::map<std::string, std::string> hosts_files(const Settings& s);
+
+// The CA bundle with DIND_CA_CERT appended (as update-ca-certificates would).
+std::string with_ca(const std::string& bundle, const std::string& pem);
+
+// Writes the hosts.toml files and DIND_CA_CERT (into the system bundle and
+// /usr/local/share/ca-certificates) into a node container that has not
+// started: containerd reads both when it starts.
+void configure_node(docker::Client& docker, const std::string& container, const Settings& s);
+
+} // namespace dind::registry

@@ -1,0 +1,155 @@
+#include "registry/local.hpp"
+
+#include "docker/containers.hpp"
+#include "docker/images.hpp"
+#include "docker/networks.hpp"
+#include "docker/volumes.hpp"
+#include "image/build.hpp"
+#include "image/versions.hpp"
+#include "net/plan.hpp"
+#include "registry/hosts.hpp"
+#include "util/env.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/interrupt.hpp"
+#include "util/json.hpp"
+#include "util/lock.hpp"
+#include "util/strings.hpp"
+
+#include <sstream>
+
+namespace dind::registry {
+
+namespace {
+
+std::optional<json::Document> inspect_ours(docker::Client& docker) {
+  auto info = docker::inspect_container(docker, local_name);
+  if (info && json::str(*info, {"Config", "Labels", local_label}).empty()) {
+    throw Error(std::string("a container named ") + local_name + " exists that dind did not make: remove it first");
+  }
+  return info;
+}
+
+// up and down of one Docker endpoint, one at a time
+util::FileLock lock(docker::Client& docker, util::Steps& steps, const std::string& what) {
+  std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" +
+                     local_name + ".lock";
+  return util::FileLock(path, what, true, [&](const std::string& holder) { steps.note("Waiting for " + holder); });
+}
+
+} // namespace
+
+std::string ensure_image(docker::Client& docker, util::Steps& steps) {
+  std::string images = image::images_dir();
+  std::string dir = image::script_component(steps, "registry", images + "/registry/build.sh", {},
+                                            {images + "/registry/config.yml"}, "Registry root filesystem (Debian's docker-registry)");
+  const std::vector<std::string> changes = {R"(ENTRYPOINT ["/usr/bin/docker-registry"])",
+                                            R"(CMD ["serve", "/etc/docker/registry/config.yml"])"};
+  std::string ref = std::string(local_name) + ":" +
+                    util::Hasher().add_file(dir + "/.complete").add(util::join(changes, "\n")).hex().substr(0, 12);
+  if (!docker::inspect_image(docker, ref)) {
+    steps.run("Registry image " + ref + " (docker import)", [&] { docker::import_image(docker, dir + "/rootfs.tar", ref, changes); });
+  }
+  return ref;
+}
+
+void up(docker::Client& docker, util::Steps& steps) {
+  auto held = lock(docker, steps, "registry up");
+  std::string ref = ensure_image(docker, steps);
+  auto info = inspect_ours(docker);
+  if (info && json::str(*info, {"Config", "Image"}) != ref) {
+    steps.run("Replacing " + std::string(local_name) + " (made from an older image; pushed images kept)",
+              [&] { docker::remove_container(docker, local_name, true, false); });
+    info.reset();
+  }
+  std::map<std::string, std::string> labels = {{local_label, "local"}};
+  if (!info) {
+    steps.run("Creating " + std::string(local_name) + " on 127.0.0.1:" + std::to_string(local_host_port), [&] {
+      bool made_volume = !docker::inspect_volume(docker, local_name);
+      docker::create_volume(docker, local_name, labels);
+      docker::ContainerSpec spec;
+      spec.name = local_name;
+      spec.image = ref;
+      spec.labels = labels;
+      spec.ports = {{std::to_string(local_port) + "/tcp", "127.0.0.1", std::to_string(local_host_port)}};
+      spec.mounts = {{"volume", local_name, "/var/lib/docker-registry", false}};
+      spec.restart_policy = "always";  // back with the Docker daemon, as kind's registry
+      docker::create_container(docker, spec);
+      try {
+        docker::start_container(docker, local_name);
+      } catch (...) {
+        // e.g. the port is taken: nothing half-made stays behind
+        util::interrupt::Cleanup cleaning;
+        docker::remove_container(docker, local_name);
+        if (made_volume) docker::remove_volume(docker, local_name);
+        throw;
+      }
+    });
+  } else if (!json::flag(*info, {"State", "Running"})) {
+    steps.run("Starting " + std::string(local_name), [&] { docker::start_container(docker, local_name); });
+  }
+  auto networks = docker::list_networks(docker, {net::cluster_label});
+  for (auto& n : networks) attach(docker, n.name);
+  steps.note("Registry " + std::string(local_name) + " is up: docker push " + local_alias + "/IMAGE here, image " +
+             local_alias + "/IMAGE in pods (" + std::to_string(networks.size()) + " cluster networks joined)");
+}
+
+void down(docker::Client& docker, util::Steps& steps) {
+  auto held = lock(docker, steps, "registry down");
+  auto info = inspect_ours(docker);
+  auto volume = docker::inspect_volume(docker, local_name);
+  bool our_volume = volume && !json::str(*volume, {"Labels", local_label}).empty();
+  if (!info && !our_volume) {
+    steps.note("Registry " + std::string(local_name) + " is not there");
+    return;
+  }
+  steps.run("Removing " + std::string(local_name) + " (container and the volume of pushed images)", [&] {
+    if (info) docker::remove_container(docker, local_name);
+    if (our_volume) docker::remove_volume(docker, local_name);
+  });
+}
+
+LocalStatus status(docker::Client& docker) {
+  LocalStatus s;
+  auto info = inspect_ours(docker);
+  if (!info) return s;
+  s.state = json::str(*info, {"State", "Status"});
+  s.image = json::str(*info, {"Config", "Image"});
+  for (auto& n : docker::list_networks(docker, {net::cluster_label})) {
+    if (json::find(*info, {"NetworkSettings", "Networks", n.name.c_str()})) s.networks.push_back(n.name);
+  }
+  return s;
+}
+
+void attach(docker::Client& docker, const std::string& network) {
+  auto info = inspect_ours(docker);
+  if (!info || json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
+  docker::connect_network(docker, network, local_name);
+}
+
+void detach(docker::Client& docker, const std::string& network) {
+  auto info = docker::inspect_container(docker, local_name);
+  if (!info || !json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
+  docker::disconnect_network(docker, network, local_name);
+}
+
+std::string LocalStatus::to_json() const {
+  json::Writer w(true);
+  w.begin_object().kv("name", local_name).kv("state", state).kv("up", up()).kv("image", image)
+      .kv("hostAddress", std::string("127.0.0.1:") + std::to_string(local_host_port)).kv("imagePrefix", local_alias)
+      .strings("networks", networks).end_object();
+  return w.str();
+}
+
+std::string LocalStatus::to_table() const {
+  std::ostringstream o;
+  o << "registry " << local_name << ": " << (up() ? "up" : state);
+  if (state != "absent") {
+    o << ", 127.0.0.1:" << local_host_port << " (push " << local_alias << "/IMAGE), image " << image << "\n";
+    o << "cluster networks: " << (networks.empty() ? "none" : util::join(networks, ", "));
+  }
+  o << "\n";
+  return o.str();
+}
+
+} // namespace dind::registry
