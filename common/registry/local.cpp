@@ -6,6 +6,7 @@
 #include "docker/volumes.hpp"
 #include "image/build.hpp"
 #include "image/versions.hpp"
+#include "net/cidr.hpp"
 #include "net/plan.hpp"
 #include "registry/hosts.hpp"
 #include "util/env.hpp"
@@ -121,10 +122,25 @@ LocalStatus status(docker::Client& docker) {
   return s;
 }
 
+std::string address_in(const json::Value& network) {
+  const auto* configs = json::find(network, {"IPAM", "Config"});
+  if (!configs || !configs->IsArray()) return "";
+  for (auto& c : configs->GetArray()) {
+    std::string subnet = json::str(c, {"Subnet"});
+    if (subnet.empty() || subnet.find(':') != std::string::npos) continue;
+    auto cidr = net::Cidr::parse(subnet);
+    if (cidr.prefix() > 30) return "";
+    return cidr.nth((uint64_t{1} << (32 - cidr.prefix())) - 2).str();
+  }
+  return "";
+}
+
 void attach(docker::Client& docker, const std::string& network) {
   auto info = inspect_ours(docker);
   if (!info || json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
-  docker::connect_network(docker, network, local_name);
+  auto net = docker::inspect_network(docker, network);
+  if (!net) return;
+  docker::connect_network(docker, network, local_name, address_in(*net));
 }
 
 void detach(docker::Client& docker, const std::string& network) {

@@ -1,5 +1,6 @@
 #pragma once
 #include "docker/client.hpp"
+#include "util/json.hpp"
 #include "util/steps.hpp"
 
 #include <string>
@@ -32,6 +33,12 @@ void up(docker::Client& docker, util::Steps& steps);
 void down(docker::Client& docker, util::Steps& steps);
 
 LocalStatus status(docker::Client& docker);
+
+// The registry's address in a network: the last of its IPv4 subnet. Nodes
+// take the first addresses (fixed by the plan), and Docker would give a
+// joiner the lowest free one, which a node of a cluster that is down wants
+// back at its next up. "" (Docker picks) when there is no IPv4 subnet.
+std::string address_in(const json::Value& network);
 
 // A cluster's network gains the registry when the registry exists, and
 // loses it before the network is removed.

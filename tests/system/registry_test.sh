@@ -16,8 +16,9 @@ MASTER=kube-master$SFX WORKER=kube-node-1$SFX NODES=(kube-master$SFX kube-node-1
 LOCAL=localhost:5001/dind-test/busybox:1 MIRRORED=localhost:5001/library/dind-mirrored:1
 T=$(mktemp -d /tmp/dind-registry-test.XXXXXX)
 cleanup() {
-  "$KD" clean -q || true
+  # the registry first: a network it is on cannot be removed
   "$KD" registry down -q || true
+  "$KD" clean -q || true
   docker rmi "$LOCAL" "$MIRRORED" >/dev/null 2>&1 || true
   rm -rf "$T"
 }
@@ -50,14 +51,14 @@ start=$SECONDS
 "$KD" registry up -q
 "$KD" registry up -q
 check "registry up twice: one container, one volume" test "$(labelled io.dind.registry)" = 2
-check "registry status: up" "$KD" registry status
+check "registry status: up" bash -c "'$KD' registry status >/dev/null"
 "$KD" registry status --json > "$T/status.json"
 check "registry status --json: up, 127.0.0.1:5001" python3 -c "
 import json,sys; s=json.load(open('$T/status.json')); sys.exit(0 if s['up'] and s['hostAddress'] == '127.0.0.1:5001' else 1)"
 docker tag "$BUSYBOX" "$LOCAL"
 docker tag "$BUSYBOX" "$MIRRORED"
-check "docker push $LOCAL from the host" docker push -q "$LOCAL"
-check "docker push $MIRRORED from the host" docker push -q "$MIRRORED"
+check "docker push $LOCAL from the host" bash -c "docker push -q $LOCAL >/dev/null"
+check "docker push $MIRRORED from the host" bash -c "docker push -q $MIRRORED >/dev/null"
 log "registry up and pushes took $((SECONDS - start)) s"
 
 log "a CA made here for DIND_CA_CERT, and a certificate it signed"
@@ -70,7 +71,11 @@ start=$SECONDS
 DIND_REGISTRY_MIRROR=http://dind-registry:5000 DIND_INSECURE_REGISTRIES=dind-registry:5000 DIND_CA_CERT="$T/ca.pem" \
   "$KD" up -q
 log "up took $((SECONDS - start)) s"
-check "the registry joined $NET" bash -c "docker inspect -f '{{json .NetworkSettings.Networks}}' dind-registry | grep -q '\"$NET\"'"
+joined() { docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" dind-registry 2>/dev/null; }
+check "the registry joined $NET at its last address ($(joined))" test "$(joined)" = 10.192.90.254
+docker network disconnect -f "$NET" dind-registry
+"$KD" registry up -q
+check "registry up joins the network of a cluster that is up ($(joined))" test "$(joined)" = 10.192.90.254
 for n in "${NODES[@]}"; do
   d=/etc/containerd/certs.d
   check "$n: containerd reads $d" bash -c "docker exec $n containerd config dump | grep -q 'config_path = \"$d\"'"
@@ -82,8 +87,8 @@ for n in "${NODES[@]}"; do
     grep -qxF 'server = \"http://dind-registry:5000\"' '$T/insecure' && grep -qxF '  skip_verify = true' '$T/insecure'"
   docker cp "$T/leaf.pem" "$n:/etc/dind/leaf.pem"
   check "$n: the system trust store verifies a certificate DIND_CA_CERT signed" \
-    docker exec "$n" openssl verify -CAfile /etc/ssl/certs/ca-certificates.crt /etc/dind/leaf.pem
-  docker exec "$n" cat /usr/local/share/ca-certificates/dind-ca.crt > "$T/node-ca.pem"
+    bash -c "docker exec $n openssl verify -CAfile /etc/ssl/certs/ca-certificates.crt /etc/dind/leaf.pem >/dev/null"
+  docker exec "$n" cat /usr/local/share/ca-certificates/dind-ca.crt > "$T/node-ca.pem" || true
   check "$n: /usr/local/share/ca-certificates/dind-ca.crt is DIND_CA_CERT" cmp -s "$T/ca.pem" "$T/node-ca.pem"
 done
 
@@ -100,17 +105,22 @@ for p in local mirrored insecure; do
   check "pod $p runs ($("$K" --context "$CTX" get pod $p -o jsonpath='{.spec.containers[0].image}'))" wait_pod $p "$CTX"
 done
 log "the three pods took $((SECONDS - start)) s"
+# the access log: client address, then the request; containerd resolves a
+# tag with HEAD and names the registry it wanted in ?ns= when it asks another
 docker logs dind-registry > "$T/registry.log" 2>&1
-for what in "GET /v2/dind-test/busybox/manifests/1" "GET /v2/library/dind-mirrored/manifests/1"; do
-  check "the registry served '$what' to the cluster" grep -qF "\"$what" "$T/registry.log"
-done
+served() { # served WHAT REQUEST: a node of cluster-90 asked for it
+  check "the registry served $1 ($2)" grep -qE "^10\.192\.90\.[0-9]+ .*\"HEAD $2 HTTP" "$T/registry.log"
+}
+served "localhost:5001/dind-test/busybox:1 by its alias" "/v2/dind-test/busybox/manifests/1\?ns=localhost%3A5001"
+served "docker.io/library/dind-mirrored:1 as docker.io's mirror" "/v2/library/dind-mirrored/manifests/1\?ns=docker.io"
+served "dind-registry:5000/dind-test/busybox:1 as itself, over plain HTTP" "/v2/dind-test/busybox/manifests/1"
 check "the pods' images were pulled, not preloaded" bash -c \
   "docker exec $WORKER crictl images -o json | grep -q 'docker.io/library/dind-mirrored:1'"
 
 log "clean keeps the registry; registry down leaves nothing"
 "$KD" clean -q
 check "clean of cluster-90 leaves nothing of it" test "$(labelled io.dind.cluster=cluster-90)" = 0
-check "... and the registry still runs" "$KD" registry status
+check "... and the registry still runs" bash -c "'$KD' registry status >/dev/null"
 "$KD" registry down -q
 "$KD" registry down -q
 check "registry down (twice): nothing labelled io.dind.registry" test "$(labelled io.dind.registry)" = 0
