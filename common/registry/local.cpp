@@ -122,17 +122,26 @@ LocalStatus status(docker::Client& docker) {
   return s;
 }
 
-std::string address_in(const json::Value& network) {
+std::string last_address(const std::string& subnet) {
+  auto cidr = net::Cidr::parse(subnet);
+  int host_bits = cidr.network().bits() - cidr.prefix();
+  if (host_bits < 2) return "";
+  // the last but one: IPv4's last is the broadcast address
+  uint64_t count = host_bits >= 64 ? UINT64_MAX : (uint64_t{1} << host_bits) - 1;
+  return cidr.nth(count - 1).str();
+}
+
+std::pair<std::string, std::string> addresses_in(const json::Value& network) {
+  std::pair<std::string, std::string> out;
   const auto* configs = json::find(network, {"IPAM", "Config"});
-  if (!configs || !configs->IsArray()) return "";
+  if (!configs || !configs->IsArray()) return out;
   for (auto& c : configs->GetArray()) {
     std::string subnet = json::str(c, {"Subnet"});
-    if (subnet.empty() || subnet.find(':') != std::string::npos) continue;
-    auto cidr = net::Cidr::parse(subnet);
-    if (cidr.prefix() > 30) return "";
-    return cidr.nth((uint64_t{1} << (32 - cidr.prefix())) - 2).str();
+    if (subnet.empty()) continue;
+    auto& slot = subnet.find(':') == std::string::npos ? out.first : out.second;
+    if (slot.empty()) slot = last_address(subnet);
   }
-  return "";
+  return out;
 }
 
 void attach(docker::Client& docker, const std::string& network) {
@@ -140,7 +149,8 @@ void attach(docker::Client& docker, const std::string& network) {
   if (!info || json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
   auto net = docker::inspect_network(docker, network);
   if (!net) return;
-  docker::connect_network(docker, network, local_name, address_in(*net));
+  auto [v4, v6] = addresses_in(*net);
+  docker::connect_network(docker, network, local_name, v4, v6);
 }
 
 void detach(docker::Client& docker, const std::string& network) {

@@ -4,6 +4,7 @@
 #include "util/steps.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dind::registry {
@@ -34,11 +35,11 @@ void down(docker::Client& docker, util::Steps& steps);
 
 LocalStatus status(docker::Client& docker);
 
-// The registry's address in a network: the last of its IPv4 subnet. Nodes
-// take the first addresses (fixed by the plan), and Docker would give a
-// joiner the lowest free one, which a node of a cluster that is down wants
-// back at its next up. "" (Docker picks) when there is no IPv4 subnet.
-std::string address_in(const json::Value& network);
+// The registry's IPv4 and IPv6 address in a network: the last of each of
+// its subnets. Nodes take the first addresses (fixed by the plan), and Docker
+// would give a joiner the lowest free one, which a node of a cluster that is
+// down wants back at its next up. "" (Docker picks) where there is none.
+std::pair<std::string, std::string> addresses_in(const json::Value& network);
 
 // A cluster's network gains the registry when the registry exists, and
 // loses it before the network is removed.
