@@ -15,10 +15,13 @@ bool under(const std::string& path, const std::string& dir) {
 }
 
 // /lib/modules is the host's, bind-mounted read-only (seen through Debian's
-// /lib -> /usr/lib link): a restore must not write into it
+// /lib -> /usr/lib link): a restore must not write into it. The registry
+// files and DIND_CA_CERT are written from the configuration of the `up` that
+// restores (as every node creation does), not brought back.
 const std::vector<std::string> left_out = {"/var", "/etc/kubernetes", "/run", "/tmp", "/dev", "/proc", "/sys",
                                            "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/resolv.conf.dind",
-                                           "/lib/modules", "/usr/lib/modules"};
+                                           "/lib/modules", "/usr/lib/modules", "/etc/containerd/certs.d",
+                                           "/etc/ssl/certs/ca-certificates.crt", "/usr/local/share/ca-certificates/dind-ca.crt"};
 
 } // namespace
 

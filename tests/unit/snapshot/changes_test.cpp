@@ -14,7 +14,9 @@ TEST_CASE("changed roots: each change once, volumes and per-container files left
       {"/etc/cni", 1}, {"/etc/cni/net.d", 1}, {"/etc/cni/net.d/10-dind.conflist", 1},
       {"/etc/machine-id", 0}, {"/etc/resolv.conf.dind", 1}, {"/etc/kubernetes", 0}, {"/etc/kubernetes/admin.conf", 1},
       {"/var", 0}, {"/var/lib/etcd", 1}, {"/run", 0}, {"/run/x", 1}, {"/tmp", 0},
-      {"/usr", 0}, {"/usr/share", 0}, {"/usr/share/doc", 0}, {"/usr/share/doc/gone", 2}, {"/usr/lib", 0}, {"/usr/lib/modules", 1}, {"/root", 0}, {"/root/.bash_history", 1}};
+      {"/usr", 0}, {"/usr/share", 0}, {"/usr/share/doc", 0}, {"/usr/share/doc/gone", 2}, {"/usr/lib", 0}, {"/usr/lib/modules", 1}, {"/root", 0}, {"/root/.bash_history", 1},
+      {"/etc/containerd", 0}, {"/etc/containerd/certs.d", 1}, {"/etc/containerd/certs.d/docker.io", 1},
+      {"/etc/ssl", 0}, {"/etc/ssl/certs", 0}, {"/etc/ssl/certs/ca-certificates.crt", 0}};
   auto roots = snapshot::changed_roots(changes);
   CHECK(roots == std::vector<std::string>{"/etc/cni", "/etc/dind/plan.json", "/etc/dind/role", "/etc/machine-id",
                                           "/root/.bash_history"});
