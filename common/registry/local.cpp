@@ -73,7 +73,7 @@ void up(docker::Client& docker, util::Steps& steps) {
       spec.image = ref;
       spec.labels = labels;
       spec.ports = {{std::to_string(local_port) + "/tcp", "127.0.0.1", std::to_string(local_host_port)}};
-      spec.mounts = {{"volume", local_name, "/var/lib/docker-registry", false}};
+      spec.mounts = {{"volume", local_name, "/var/lib/docker-registry", false, ""}};
       spec.restart_policy = "always";  // back with the Docker daemon, as kind's registry
       docker::create_container(docker, spec);
       try {
