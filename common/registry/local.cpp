@@ -17,7 +17,9 @@
 #include "util/lock.hpp"
 #include "util/strings.hpp"
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 namespace dind::registry {
 
@@ -36,6 +38,32 @@ util::FileLock lock(docker::Client& docker, util::Steps& steps, const std::strin
   std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" +
                      local_name + ".lock";
   return util::FileLock(path, what, true, [&](const std::string& holder) { steps.note("Waiting for " + holder); });
+}
+
+size_t listening_lines(docker::Client& docker) {
+  auto logs = docker::container_logs(docker, local_name);
+  size_t n = 0;
+  for (auto* text : {&logs.out, &logs.err}) {
+    for (auto at = text->find("listening on"); at != std::string::npos; at = text->find("listening on", at + 1)) ++n;
+  }
+  return n;
+}
+
+// Docker publishes the port at start, the registry listens a moment later:
+// a push right after `registry up` met a closed connection. Its log says when.
+void start_and_wait(docker::Client& docker) {
+  size_t before = listening_lines(docker);
+  docker::start_container(docker, local_name);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (listening_lines(docker) == before) {
+    auto info = docker::inspect_container(docker, local_name);
+    if (!info || !json::flag(*info, {"State", "Running"})) {
+      auto err = util::split(docker::container_logs(docker, local_name, "1").err, '\n');
+      throw Error(std::string(local_name) + " exited" + (err.empty() ? "" : ": " + err.back()));
+    }
+    if (std::chrono::steady_clock::now() > deadline) throw Error(std::string(local_name) + " does not listen after 30 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 } // namespace
@@ -77,7 +105,7 @@ void up(docker::Client& docker, util::Steps& steps) {
       spec.restart_policy = "always";  // back with the Docker daemon, as kind's registry
       docker::create_container(docker, spec);
       try {
-        docker::start_container(docker, local_name);
+        start_and_wait(docker);
       } catch (...) {
         // e.g. the port is taken: nothing half-made stays behind
         util::interrupt::Cleanup cleaning;
@@ -87,7 +115,7 @@ void up(docker::Client& docker, util::Steps& steps) {
       }
     });
   } else if (!json::flag(*info, {"State", "Running"})) {
-    steps.run("Starting " + std::string(local_name), [&] { docker::start_container(docker, local_name); });
+    steps.run("Starting " + std::string(local_name), [&] { start_and_wait(docker); });
   }
   auto networks = docker::list_networks(docker, {net::cluster_label});
   for (auto& n : networks) attach(docker, n.name);
