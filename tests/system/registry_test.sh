@@ -47,13 +47,14 @@ refused "needs a network" DIND_CA_CERT_URL=https://example.com/ca.pem
 check "... and nothing of cluster-90 is left" test "$(labelled io.dind.cluster=cluster-90)" = 0
 
 log "registry up with 127.0.0.1:5001 taken: one line, nothing left"
-python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', 5001)); s.listen(); time.sleep(10)" &
+python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 5001)); s.listen(); time.sleep(10)" &
 taker=$!
 sleep 0.5
 set +e
 "$KD" registry up -q 2>"$T/err"; rc=$?
 set -e
-kill "$taker"; wait "$taker" 2>/dev/null || true
+kill "$taker" 2>/dev/null || true; wait "$taker" 2>/dev/null || true
 check "registry up with the port taken: exit 1, one line ($rc: $(cat "$T/err"))" one_line "$rc" 1 "$T/err" 5001
 check "... and nothing labelled io.dind.registry is left" test "$(labelled io.dind.registry)" = 0
 
