@@ -341,11 +341,14 @@ std::string patch_kubeadm(const KindConfig& kind, size_t index, const std::strin
   return util::yaml::patch_documents(config, merge, json, "kubeadmConfigPatches");
 }
 
-std::string patch_containerd(const KindConfig& kind, const std::string& config) {
+std::string patch_containerd(const KindConfig& kind, const std::string& config,
+                             std::map<std::string, std::vector<std::string>>& mirrors) {
   std::string out = config;
   for (size_t i = 0; i < kind.containerd_patches.size(); ++i) {
     out = util::toml::merge(out, kind.containerd_patches[i], "containerdConfigPatches[" + std::to_string(i) + "]");
   }
+  mirrors = util::toml::take_arrays(out, {"plugins", "io.containerd.grpc.v1.cri", "registry", "mirrors"}, "endpoint",
+                                    "containerdConfigPatches");
   return out;
 }
 

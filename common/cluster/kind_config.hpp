@@ -45,7 +45,11 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file);
 // (the text unchanged when there are none).
 std::string patch_kubeadm(const KindConfig& kind, size_t index, const std::string& config);
 
-// The node's containerd config with containerdConfigPatches merged in.
-std::string patch_containerd(const KindConfig& kind, const std::string& config);
+// The node's containerd config with containerdConfigPatches merged in; a
+// legacy `registry.mirrors` table moves out of it into `mirrors` (endpoints
+// by registry host), for hosts.toml files: containerd 1.6 refuses it beside
+// `config_path`.
+std::string patch_containerd(const KindConfig& kind, const std::string& config,
+                             std::map<std::string, std::vector<std::string>>& mirrors);
 
 } // namespace dind::cluster

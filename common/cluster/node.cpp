@@ -125,11 +125,13 @@ void create_node_container(Context& ctx, const net::NodePlan& node, bool master)
   auto extra = ctx.config.node_options();
   for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
   // in place before systemd starts containerd and kubelet
+  auto registries = ctx.config.registries();
   if (!ctx.config.kind.containerd_patches.empty()) {
     std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
-    put_files(ctx, node.container, "/etc/containerd", {{"config.toml", patch_containerd(ctx.config.kind, base)}});
+    std::string patched = patch_containerd(ctx.config.kind, base, registries.mirrors);
+    put_files(ctx, node.container, "/etc/containerd", {{"config.toml", patched}});
   }
-  registry::configure_node(ctx.docker, node.container, ctx.config.registries());
+  registry::configure_node(ctx.docker, node.container, registries);
   std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
   if (!dropin.empty()) {
     put_files(ctx, node.container, "/etc/systemd/system",

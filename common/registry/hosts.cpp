@@ -122,6 +122,12 @@ std::map<std::string, std::string> hosts_files(const Settings& s) {
                                "server = \"http://" + h + "\"\n" +
                                host_section("https://" + h, pull + ", \"push\"", true);
   }
+  for (auto& [host, endpoints] : s.mirrors) {
+    std::string text = "# dind: registry.mirrors of a containerdConfigPatches entry\nserver = \"https://" +
+                       std::string(host == "docker.io" ? "registry-1.docker.io" : host) + "\"\n";
+    for (auto& e : endpoints) text += host_section(e, pull, false);
+    files[host + "/hosts.toml"] = text;
+  }
   return files;
 }
 

@@ -21,6 +21,10 @@ struct Settings {
   std::string mirror;                 // http(s)://host[:port][/path] for docker.io
   std::vector<std::string> insecure;  // host[:port]
   std::string ca_cert;                // the PEM text of DIND_CA_CERT
+  // a containerd patch's legacy `registry.mirrors` (kind's local registry
+  // docs): endpoints by registry host, written as hosts.toml files, since
+  // containerd refuses `mirrors` beside the config_path dind sets
+  std::map<std::string, std::vector<std::string>> mirrors;
 };
 
 // From the layered variables; a URL that is not http(s)://host[:port][/path],
@@ -29,8 +33,8 @@ struct Settings {
 Settings settings(const std::map<std::string, std::string>& values);
 
 // containerd's hosts.toml files, by their path under /etc/containerd/certs.d
-// ("docker.io/hosts.toml"): always the local registry's, then the mirror's
-// and one per insecure registry.
+// ("docker.io/hosts.toml"): always the local registry's, then the mirror's,
+// one per insecure registry, and one per legacy mirror (these win).
 std::map<std::string, std::string> hosts_files(const Settings& s);
 
 // The CA bundle with DIND_CA_CERT appended (as update-ca-certificates would).

@@ -44,6 +44,29 @@ std::string merge(const std::string& base, const std::string& patch, const std::
   return out.str();
 }
 
+std::map<std::string, std::vector<std::string>> take_arrays(std::string& text, const std::vector<std::string>& path,
+                                                            const std::string& key, const std::string& what) {
+  auto root = parse(text, what);
+  ::toml::table* parent = &root;
+  for (size_t i = 0; parent && i + 1 < path.size(); ++i) parent = parent->get_as<::toml::table>(path[i]);
+  std::map<std::string, std::vector<std::string>> out;
+  auto* table = parent ? parent->get_as<::toml::table>(path.back()) : nullptr;
+  if (!table) return out;
+  for (auto&& [name, sub] : *table) {
+    auto& list = out[std::string(name.str())];
+    const auto* array = sub.is_table() ? sub.as_table()->get_as<::toml::array>(key) : nullptr;
+    if (!array) continue;
+    for (auto&& item : *array) {
+      if (auto s = item.value<std::string>()) list.push_back(*s);
+    }
+  }
+  parent->erase(path.back());
+  std::ostringstream o;
+  o << root << "\n";
+  text = o.str();
+  return out;
+}
+
 void check(const std::string& text, const std::string& what) { parse(text, what); }
 
 } // namespace dind::util::toml

@@ -75,6 +75,8 @@ kubeadmConfigPatchesJSON6902:
       value: kind-test.example
 containerdConfigPatches:
 - |-
+  [plugins."io.containerd.grpc.v1.cri"]
+    max_concurrent_downloads = 4
   [plugins."io.containerd.grpc.v1.cri".registry.mirrors."registry.kind-test:5000"]
     endpoint = ["http://registry.kind-test:5000"]
 EOF
@@ -118,8 +120,11 @@ for n in "$MASTER" "$WORKER"; do
   check "the KubeletConfiguration patch: $n offers 42 pods" \
     test "$("$K" --context "$CTX" get node "$n" -o jsonpath='{.status.capacity.pods}')" = 42
   check "the containerd patch is merged into $n's config, the rest kept" bash -c \
-    "docker exec $n grep -q 'registry.kind-test:5000' /etc/containerd/config.toml &&
+    "docker exec $n grep -q 'max_concurrent_downloads = 4' /etc/containerd/config.toml &&
      docker exec $n grep -q 'SystemdCgroup = true' /etc/containerd/config.toml"
+  check "its legacy registry.mirrors became a hosts.toml (containerd refuses it beside config_path)" bash -c \
+    "docker exec $n grep -q 'http://registry.kind-test:5000' '/etc/containerd/certs.d/registry.kind-test:5000/hosts.toml' &&
+     ! docker exec $n grep -q 'mirrors' /etc/containerd/config.toml"
 done
 check "the worker's cpus: 1 is its capacity" \
   test "$("$K" --context "$CTX" get node "$WORKER" -o jsonpath='{.status.capacity.cpu}')" = 1

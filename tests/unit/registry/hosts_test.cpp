@@ -53,6 +53,17 @@ TEST_CASE("hosts.toml: DIND_INSECURE_REGISTRIES try HTTPS unverified, then plain
   CHECK(files.count("[fd00::1]:5000/hosts.toml"));
 }
 
+TEST_CASE("hosts.toml: a containerd patch's legacy mirrors, in their order, over dind's own") {
+  registry::Settings s;
+  s.mirrors["localhost:5001"] = {"http://kind-registry:5000", "https://other"};
+  auto files = registry::hosts_files(s);
+  REQUIRE(files.size() == 1);  // the local registry's file gave way to the user's
+  CHECK(files.at("localhost:5001/hosts.toml") ==
+        "# dind: registry.mirrors of a containerdConfigPatches entry\nserver = \"https://localhost:5001\"\n"
+        "\n[host.\"http://kind-registry:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
+        "\n[host.\"https://other\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
+}
+
 TEST_CASE("registry variables: one line naming the variable for what is not a URL or host[:port]") {
   for (const char* good : {"http://mirror", "https://mirror:5000", "http://10.0.0.1:80/path/v2", "https://[fd00::1]:443"}) {
     CAPTURE(good);

@@ -27,6 +27,25 @@ TEST_CASE("a containerd patch merges table by table") {
   CHECK(util::toml::merge(out, "", "p") == out);
 }
 
+TEST_CASE("a table's arrays are taken out of the text") {
+  std::string text = R"([plugins."cri".registry]
+  config_path = "/etc/containerd/certs.d"
+  [plugins."cri".registry.mirrors."docker.io"]
+    endpoint = ["http://a:5000", "https://b"]
+  [plugins."cri".registry.mirrors."localhost:5000"]
+    endpoint = ["http://c:5000"]
+)";
+  auto taken = util::toml::take_arrays(text, {"plugins", "cri", "registry", "mirrors"}, "endpoint", "p");
+  REQUIRE(taken.size() == 2);
+  CHECK(taken["docker.io"] == std::vector<std::string>{"http://a:5000", "https://b"});
+  CHECK(taken["localhost:5000"] == std::vector<std::string>{"http://c:5000"});
+  CHECK(text.find("mirrors") == std::string::npos);
+  CHECK(text.find("config_path = '/etc/containerd/certs.d'") != std::string::npos);
+  // nothing there: nothing taken, the text as it was
+  std::string plain = "version = 2\n";
+  CHECK(util::toml::take_arrays(plain, {"plugins", "cri", "registry", "mirrors"}, "endpoint", "p").empty());
+}
+
 TEST_CASE("TOML that does not parse is named") {
   CHECK_THROWS_WITH(util::toml::check("[plugins\n", "containerdConfigPatches[0]"),
                     Catch::Contains("containerdConfigPatches[0]: not valid TOML"));
