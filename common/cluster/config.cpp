@@ -161,9 +161,20 @@ net::PlanInput Config::plan_input() const {
 
 net::Plan Config::plan() const {
   auto plan = net::make_plan(plan_input());
+  // a node's own cpus/memory in a kind config, unless a flag or the
+  // environment sets that node's limit (they win over the file)
+  auto from_file = [this](const char* var) {
+    auto s = sources.find(var);
+    return s == sources.end() || s->second == "file" || s->second == "default";
+  };
   for (size_t i = 0; i < plan.nodes.size() && i < kind.nodes.size(); ++i) {
-    if (kind.nodes[i].nano_cpus) plan.nodes[i].nano_cpus = kind.nodes[i].nano_cpus;
-    if (kind.nodes[i].memory_bytes) plan.nodes[i].memory_bytes = kind.nodes[i].memory_bytes;
+    bool master = i == 0;
+    if (kind.nodes[i].nano_cpus && from_file("NODE_CPUS") && (!master || from_file("MASTER_CPUS"))) {
+      plan.nodes[i].nano_cpus = kind.nodes[i].nano_cpus;
+    }
+    if (kind.nodes[i].memory_bytes && from_file("NODE_MEMORY") && (!master || from_file("MASTER_MEMORY"))) {
+      plan.nodes[i].memory_bytes = kind.nodes[i].memory_bytes;
+    }
   }
   return plan;
 }

@@ -152,7 +152,7 @@ docker::Mount extra_mount(const Field& f) {
   // kind reads relative host paths from where it runs
   std::error_code ec;
   auto host = std::filesystem::absolute(f["hostPath"].str(), ec);
-  if (ec || !std::filesystem::exists(host)) f["hostPath"].fail(f["hostPath"].str() + " does not exist");
+  if (ec || !std::filesystem::exists(host, ec)) f["hostPath"].fail(f["hostPath"].str() + " does not exist");
   m.source = host.lexically_normal().string();
   m.target = f["containerPath"].str();
   if (m.target.empty() || m.target[0] != '/') f["containerPath"].fail("an absolute path expected");

@@ -109,6 +109,9 @@ Use::Use(const docker::Client& docker) : lock_(lock_file, "lxcfs", true) {
 
 void release(docker::Client& docker) {
   if (!fs::exists(pid_file) && !mounted()) return;
+  // only the engine on this host can have nodes on this lxcfs: a remote one
+  // without limited nodes says nothing about the local ones
+  if (docker.endpoint().kind != docker::Endpoint::Kind::unix_socket) return;
   // the cluster is gone either way: a daemon that cannot be stopped (root's,
   // for a user in the docker group) is worth a warning, not a failed clean
   try {

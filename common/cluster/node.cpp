@@ -99,6 +99,11 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
   for (auto& node : ctx.plan.nodes) {
     if (node.limited()) return std::make_unique<lxcfs::Use>(ctx.docker);
   }
+  // containers made with limits keep lxcfs's binds whatever this run's
+  // variables say (a plain `up` after a host restart starts them again)
+  if (!docker::list_containers(ctx.docker, {cluster_filter(ctx.plan), lxcfs::label}).empty()) {
+    return std::make_unique<lxcfs::Use>(ctx.docker);
+  }
   return nullptr;
 }
 

@@ -1,5 +1,6 @@
 #include "cluster/node_options.hpp"
 
+#include "registry/hosts.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -161,6 +162,7 @@ std::string proxy_dropin(const NodeProxy& proxy, const net::Plan& plan) {
     for (auto& c : *list) add(c.str());
   }
   for (auto& n : plan.nodes) add(n.container);
+  add(registry::local_name);  // the local registry, reached by name on the cluster's network
   std::vector<std::string> words;
   if (!proxy.http.empty()) words.push_back("\"HTTP_PROXY=" + proxy.http + "\"");
   if (!proxy.https.empty()) words.push_back("\"HTTPS_PROXY=" + proxy.https + "\"");

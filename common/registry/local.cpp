@@ -33,11 +33,23 @@ std::optional<json::Document> inspect_ours(docker::Client& docker) {
   return info;
 }
 
-// up and down of one Docker endpoint, one at a time
+// up, down, attach and detach of one Docker endpoint, one at a time
+std::string lock_path(docker::Client& docker) {
+  return util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" + local_name + ".lock";
+}
+
 util::FileLock lock(docker::Client& docker, util::Steps& steps, const std::string& what) {
-  std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" +
-                     local_name + ".lock";
-  return util::FileLock(path, what, true, [&](const std::string& holder) { steps.note("Waiting for " + holder); });
+  return util::FileLock(lock_path(docker), what, true, [&](const std::string& holder) { steps.note("Waiting for " + holder); });
+}
+
+// with the lock held
+void connect_to(docker::Client& docker, const std::string& network) {
+  auto info = inspect_ours(docker);
+  if (!info || json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
+  auto net = docker::inspect_network(docker, network);
+  if (!net) return;
+  auto [v4, v6] = addresses_in(*net);
+  docker::connect_network(docker, network, local_name, v4, v6);
 }
 
 size_t listening_lines(docker::Client& docker) {
@@ -118,7 +130,7 @@ void up(docker::Client& docker, util::Steps& steps) {
     steps.run("Starting " + std::string(local_name), [&] { start_and_wait(docker); });
   }
   auto networks = docker::list_networks(docker, {net::cluster_label});
-  for (auto& n : networks) attach(docker, n.name);
+  for (auto& n : networks) connect_to(docker, n.name);
   steps.note("Registry " + std::string(local_name) + " is up: docker push " + local_alias + "/IMAGE here, image " +
              local_alias + "/IMAGE in pods (" + std::to_string(networks.size()) + " cluster networks joined)");
 }
@@ -173,15 +185,13 @@ std::pair<std::string, std::string> addresses_in(const json::Value& network) {
 }
 
 void attach(docker::Client& docker, const std::string& network) {
-  auto info = inspect_ours(docker);
-  if (!info || json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
-  auto net = docker::inspect_network(docker, network);
-  if (!net) return;
-  auto [v4, v6] = addresses_in(*net);
-  docker::connect_network(docker, network, local_name, v4, v6);
+  // a `registry up` beside this `up` connects the same network: one at a time
+  util::FileLock held(lock_path(docker), "attaching the registry", true);
+  connect_to(docker, network);
 }
 
 void detach(docker::Client& docker, const std::string& network) {
+  util::FileLock held(lock_path(docker), "detaching the registry", true);
   auto info = docker::inspect_container(docker, local_name);
   if (!info || !json::find(*info, {"NetworkSettings", "Networks", network.c_str()})) return;
   docker::disconnect_network(docker, network, local_name);

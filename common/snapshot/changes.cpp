@@ -25,7 +25,8 @@ const std::vector<std::string> left_out = {"/var", "/etc/kubernetes", "/run", "/
 
 } // namespace
 
-std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes) {
+std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes,
+                                       const std::vector<std::string>& mounts) {
   std::set<std::string> every, added, changed;  // sorted: a parent comes before its children
   for (auto& change : changes) {
     const std::string& path = change.first;  // a named reference: lambdas cannot capture bindings before C++20
@@ -34,6 +35,7 @@ std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, 
     every.insert(path);
     if (kind == 2) continue;
     if (std::any_of(left_out.begin(), left_out.end(), [&](auto& d) { return under(path, d); })) continue;
+    if (std::any_of(mounts.begin(), mounts.end(), [&](auto& d) { return under(path, d); })) continue;
     (kind == 1 ? added : changed).insert(path);
   }
   std::set<std::string> all(added);

@@ -13,9 +13,11 @@ namespace dind::snapshot {
 // archives hold every added or modified file once. Left out: the volumes
 // (/var, /etc/kubernetes: saved whole), what Docker or the entrypoint makes
 // afresh in every container (/etc/hosts, /etc/hostname, resolv.conf, tmpfs
-// /run and /tmp, /dev), the host's /lib/modules, and deletions: no step of dind deletes a file of the
-// node image, and a restore starts from that image.
-std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes);
+// /run and /tmp, /dev), the host's /lib/modules, `mounts` (the user's binds
+// and volumes: the host's files, never the node's), and deletions: no step of
+// dind deletes a file of the node image, and a restore starts from that image.
+std::vector<std::string> changed_roots(const std::vector<std::pair<std::string, int>>& changes,
+                                       const std::vector<std::string>& mounts = {});
 
 // Adds an archive get of `path` (its entries named from path's last
 // component, as the engine sends them) to w, named from "/" instead.

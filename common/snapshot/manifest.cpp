@@ -111,7 +111,11 @@ Manifest Manifest::parse(std::string_view text, const std::string& what) {
 
 std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
                           const std::string& settings) {
-  return util::Hasher().add(plan.to_json(false)).add(cni_plugin).add(kube_proxy_mode).add(settings).hex();
+  util::Hasher h;
+  h.add(plan.to_json(false)).add(cni_plugin).add(kube_proxy_mode);
+  // no settings: the identity snapshots had before settings counted
+  if (!settings.empty()) h.add(settings);
+  return h.hex();
 }
 
 bool valid_name(const std::string& name) {

@@ -30,7 +30,11 @@ void scalar_value(const YAML::Node& n, Value& out, Alloc& a) {
     if (std::regex_match(s, true_re)) return void(out.SetBool(true));
     if (std::regex_match(s, false_re)) return void(out.SetBool(false));
     if (std::regex_match(s, int_re) && s.size() < 19) return void(out.SetInt64(std::stoll(s)));
-    if (std::regex_match(s, float_re)) return void(out.SetDouble(std::stod(s)));
+    try {
+      if (std::regex_match(s, float_re)) return void(out.SetDouble(std::stod(s)));
+    } catch (const std::out_of_range&) {
+      // beyond a double (1e400): kept as the text it is
+    }
   }
   out.SetString(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a);
 }
@@ -91,7 +95,7 @@ std::string group_of(const Value& doc) {
 
 // [{name, value}] lists, as kubeadm v1beta4 spells component flags
 bool named_list(const Value& v) {
-  if (!v.IsArray()) return false;
+  if (!v.IsArray() || v.Empty()) return false;
   for (auto& item : v.GetArray()) {
     if (!item.IsObject() || !item.HasMember("name")) return false;
   }
@@ -104,6 +108,7 @@ bool is_args_key(const std::string& key) { return key == "extraArgs" || key == "
 void args_as_list(const Value& map, Value& out, Alloc& a) {
   out.SetArray();
   for (auto& m : map.GetObject()) {
+    if (m.value.IsNull()) continue;  // a flag to remove: see merge
     Value item(rapidjson::kObjectType);
     item.AddMember("name", Value(m.name, a), a);
     std::string v = m.value.IsString() ? m.value.GetString() : json::dump(m.value);
@@ -114,8 +119,19 @@ void args_as_list(const Value& map, Value& out, Alloc& a) {
 
 void merge(Value& target, const Value& patch, Alloc& a, bool args = false) {
   if (patch.IsObject() && (args || (target.IsArray() && named_list(target)))) {
+    // {flag: null} removes the flag, as a merge patch's null does
+    if (target.IsArray()) {
+      for (auto& m : patch.GetObject()) {
+        if (!m.value.IsNull()) continue;
+        for (auto it = target.Begin(); it != target.End();) {
+          it = it->IsObject() && it->HasMember("name") && (*it)["name"] == m.name ? target.Erase(it) : it + 1;
+        }
+      }
+    }
     Value list;
     args_as_list(patch, list, a);
+    if (list.Empty()) return;
+    if (!target.IsArray()) target.SetArray();
     return merge(target, list, a);
   }
   if (patch.IsObject()) {
@@ -174,7 +190,7 @@ std::vector<Op> parse_ops(const Value& ops, const std::string& what) {
       throw Error(what + ": " + op.op + " needs a JSON pointer path, not '" + op.path + "'");
     }
     if (needs_value && !op.value) throw Error(what + ": " + op.op + " " + op.path + " needs a value");
-    if (needs_from && !rapidjson::Pointer(op.from.c_str()).IsValid()) {
+    if (needs_from && (!o.HasMember("from") || !rapidjson::Pointer(op.from.c_str()).IsValid())) {
       throw Error(what + ": " + op.op + " needs a JSON pointer from, not '" + op.from + "'");
     }
     out.push_back(op);
@@ -188,15 +204,23 @@ std::pair<Value*, std::string> parent_of(Document& doc, const std::string& path,
   if (path.empty() || slash == std::string::npos) throw Error(what + ": " + path + ": the whole document cannot be patched");
   Value* parent = rapidjson::Pointer(path.substr(0, slash).c_str()).Get(doc);
   if (!parent) throw Error(what + ": " + path + ": no such parent in the document");
-  std::string last = path.substr(slash + 1);
-  for (size_t i; (i = last.find("~1")) != std::string::npos;) last.replace(i, 2, "/");
-  for (size_t i; (i = last.find("~0")) != std::string::npos;) last.replace(i, 2, "~");
+  // RFC 6901: ~1 is '/', ~0 is '~', decoded left to right in one pass
+  std::string token = path.substr(slash + 1), last;
+  for (size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      last += token[++i] == '0' ? '~' : '/';
+    } else {
+      last += token[i];
+    }
+  }
   return {parent, last};
 }
 
 size_t index_in(const Value& array, const std::string& token, bool end_ok, const std::string& what) {
   if (end_ok && token == "-") return array.Size();
-  if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos) throw Error(what + ": '" + token + "' is not a list index");
+  if (token.empty() || token.size() > 9 || token.find_first_not_of("0123456789") != std::string::npos) {
+    throw Error(what + ": '" + token + "' is not a list index");
+  }
   size_t i = std::stoul(token);
   if (i > array.Size() || (!end_ok && i == array.Size())) throw Error(what + ": list index " + token + " is out of range");
   return i;

@@ -4,12 +4,40 @@
 #include "snapshot/store.hpp"
 #include "util/tar.hpp"
 
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/strings.hpp"
+
 #include <atomic>
+#include <cstring>
 #include <sstream>
 
 namespace dind::cluster {
 
 namespace {
+
+// Where the user mounted the host's files or their own volumes into the node
+// (extraMounts, MASTER_EXTRA_OPTS' -v): never saved, and refused inside the
+// two volumes, whose archives would carry (and a restore write back) them.
+std::vector<std::string> user_mounts(Context& ctx, const std::string& container) {
+  auto info = docker::inspect_container(ctx.docker, container);
+  if (!info) throw Error(container + " is gone");
+  std::vector<std::string> out;
+  const auto* mounts = json::find(*info, {"Mounts"});
+  if (!mounts || !mounts->IsArray()) return out;
+  for (auto& m : mounts->GetArray()) {
+    std::string dest = json::str(m, {"Destination"});
+    if (dest == "/var" || dest == "/etc/kubernetes" || dest == "/lib/modules") continue;
+    for (const char* volume : {"/var/", "/etc/kubernetes/"}) {
+      if (util::starts_with(dest, volume)) {
+        throw Error("cannot snapshot " + container + ": it mounts " + dest + " inside " + std::string(volume, std::strlen(volume) - 1) +
+                    ", which a snapshot saves whole (the host's files would be saved and written back)");
+      }
+    }
+    out.push_back(dest);
+  }
+  return out;
+}
 
 // What a node is, saved from its stopped container: the two volumes whole
 // (/var holds containerd's images and state, kubelet's and etcd's data;
@@ -34,10 +62,11 @@ public:
       auto& state = nodes[i];
       state.container = node.container;
       state.role = i == 0 ? "master" : "worker";
+      auto mounts = user_mounts(ctx, node.container);
       // the root filesystem's changes, gathered into one tar named from "/"
       std::ostringstream tar;
       util::tar::Writer w(tar);
-      for (auto& path : snapshot::changed_roots(docker::container_changes(ctx.docker, node.container))) {
+      for (auto& path : snapshot::changed_roots(docker::container_changes(ctx.docker, node.container), mounts)) {
         snapshot::add_rerooted(w, path, docker::get_archive(ctx.docker, node.container, path));
       }
       w.finish();

@@ -100,7 +100,7 @@ TEST_CASE("the proxy drop-in: NO_PROXY covers the cluster's own addresses and na
   CHECK(cluster::proxy_dropin({}, plan("1")).empty());
   std::string d = cluster::proxy_dropin({"http://u:p%40@127.0.0.1:3128", "", "corp.example"}, plan("1"));
   CHECK(d.find("[Service]\nEnvironment=\"HTTP_PROXY=http://u:p%%40@127.0.0.1:3128\" \"NO_PROXY=corp.example,localhost,"
-               "127.0.0.1,::1,10.192.80.0/24,10.244.0.0/16,10.96.0.0/12,kube-master-cluster-80,kube-node-1-cluster-80\"\n") !=
+               "127.0.0.1,::1,10.192.80.0/24,10.244.0.0/16,10.96.0.0/12,kube-master-cluster-80,kube-node-1-cluster-80,dind-registry\"\n") !=
         std::string::npos);
   CHECK(d.find("\"HTTPS_PROXY=") == std::string::npos);
 }

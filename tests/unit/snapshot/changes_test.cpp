@@ -23,6 +23,12 @@ TEST_CASE("changed roots: each change once, volumes and per-container files left
   CHECK(snapshot::changed_roots({}).empty());
 }
 
+TEST_CASE("changed roots: the user's mounts are the host's, never saved") {
+  std::vector<std::pair<std::string, int>> changes = {{"/data", 1}, {"/data/f", 1}, {"/mnt", 0}, {"/mnt/shared", 1},
+                                                      {"/mnt/other", 1}, {"/opt/x", 1}};
+  CHECK(snapshot::changed_roots(changes, {"/data", "/mnt/shared"}) == std::vector<std::string>{"/mnt/other", "/opt/x"});
+}
+
 TEST_CASE("rerooting an archive get") {
   std::ostringstream got;
   dind::util::tar::Writer g(got);

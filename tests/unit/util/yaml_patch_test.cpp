@@ -115,3 +115,17 @@ TEST_CASE("patches that cannot apply name themselves") {
   CHECK_THROWS_WITH(util::yaml::patch_kind("a: [", "w"), Catch::Contains("w: not valid YAML"));
   CHECK(util::yaml::patch_kind("kind: InitConfiguration\n", "w") == "InitConfiguration");
 }
+
+TEST_CASE("merge patch edge cases: a null flag goes, an empty list clears, ~0 and ~1 decode once") {
+  std::string removed = patch_documents(kubeadm, {"kind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n"
+                                                  "    allocate-node-cidrs: null\n"},
+                                        {}, "test");
+  CHECK(removed.find("allocate-node-cidrs") == std::string::npos);
+  std::string cleared = patch_documents(kubeadm, {"kind: ClusterConfiguration\ncontrollerManager:\n  extraArgs: []\n"}, {}, "test");
+  CHECK(cleared.find("allocate-node-cidrs") == std::string::npos);
+  util::yaml::Json6902 tilde{"", "", "KubeletConfiguration", "- op: add\n  path: /a~01~1b\n  value: x\n"};
+  CHECK(patch_documents(kubeadm, {}, {tilde}, "test").find("\"a~1/b\": \"x\"") != std::string::npos);
+  CHECK_THROWS_WITH(util::yaml::check_json6902("- op: move\n  path: /a\n", "w"), Catch::Contains("needs a JSON pointer from"));
+  // beyond a double: a string, not a crash
+  CHECK(patch_documents(kubeadm, {"kind: KubeletConfiguration\nx: 1e400\n"}, {}, "test").find("\"x\": \"1e400\"") != std::string::npos);
+}
