@@ -65,8 +65,8 @@ for n in "${NODES[@]}"; do
     check "$n: $unit has HTTP_PROXY and HTTPS_PROXY" \
       bash -c "grep -qx HTTP_PROXY=http://127.0.0.1:3128 '$T/env' && grep -qx HTTPS_PROXY=http://127.0.0.1:3128 '$T/env'"
     no=$(sed -n 's/^NO_PROXY=//p' "$T/env")
-    check "$n: $unit's NO_PROXY has DIND_NO_PROXY, the node, pod and service CIDRs and the nodes ($no)" bash -c \
-      "for w in corp.example 10.192.80.0/24 10.244.0.0/16 10.96.0.0/12 $MASTER kube-node-1$SFX; do [[ ,$no, == *,\$w,* ]] || exit 1; done"
+    check "$n: $unit's NO_PROXY has DIND_NO_PROXY, the node, pod and service CIDRs, the nodes and the local registry ($no)" bash -c \
+      "for w in corp.example 10.192.80.0/24 10.244.0.0/16 10.96.0.0/12 $MASTER kube-node-1$SFX dind-registry; do [[ ,$no, == *,\$w,* ]] || exit 1; done"
   done
   check "$n: joined $XNET" bash -c "docker inspect -f '{{json .NetworkSettings.Networks}}' $n | grep -q '\"$XNET\"'"
 done

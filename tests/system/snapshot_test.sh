@@ -16,6 +16,10 @@ STORE="$XDG_CACHE_HOME/dind/snapshots"
 # while it runs must not turn its snapshot into one of another image
 docker tag "${DIND_IMAGE:-dind-node:v1.34.4}" dind-snapshot-test:70
 export DIND_IMAGE=dind-snapshot-test:70
+# a host directory mounted into the master: the host's files, which a
+# snapshot must neither save nor write back
+mkdir "$T/share" && echo before > "$T/share/f"
+export MASTER_EXTRA_OPTS="-v $T/share:/mnt/share"
 trap '"$KD" clean -q || true; docker rmi dind-snapshot-test:70 dind-snapshot-test:other >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 ensure_busybox
 "$KD" clean -q
@@ -46,6 +50,8 @@ log "clean removes the cluster, not its snapshot"
 check "nothing labelled $NAME is left" nothing_left
 check "the snapshot is still there" bash -c "'$KD' snapshot ls | grep -q '^$NAME '"
 
+echo after > "$T/share/f"
+
 log "plain up restores it"
 start=$(date +%s.%N)
 "$KD" up 2>"$T/up.log"
@@ -54,6 +60,8 @@ log "up from the snapshot took ${secs}s"
 check "up says it restored from snapshot $NAME" grep -q "Restoring 3 nodes from snapshot $NAME" "$T/up.log"
 check "and its last line says so too" grep -q "is up (restored from snapshot $NAME)" "$T/up.log"
 check "3 nodes Ready" nodes_ready
+check "the host's mounted file was neither saved nor written back ($(cat "$T/share/f"))" \
+  bash -c "grep -qx after '$T/share/f' && docker exec kube-master$SFX grep -qx after /mnt/share/f"
 check "the cluster's own state came back (a ConfigMap made before the snapshot)" \
   "$K" --context "$CTX" get configmap made-before-snapshot
 "$KD" load -q "$BUSYBOX"
