@@ -107,41 +107,23 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
   return nullptr;
 }
 
-namespace {
-
-// Files put into a created container before it starts (systemd would start
-// their readers at once); paths are relative to `dir`, parents made.
-void put_files(Context& ctx, const std::string& container, const std::string& dir,
-               const std::vector<std::pair<std::string, std::string>>& files) {
-  std::ostringstream tar;
-  util::tar::Writer w(tar);
-  for (auto& [path, content] : files) {
-    if (auto slash = path.rfind('/'); slash != std::string::npos) w.add_dir(path.substr(0, slash), 0755);
-    w.add_data(path, content, 0644);
-  }
-  w.finish();
-  docker::put_archive(ctx.docker, container, dir, tar.str());
-}
-
-} // namespace
-
 void create_node_container(Context& ctx, const net::NodePlan& node, bool master) {
   docker::create_container(ctx.docker, node_spec(ctx, node, master));
   auto extra = ctx.config.node_options();
   for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
-  // in place before systemd starts containerd and kubelet
+  // in place before systemd starts containerd and kubelet: one archive put
   auto registries = ctx.config.registries();
+  docker::Files files;
   if (!ctx.config.kind.containerd_patches.empty()) {
     std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
-    std::string patched = patch_containerd(ctx.config.kind, base, registries.mirrors);
-    put_files(ctx, node.container, "/etc/containerd", {{"config.toml", patched}});
+    files.emplace_back("etc/containerd/config.toml", patch_containerd(ctx.config.kind, base, registries.mirrors));
   }
-  registry::configure_node(ctx.docker, node.container, registries);
-  std::string dropin = proxy_dropin(extra.proxy, ctx.plan);
-  if (!dropin.empty()) {
-    put_files(ctx, node.container, "/etc/systemd/system",
-              {{"containerd.service.d/50-dind-proxy.conf", dropin}, {"kubelet.service.d/50-dind-proxy.conf", dropin}});
+  for (auto& f : registry::node_files(ctx.docker, node.container, registries)) files.push_back(f);
+  if (std::string dropin = proxy_dropin(extra.proxy, ctx.plan); !dropin.empty()) {
+    files.emplace_back("etc/systemd/system/containerd.service.d/50-dind-proxy.conf", dropin);
+    files.emplace_back("etc/systemd/system/kubelet.service.d/50-dind-proxy.conf", dropin);
   }
+  docker::put_files(ctx.docker, node.container, files);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "util/tar.hpp"
 
 #include <set>
+#include <sstream>
 
 namespace dind::docker {
 
@@ -204,6 +205,20 @@ void put_archive(Client& c, const std::string& id, const std::string& dir, const
   r.body = tar;
   r.content_type = "application/x-tar";
   c.call(r);
+}
+
+void put_files(Client& c, const std::string& id, const Files& files) {
+  std::ostringstream tar;
+  util::tar::Writer w(tar);
+  std::set<std::string> dirs;
+  for (auto& [path, content] : files) {
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+      if (dirs.insert(path.substr(0, slash)).second) w.add_dir(path.substr(0, slash), 0755);
+    }
+    w.add_data(path, content, 0644);
+  }
+  w.finish();
+  put_archive(c, id, "/", tar.str());
 }
 
 void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size) {

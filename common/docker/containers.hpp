@@ -85,6 +85,10 @@ struct Logs {
 };
 Logs container_logs(Client& c, const std::string& id, const std::string& tail = "all");
 void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar);
+// Files (path relative to "/", content) as one archive put, their parent
+// directories made (0755) where missing; files are 0644.
+using Files = std::vector<std::pair<std::string, std::string>>;
+void put_files(Client& c, const std::string& id, const Files& files);
 void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size);
 std::string get_archive(Client& c, const std::string& id, const std::string& path);
 // archive get as a stream, piece by piece (a stopped container's volumes included).

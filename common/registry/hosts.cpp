@@ -139,23 +139,17 @@ std::string with_ca(const std::string& bundle, const std::string& pem) {
   return out;
 }
 
-void configure_node(docker::Client& docker, const std::string& container, const Settings& s) {
+docker::Files node_files(docker::Client& docker, const std::string& container, const Settings& s) {
   const std::string bundle = "etc/ssl/certs/ca-certificates.crt";
-  std::ostringstream tar;
-  util::tar::Writer w(tar);
-  w.add_dir("etc/containerd/certs.d", 0755);
-  for (auto& [path, text] : hosts_files(s)) {
-    w.add_dir("etc/containerd/certs.d/" + path.substr(0, path.find('/')), 0755);
-    w.add_data("etc/containerd/certs.d/" + path, text, 0644);
-  }
+  docker::Files files;
+  for (auto& [path, text] : hosts_files(s)) files.emplace_back("etc/containerd/certs.d/" + path, text);
   if (!s.ca_cert.empty()) {
     // the bundle is what containerd's Go TLS and the node's tools read; the
     // copy keeps the CA through a later update-ca-certificates
-    w.add_data(bundle, with_ca(docker::read_container_file(docker, container, "/" + bundle), s.ca_cert), 0644);
-    w.add_data("usr/local/share/ca-certificates/dind-ca.crt", s.ca_cert, 0644);
+    files.emplace_back(bundle, with_ca(docker::read_container_file(docker, container, "/" + bundle), s.ca_cert));
+    files.emplace_back("usr/local/share/ca-certificates/dind-ca.crt", s.ca_cert);
   }
-  w.finish();
-  docker::put_archive(docker, container, "/", tar.str());
+  return files;
 }
 
 } // namespace dind::registry

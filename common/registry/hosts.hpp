@@ -1,5 +1,6 @@
 #pragma once
 #include "docker/client.hpp"
+#include "docker/containers.hpp"
 
 #include <map>
 #include <string>
@@ -40,9 +41,9 @@ std::map<std::string, std::string> hosts_files(const Settings& s);
 // The CA bundle with DIND_CA_CERT appended (as update-ca-certificates would).
 std::string with_ca(const std::string& bundle, const std::string& pem);
 
-// Writes the hosts.toml files and DIND_CA_CERT (into the system bundle and
-// /usr/local/share/ca-certificates) into a node container that has not
-// started: containerd reads both when it starts.
-void configure_node(docker::Client& docker, const std::string& container, const Settings& s);
+// The hosts.toml files and DIND_CA_CERT (the system bundle with it, and
+// /usr/local/share/ca-certificates) for a node container that has not
+// started (containerd reads both when it starts): paths relative to "/".
+docker::Files node_files(docker::Client& docker, const std::string& container, const Settings& s);
 
 } // namespace dind::registry

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <unistd.h>
 
 using namespace dind;
 
@@ -70,4 +71,23 @@ TEST_CASE("config: component flags come from the environment by prefix, over the
   ::unsetenv("SCHEDULER_v");
   CHECK(c.get("SCHEDULER_v") == "3");
   CHECK(c.sources.at("SCHEDULER_v") == "env");
+}
+
+TEST_CASE("a kind config's per-node limits, unless a flag or the environment sets them") {
+  char dir[] = "/tmp/dind-kind-config-test.XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  std::string path = std::string(dir) + "/kind.yaml";
+  std::ofstream(path) << "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n  memory: 1g\n"
+                         "- role: worker\n  cpus: \"1\"\n";
+  auto from_file = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
+  CHECK(from_file.get("NUM_NODES") == "1");
+  CHECK(from_file.sources.at("NUM_NODES") == "file");
+  auto plan = from_file.plan();
+  CHECK(plan.nodes[1].nano_cpus == 1000000000);
+  CHECK(plan.nodes[0].memory_bytes == int64_t(1) << 30);
+  auto flagged = cluster::load_config({{"DIND_IMAGE", "x"}, {"NODE_CPUS", "0.5"}, {"MASTER_MEMORY", "2g"}}, path).plan();
+  CHECK(flagged.nodes[1].nano_cpus == 500000000);
+  CHECK(flagged.nodes[0].memory_bytes == int64_t(2) << 30);
+  std::remove(path.c_str());
+  ::rmdir(dir);
 }
