@@ -20,6 +20,8 @@ const std::map<std::string, std::string>& known_variables() {
       {"DNS64_PREFIX", ""},      {"NAT64_V4_SUBNET_PREFIX", ""}, {"DIND_IMAGE", ""},
       {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"CNI_PLUGIN", "bridge"},
       {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"},
+      // several control planes behind a load balancer (the seed had one)
+      {"NUM_CONTROL_PLANES", "1"},
       // issue 16: the rest of the seed's knobs
       {"FEATURE_GATES", ""},     {"KUBELET_FEATURE_GATES", ""}, {"EXTRA_PORTS", ""},
       {"MASTER_EXTRA_OPTS", ""}, {"DIND_CUSTOM_NETWORKS", ""}, {"DIND_HTTP_PROXY", ""},
@@ -168,7 +170,7 @@ net::Plan Config::plan() const {
     return s == sources.end() || s->second == "file" || s->second == "default";
   };
   for (size_t i = 0; i < plan.nodes.size() && i < kind.nodes.size(); ++i) {
-    bool master = i == 0;
+    bool master = plan.is_control_plane(i);
     if (kind.nodes[i].nano_cpus && from_file("NODE_CPUS") && (!master || from_file("MASTER_CPUS"))) {
       plan.nodes[i].nano_cpus = kind.nodes[i].nano_cpus;
     }

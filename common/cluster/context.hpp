@@ -32,6 +32,8 @@ struct Context {
   // (its nodes) or restore_nodes reads
   const snapshot::Store* store = nullptr;
   snapshot::Manifest* snapshot = nullptr;
+  // several control planes: the key of the certificates kubeadm init uploads for their joins
+  std::string certificate_key = {};
 };
 
 // Labels and names shared by the actions and the lifecycle commands.

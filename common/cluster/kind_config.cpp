@@ -258,9 +258,9 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file) {
   KindConfig k;
   if (top.has("name")) k.variables["DIND_LABEL"] = top["name"].str();
 
-  // kind's default: one control-plane node that also runs the pods
-  k.nodes.emplace_back();
-  int control_planes = 0, workers = 0;
+  // kind's default: one control-plane node that also runs the pods. The
+  // plan puts the control planes first, whatever their order in the file.
+  std::vector<NodeSettings> control_planes, workers;
   if (top.has("nodes")) {
     Field nodes = top["nodes"];
     for (size_t i = 0; i < nodes.size(); ++i) {
@@ -270,21 +270,18 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file) {
               "image", "cpus", "memory"},
              {{"image", "dind runs its own node image (DIND_IMAGE, `kubectl dind build-image`) on every node"}});
       std::string role = n.has("role") ? n["role"].str() : "control-plane";
-      if (role == "control-plane") {
-        if (++control_planes > 1) {
-          n["role"].fail("one control-plane node only: HA control planes are not supported yet");
-        }
-        k.nodes[0] = node_settings(n);
-      } else if (role == "worker") {
-        ++workers;
-        k.nodes.push_back(node_settings(n));
-      } else {
-        n["role"].fail("control-plane or worker expected");
-      }
+      if (role == "control-plane") control_planes.push_back(node_settings(n));
+      else if (role == "worker") workers.push_back(node_settings(n));
+      else n["role"].fail("control-plane or worker expected");
     }
-    if (control_planes == 0) nodes.fail("one node with role control-plane is needed");
+    if (control_planes.empty()) nodes.fail("one node with role control-plane is needed");
+  } else {
+    control_planes.emplace_back();
   }
-  k.variables["NUM_NODES"] = std::to_string(workers);
+  k.nodes = control_planes;
+  k.nodes.insert(k.nodes.end(), workers.begin(), workers.end());
+  k.variables["NUM_CONTROL_PLANES"] = std::to_string(control_planes.size());
+  k.variables["NUM_NODES"] = std::to_string(workers.size());
   if (top.has("networking")) networking(top["networking"], k);
   if (top.has("featureGates")) {
     // kind turns a gate on in every component

@@ -1,6 +1,8 @@
 #include "cluster/kubeadm.hpp"
 
+#include "cluster/context.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 #include "util/strings.hpp"
 
 #include <fstream>
@@ -69,6 +71,10 @@ std::string primary_ip(const net::Plan& plan, const net::NodePlan& node) {
   return plan.mode == net::IpMode::ipv6 ? node.ipv6 : node.ipv4;
 }
 
+std::string api_endpoint(const net::Plan& plan) {
+  return host_port(primary_ip(plan, plan.lb ? *plan.lb : plan.nodes.at(0)), 6443);
+}
+
 std::string init_config(const KubeadmInput& in) {
   const auto& master = in.plan.nodes.at(0);
   std::string ip = primary_ip(in.plan, master);
@@ -77,19 +83,20 @@ std::string init_config(const KubeadmInput& in) {
        "kind: InitConfiguration\n"
        "bootstrapTokens:\n"
        "- token: " << in.token << "\n"
-       "  ttl: 0s\n"
-       "localAPIEndpoint:\n"
+       "  ttl: 0s\n";
+  if (!in.certificate_key.empty()) y << "certificateKey: " << in.certificate_key << "\n";
+  y << "localAPIEndpoint:\n"
        "  advertiseAddress: \"" << ip << "\"\n"
        "  bindPort: 6443\n";
   node_registration(y, master, in.components, labels_of(in, 0));
-  // NUM_NODES=0: a master without its NoSchedule taint runs the pods, as in the seed
-  if (in.plan.nodes.size() == 1) y << "  taints: []\n";
+  // NUM_NODES=0: masters without their NoSchedule taint run the pods, as in the seed
+  if (in.plan.workers() == 0) y << "  taints: []\n";
   y << "---\n"
        "apiVersion: kubeadm.k8s.io/v1beta4\n"
        "kind: ClusterConfiguration\n"
        "clusterName: " << in.plan.context << "\n"
        "kubernetesVersion: " << in.kubernetes_version << "\n"
-       "controlPlaneEndpoint: \"" << host_port(ip, 6443) << "\"\n"
+       "controlPlaneEndpoint: \"" << api_endpoint(in.plan) << "\"\n"
        "networking:\n"
        "  podSubnet: \"" << cidrs(in.plan.pods) << "\"\n"
        "  serviceSubnet: \"" << cidrs(in.plan.services) << "\"\n"
@@ -104,6 +111,13 @@ std::string init_config(const KubeadmInput& in) {
        "  certSANs: [localhost, \"127.0.0.1\", \"::1\", " << master.container;
   if (!master.ipv4.empty()) y << ", \"" << master.ipv4 << "\"";
   if (!master.ipv6.empty()) y << ", \"" << master.ipv6 << "\"";
+  // each API server's certificate is its own (kubeadm makes one per control
+  // plane); all of them answer for the load balancer's name and addresses
+  if (const auto& lb = in.plan.lb) {
+    y << ", " << lb->container;
+    if (!lb->ipv4.empty()) y << ", \"" << lb->ipv4 << "\"";
+    if (!lb->ipv6.empty()) y << ", \"" << lb->ipv6 << "\"";
+  }
   y << "]\n";
   if (!in.components.apiserver.empty()) y << "  extraArgs:\n";
   extra_args(y, "  ", in.components.apiserver);
@@ -143,25 +157,49 @@ std::string init_config(const KubeadmInput& in) {
 }
 
 std::string join_config(const KubeadmInput& in, size_t index) {
-  const auto& master = in.plan.nodes.at(0);
+  const auto& node = in.plan.nodes.at(index);
   std::ostringstream y;
   y << "apiVersion: kubeadm.k8s.io/v1beta4\n"
        "kind: JoinConfiguration\n"
        "discovery:\n"
        "  bootstrapToken:\n"
-       "    apiServerEndpoint: \"" << host_port(primary_ip(in.plan, master), 6443) << "\"\n"
+       "    apiServerEndpoint: \"" << api_endpoint(in.plan) << "\"\n"
        "    token: " << in.token << "\n"
        // a throwaway test cluster on a private network: no CA pinning
        "    unsafeSkipCAVerification: true\n";
-  node_registration(y, in.plan.nodes.at(index), in.components, labels_of(in, index));
+  if (in.plan.is_control_plane(index)) {
+    y << "controlPlane:\n"
+         "  localAPIEndpoint:\n"
+         "    advertiseAddress: \"" << primary_ip(in.plan, node) << "\"\n"
+         "    bindPort: 6443\n"
+         "  certificateKey: " << in.certificate_key << "\n";
+  }
+  node_registration(y, node, in.components, labels_of(in, index));
+  if (in.plan.is_control_plane(index) && in.plan.workers() == 0) y << "  taints: []\n";
   return patch_kubeadm(in.kind, index, y.str());
+}
+
+namespace {
+
+std::string random_bytes(size_t n) {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string raw(n, '\0');
+  if (!urandom.read(raw.data(), static_cast<std::streamsize>(raw.size()))) throw Error("cannot read /dev/urandom");
+  return raw;
+}
+
+} // namespace
+
+std::string random_certificate_key() { return util::sha256_hex(random_bytes(32)); }
+
+KubeadmInput kubeadm_input(const Context& ctx) {
+  return {ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
+          ctx.config.kind, ctx.certificate_key};
 }
 
 std::string random_token() {
   static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  std::string raw(22, '\0');
-  if (!urandom.read(raw.data(), static_cast<std::streamsize>(raw.size()))) throw Error("cannot read /dev/urandom");
+  std::string raw = random_bytes(22);
   std::string t;
   for (size_t i = 0; i < raw.size(); ++i) {
     if (i == 6) t += '.';

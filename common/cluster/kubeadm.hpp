@@ -14,15 +14,27 @@ struct KubeadmInput {
   std::string proxy_mode = "iptables";
   ComponentSettings components = {};  // FEATURE_GATES, APISERVER_<flag>, ...
   KindConfig kind = {};               // node labels, kubeadmConfigPatches
+  // several control planes: encrypts the certificates kubeadm init uploads
+  // for the others' joins (64 hex digits)
+  std::string certificate_key = {};
 };
+
+struct Context;
+// What this run's context says.
+KubeadmInput kubeadm_input(const Context& ctx);
 
 // kubeadm init's configuration: InitConfiguration, ClusterConfiguration,
 // KubeletConfiguration and KubeProxyConfiguration, with what this kernel
 // needs (no CAP_SYS_RESOURCE, no conntrack sysctl, no swap accounting).
 std::string init_config(const KubeadmInput& in);
-// The JoinConfiguration for worker `index` (1-based) of the plan.
+// The JoinConfiguration for node `index` of the plan (a control plane below
+// plan.control_planes, a worker from there).
 std::string join_config(const KubeadmInput& in, size_t index);
 std::string random_token();
+std::string random_certificate_key();
+// Where kubelets, joins and kubectl in the nodes reach the API server: the
+// load balancer with several control planes, else the master (host:port).
+std::string api_endpoint(const net::Plan& plan);
 
 // "ip" or "[ip]" for host:port strings.
 std::string host_port(const std::string& ip, int port);

@@ -3,6 +3,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
 #include "cluster/kubeconfig.hpp"
+#include "cluster/load_balancer.hpp"
 #include "cluster/node.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/snapshot.hpp"
@@ -108,12 +109,14 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
+  if (plan.lb) actions.push_back(load_balancer(load_balancer_image(docker, steps)));
   if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   // the pod network needs only the plan: in place before kubelet starts, a
   // node is Ready as soon as it registers
   actions.push_back(pod_network());
   actions.push_back(kubeadm_init());
-  if (plan.nodes.size() > 1) actions.push_back(kubeadm_join());
+  if (plan.control_planes > 1) actions.push_back(join_control_planes());
+  if (plan.workers() > 0) actions.push_back(kubeadm_join());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
   make_cluster(ctx, actions, retain);
@@ -124,6 +127,8 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
 void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::unique_ptr<Action>> actions;
+  // before the nodes: the control planes' kubelets reach their API server through it
+  if (plan.lb) actions.push_back(load_balancer(load_balancer_image(docker, steps)));
   actions.push_back(restart_nodes());
   if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   actions.push_back(pod_network());
@@ -205,12 +210,12 @@ void unpause(docker::Client& docker, util::Steps& steps, const Config& config) {
 
 int apiserver_port(docker::Client& docker, const Config& config) {
   auto plan = config.plan();
-  const std::string& master = plan.nodes.at(0).container;
-  auto info = docker::inspect_container(docker, master);
+  const std::string& name = plan.api_container();
+  auto info = docker::inspect_container(docker, name);
   std::string state = info ? json::str(*info, {"State", "Status"}) : "absent";
-  if (state != "running") throw Error("cluster " + plan.name + " is not up: " + master + " is " + state, 3);
+  if (state != "running") throw Error("cluster " + plan.name + " is not up: " + name + " is " + state, 3);
   std::string port = apiserver_host_port(*info);
-  if (port.empty()) throw Error("the API server port of " + master + " is not published", 3);
+  if (port.empty()) throw Error("the API server port of " + name + " is not published", 3);
   return std::stoi(port);
 }
 
@@ -230,11 +235,13 @@ Status status(docker::Client& docker, const Config& config) {
       n.ipv4 = json::str(*nets, {"IPAddress"});
       n.ipv6 = json::str(*nets, {"GlobalIPv6Address"});
     }
-    if (std::string port = apiserver_host_port(*info); n.role == "master" && !port.empty()) {
-      s.endpoint = "https://127.0.0.1:" + port;
-    }
     all_running = all_running && c.state == "running";
     s.nodes.push_back(n);
+  }
+  // the API server on the host: the master's port, or the load balancer's
+  if (auto info = docker::inspect_container(docker, plan.api_container())) {
+    if (std::string port = apiserver_host_port(*info); !port.empty()) s.endpoint = "https://127.0.0.1:" + port;
+    if (plan.lb) all_running = all_running && json::str(*info, {"State", "Status"}) == "running";
   }
   std::sort(s.nodes.begin(), s.nodes.end(), [](const NodeStatus& a, const NodeStatus& b) {
     return std::make_pair(a.role != "master", a.name) < std::make_pair(b.role != "master", b.name);

@@ -53,7 +53,15 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
   spec.stop_signal = "SIGRTMIN+3";
 }
 
-docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master) {
+docker::PortBinding apiserver_binding(const Context& ctx) {
+  auto port = ctx.config.apiserver_port();
+  std::string address = ctx.config.kind.apiserver_address.empty() ? "127.0.0.1" : ctx.config.kind.apiserver_address;
+  return {"6443/tcp", address, port ? std::to_string(*port) : ""};
+}
+
+docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
+  const auto& node = ctx.plan.nodes.at(index);
+  bool master = ctx.plan.is_control_plane(index);
   docker::ContainerSpec spec;
   spec.name = node.container;
   spec.hostname = node.container;
@@ -67,20 +75,15 @@ docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, b
   if (ctx.plan.has_v6()) {
     spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"}};
   }
-  if (master) {
-    auto port = ctx.config.apiserver_port();
-    std::string address = ctx.config.kind.apiserver_address.empty() ? "127.0.0.1" : ctx.config.kind.apiserver_address;
-    spec.ports.push_back({"6443/tcp", address, port ? std::to_string(*port) : ""});
-  }
+  if (index == 0 && !ctx.plan.lb) spec.ports.push_back(apiserver_binding(ctx));
   make_node_spec(spec, var_volume(node), etc_volume(node));
   // a kind config's extraPortMappings and extraMounts, node by node
-  const auto& settings = ctx.config.kind.nodes;
-  for (size_t i = 0; i < ctx.plan.nodes.size() && i < settings.size(); ++i) {
-    if (ctx.plan.nodes[i].container != node.container) continue;
-    spec.ports.insert(spec.ports.end(), settings[i].ports.begin(), settings[i].ports.end());
-    spec.mounts.insert(spec.mounts.end(), settings[i].mounts.begin(), settings[i].mounts.end());
+  if (const auto& settings = ctx.config.kind.nodes; index < settings.size()) {
+    spec.ports.insert(spec.ports.end(), settings[index].ports.begin(), settings[index].ports.end());
+    spec.mounts.insert(spec.mounts.end(), settings[index].mounts.begin(), settings[index].mounts.end());
   }
-  if (master) {
+  // the seed's master options: the first control plane's only (host ports are unique)
+  if (index == 0) {
     auto extra = ctx.config.node_options();
     spec.ports.insert(spec.ports.end(), extra.master_ports.begin(), extra.master_ports.end());
     spec.env.insert(spec.env.end(), extra.master_env.begin(), extra.master_env.end());
@@ -107,8 +110,9 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
   return nullptr;
 }
 
-void create_node_container(Context& ctx, const net::NodePlan& node, bool master) {
-  docker::create_container(ctx.docker, node_spec(ctx, node, master));
+void create_node_container(Context& ctx, size_t index) {
+  const auto& node = ctx.plan.nodes.at(index);
+  docker::create_container(ctx.docker, node_spec(ctx, index));
   auto extra = ctx.config.node_options();
   for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
   // in place before systemd starts containerd and kubelet: one archive put
@@ -172,13 +176,13 @@ void create_node_containers(Context& ctx) {
     const auto& node = ctx.plan.nodes[i];
     docker::create_volume(ctx.docker, var_volume(node), ctx.plan.labels);
     docker::create_volume(ctx.docker, etc_volume(node), ctx.plan.labels);
-    create_node_container(ctx, node, i == 0);
+    create_node_container(ctx, i);
   }
 }
 
 void start_nodes(Context& ctx) {
   parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
-  ctx.apiserver_port = published_port(ctx);
+  if (!ctx.plan.lb) ctx.apiserver_port = published_port(ctx);
   parallel(ctx.plan.nodes.size(), [&](size_t i) {
     const auto& node = ctx.plan.nodes[i];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit
@@ -231,10 +235,11 @@ std::string apiserver_host_port(const json::Value& master_info) {
 }
 
 int published_port(Context& ctx) {
-  auto info = docker::inspect_container(ctx.docker, ctx.plan.nodes.at(0).container);
-  if (!info) throw Error(ctx.plan.nodes.at(0).container + " is gone");
+  const std::string& name = ctx.plan.api_container();
+  auto info = docker::inspect_container(ctx.docker, name);
+  if (!info) throw Error(name + " is gone");
   std::string port = apiserver_host_port(*info);
-  if (port.empty()) throw Error("the API server port of " + ctx.plan.nodes.at(0).container + " is not published");
+  if (port.empty()) throw Error("the API server port of " + name + " is not published");
   return std::stoi(port);
 }
 

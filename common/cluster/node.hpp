@@ -19,16 +19,21 @@ bool privileged_nodes();
 // a second one so a recreated node keeps its kubeadm state.
 void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume);
 
-// The container of one planned node: image, name, labels, fixed addresses;
-// the master publishes the API server on 127.0.0.1, and gets EXTRA_PORTS
+// 6443/tcp on the host: APISERVER_PORT (default a free one) on 127.0.0.1
+// or a kind config's apiServerAddress.
+docker::PortBinding apiserver_binding(const Context& ctx);
+
+// The container of plan node `index`: image, name, labels (role master for
+// every control plane), fixed addresses; kube-master publishes the API
+// server on 127.0.0.1 (unless a load balancer does), and gets EXTRA_PORTS
 // and MASTER_EXTRA_OPTS. A node with limits gets them and lxcfs's files, so
 // kubelet reports them as its capacity.
-docker::ContainerSpec node_spec(const Context& ctx, const net::NodePlan& node, bool master);
+docker::ContainerSpec node_spec(const Context& ctx, size_t index);
 
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
 // with the DIND_*_PROXY drop-ins for containerd and kubelet, containerd's
 // registry hosts and DIND_CA_CERT in place.
-void create_node_container(Context& ctx, const net::NodePlan& node, bool master);
+void create_node_container(Context& ctx, size_t index);
 
 // Held while the plan's limited nodes are created or started (lxcfs runs);
 // none for a plan without limits.
@@ -40,12 +45,13 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 // The local registry, when there is one, joins the network.
 void create_node_containers(Context& ctx);
 
-// Starts every node container, reads the API server's published port, and
+// Starts every node container, reads the master's published port (unless a
+// load balancer publishes it), and
 // waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
 void start_nodes(Context& ctx);
 
-// The master's published API server port.
+// The API server's published port (the load balancer's, or the master's).
 int published_port(Context& ctx);
 // The same from the master's inspect data ("" when not published).
 std::string apiserver_host_port(const json::Value& master_info);

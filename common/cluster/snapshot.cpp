@@ -93,6 +93,9 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
   auto plan = config.plan();
   std::string name = options.name.empty() ? plan.name : options.name;
   if (!snapshot::valid_name(name)) throw UsageError("snapshot name '" + name + "': use a-z, 0-9, '.', '_', '-' (at most 63)");
+  // a snapshot holds one control plane's state; restoring an etcd cluster's
+  // members together is not built
+  if (plan.lb) throw UsageError("snapshots of clusters with several control planes are not supported (NUM_CONTROL_PLANES=1)");
   auto containers = node_containers(docker, plan);
   if (containers.empty()) {
     throw Error("cluster " + plan.name + (has_state(docker, plan) ? " is down" : " does not exist") +

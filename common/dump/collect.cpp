@@ -56,17 +56,45 @@ void collect_node(Collector& c, const net::NodePlan& node) {
   c.add(dir + "iptables-filter", c.run(node.container, {"sh", "-c", "iptables -w -S; echo; ip6tables -w -S"}));
 }
 
+// The load balancer has no shell: its configuration and what haproxy wrote
+// (a control plane going DOWN or UP) come through the Engine API.
+void collect_lb(Collector& c, const net::NodePlan& lb) {
+  std::string dir = "nodes/" + lb.container + "/";
+  auto info = docker::inspect_container(c.docker, lb.container);
+  if (!info) {
+    c.add(dir + "DOWN", lb.container + " is missing\n");
+    return;
+  }
+  if (!json::flag(*info, {"State", "Running"})) c.add(dir + "DOWN", lb.container + " is " + json::str(*info, {"State", "Status"}) + "\n");
+  try {
+    c.add(dir + "haproxy.cfg", docker::read_container_file(c.docker, lb.container, "/usr/local/etc/haproxy/haproxy.cfg"));
+    auto logs = docker::container_logs(c.docker, lb.container, "2000");
+    c.add(dir + "haproxy.log", logs.out + logs.err);
+  } catch (const Error& e) {
+    c.add(dir + "haproxy.log", std::string("failed: ") + e.what() + "\n");
+  }
+}
+
+bool running(docker::Client& docker, const std::string& container) {
+  auto info = docker::inspect_container(docker, container);
+  return info && json::flag(*info, {"State", "Running"});
+}
+
 } // namespace
 
 void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
   auto plan = config.plan();
   Collector c{docker, writer, redact_secrets, {}};
   cluster::parallel(plan.nodes.size(), [&](size_t i) { collect_node(c, plan.nodes[i]); });
+  if (plan.lb) collect_lb(c, *plan.lb);
 
-  const std::string master = plan.nodes.at(0).container;
-  auto info = docker::inspect_container(docker, master);
-  if (!info || !json::flag(*info, {"State", "Running"})) {
-    c.add("cluster/UNAVAILABLE", "the master " + master + " is not running: no cluster objects\n");
+  // any control plane answers for the cluster's objects: the first that runs
+  std::string master;
+  for (size_t i = 0; plan.is_control_plane(i) && master.empty(); ++i) {
+    if (running(docker, plan.nodes[i].container)) master = plan.nodes[i].container;
+  }
+  if (master.empty()) {
+    c.add("cluster/UNAVAILABLE", "the master " + plan.nodes.at(0).container + " is not running: no cluster objects\n");
     return;
   }
   auto kubectl = [&](std::vector<std::string> args) {

@@ -241,6 +241,18 @@ std::string script_component(util::Steps& steps, const std::string& name, const 
   return dir;
 }
 
+std::string script_image(docker::Client& docker, util::Steps& steps, const std::string& name,
+                         const std::vector<std::string>& inputs, const std::vector<std::string>& changes,
+                         const std::string& title) {
+  std::string images = images_dir();
+  std::string dir = script_component(steps, name, images + "/" + name + "/build.sh", {}, inputs, title);
+  std::string ref = "dind-" + name + ":" + util::Hasher().add_file(dir + "/.complete").add(util::join(changes, "\n")).hex().substr(0, 12);
+  if (!docker::inspect_image(docker, ref)) {
+    steps.run("Image " + ref + " (docker import)", [&] { docker::import_image(docker, dir + "/rootfs.tar", ref, changes); });
+  }
+  return ref;
+}
+
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
                          const std::string& cache_root) {
   std::string images = images_dir();

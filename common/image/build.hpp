@@ -33,6 +33,13 @@ std::string script_component(util::Steps& steps, const std::string& name, const 
                              const std::vector<std::string>& args, const std::vector<std::string>& inputs,
                              const std::string& title, const std::string& cache_root = "");
 
+// An image imported from the rootfs.tar that images/<name>/build.sh makes
+// (a script_component) with Dockerfile-style changes: "dind-<name>:<hash>",
+// imported once per content; its reference.
+std::string script_image(docker::Client& docker, util::Steps& steps, const std::string& name,
+                         const std::vector<std::string>& inputs, const std::vector<std::string>& changes,
+                         const std::string& title);
+
 // One upstream Go component built by images/go/build.sh (kubernetes, etcd,
 // coredns, crictl, e2e, agnhost), cached by its inputs; its directory.
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,

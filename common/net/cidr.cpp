@@ -116,4 +116,11 @@ Address Cidr::nth(uint64_t n) const {
   return a;
 }
 
+uint64_t Cidr::last_host() const {
+  int host_bits = network_.bits() - prefix_;
+  if (host_bits < 2) return 0;
+  uint64_t count = host_bits >= 64 ? UINT64_MAX : (uint64_t{1} << host_bits) - 1;
+  return count - 1;
+}
+
 } // namespace dind::net

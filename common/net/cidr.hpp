@@ -48,6 +48,9 @@ public:
   Cidr subnet(uint64_t index, int new_prefix) const;
   // network + n, which must stay inside.
   Address nth(uint64_t n) const;
+  // n of the last address a host may take (IPv4's last is the broadcast
+  // address); 0 for a network too small to hold hosts.
+  uint64_t last_host() const;
 
 private:
   Address network_;

@@ -113,6 +113,7 @@ PlanInput PlanInput::from(const std::function<std::optional<std::string>(const s
   set("POD_NETWORK_CIDR", in.pod_network_cidr);
   set("SERVICE_CIDR", in.service_cidr);
   set("NUM_NODES", in.num_nodes);
+  set("NUM_CONTROL_PLANES", in.num_control_planes);
   set("DNS64_PREFIX", in.dns64_prefix);
   set("NAT64_V4_SUBNET_PREFIX", in.nat64_v4_subnet_prefix);
   set("NODE_CPUS", in.node_cpus);
@@ -157,7 +158,9 @@ Plan make_plan(const PlanInput& in) {
   p.context = "dind" + p.suffix;
   p.network = "kubeadm-dind-net" + p.suffix;
 
-  long nodes = util::parse_int(in.num_nodes, 0, 100, "NUM_NODES");
+  long workers = util::parse_int(in.num_nodes, 0, 100, "NUM_NODES");
+  // more than 7 etcd members only slow every write down
+  p.control_planes = static_cast<int>(util::parse_int(in.num_control_planes, 1, 7, "NUM_CONTROL_PLANES"));
 
   // management network
   std::string mgmt_text = in.mgmt_cidrs;
@@ -207,11 +210,13 @@ Plan make_plan(const PlanInput& in) {
   int64_t master_cpus = in.master_cpus.empty() ? node_cpus : cpus(in.master_cpus, "MASTER_CPUS");
   int64_t master_memory = in.master_memory.empty() ? node_memory : memory(in.master_memory, "MASTER_MEMORY");
 
-  for (long i = 0; i <= nodes; ++i) {
+  long nodes = p.control_planes + workers;
+  for (long i = 0; i < nodes; ++i) {
     NodePlan n;
-    n.nano_cpus = i == 0 ? master_cpus : node_cpus;
-    n.memory_bytes = i == 0 ? master_memory : node_memory;
-    n.role = i == 0 ? "kube-master" : "kube-node-" + std::to_string(i);
+    bool master = i < p.control_planes;
+    n.nano_cpus = master ? master_cpus : node_cpus;
+    n.memory_bytes = master ? master_memory : node_memory;
+    n.role = i == 0 ? "kube-master" : master ? "kube-master-" + std::to_string(i + 1) : "kube-node-" + std::to_string(i + 1 - p.control_planes);
     n.container = n.role + p.suffix;
     for (auto& m : p.mgmt) (m.family() == Family::v4 ? n.ipv4 : n.ipv6) = m.nth(static_cast<uint64_t>(i + 2)).str();
     for (auto& c : p.pods) {
@@ -219,6 +224,17 @@ Plan make_plan(const PlanInput& in) {
       n.pod_cidrs.push_back(c.subnet(static_cast<uint64_t>(i + 2), len).str());
     }
     p.nodes.push_back(std::move(n));
+  }
+  if (p.control_planes > 1) {
+    // the last address is the local registry's
+    NodePlan lb;
+    lb.role = "kube-lb";
+    lb.container = lb.role + p.suffix;
+    for (auto& m : p.mgmt) {
+      if (m.last_host() < static_cast<uint64_t>(nodes + 3)) refuse(mgmt_var, "'" + m.str() + "' has no room for the load balancer");
+      (m.family() == Family::v4 ? lb.ipv4 : lb.ipv6) = m.nth(m.last_host() - 1).str();
+    }
+    p.lb = std::move(lb);
   }
 
   if (p.mode == IpMode::ipv6) {
@@ -249,6 +265,14 @@ std::string Plan::to_json(bool pretty) const {
   w.strings("mgmtCidrs", m).strings("gateways", gateways).strings("serviceCidrs", s).strings("podCidrs", pd);
   if (mode == IpMode::ipv6) w.kv("dns64Prefix", dns64_prefix).kv("nat64V4Subnet", nat64_v4_subnet);
   w.object("labels", labels);
+  // only when set: a plan with one control plane keeps its identity (snapshots match it)
+  if (lb) {
+    w.kv("controlPlanes", control_planes);
+    w.key("loadBalancer").begin_object().kv("container", lb->container);
+    if (!lb->ipv4.empty()) w.kv("ipv4", lb->ipv4);
+    if (!lb->ipv6.empty()) w.kv("ipv6", lb->ipv6);
+    w.end_object();
+  }
   w.key("nodes").begin_array();
   for (auto& n : nodes) {
     w.begin_object().kv("role", n.role).kv("container", n.container);
@@ -285,6 +309,11 @@ std::string Plan::to_table() const {
                               (n.memory_bytes ? util::format_memory(n.memory_bytes) : "-");
     std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s%s\n", n.container.c_str(), n.ipv4.empty() ? "-" : n.ipv4.c_str(),
                   n.ipv6.empty() ? "-" : n.ipv6.c_str(), util::join(n.pod_cidrs, ",").c_str(), limit.c_str());
+    o << line;
+  }
+  if (lb) {
+    std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s\n", lb->container.c_str(), lb->ipv4.empty() ? "-" : lb->ipv4.c_str(),
+                  lb->ipv6.empty() ? "-" : lb->ipv6.c_str(), "(API server load balancer)");
     o << line;
   }
   return o.str();

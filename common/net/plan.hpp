@@ -22,6 +22,7 @@ struct PlanInput {
   std::string pod_network_cidr;  // comma separated in dual-stack
   std::string service_cidr;
   std::string num_nodes = "2";
+  std::string num_control_planes = "1";
   std::string dns64_prefix;
   std::string nat64_v4_subnet_prefix;
   std::string node_cpus, node_memory;      // every node's limits, Docker's spelling
@@ -32,7 +33,7 @@ struct PlanInput {
 };
 
 struct NodePlan {
-  std::string role;       // kube-master, kube-node-1, ...
+  std::string role;       // kube-master, kube-master-2, kube-node-1, ...
   std::string container;  // role + the cluster suffix
   std::string ipv4, ipv6;
   std::vector<std::string> pod_cidrs;
@@ -54,11 +55,19 @@ struct Plan {
   std::vector<std::string> gateways;
   std::vector<Cidr> pods;      // the cluster-wide pod ranges
   std::vector<Cidr> services;
-  std::vector<NodePlan> nodes;
+  std::vector<NodePlan> nodes;  // the control planes first, kube-master the one kubeadm init runs on
+  int control_planes = 1;
+  // With several control planes: the API servers' load balancer (kube-lb),
+  // at the last address but one of each management network.
+  std::optional<NodePlan> lb;
   std::string dns64_prefix;    // ipv6 only
   std::string nat64_v4_subnet; // ipv6 only
   std::map<std::string, std::string> labels;
 
+  bool is_control_plane(size_t index) const { return index < static_cast<size_t>(control_planes); }
+  size_t workers() const { return nodes.size() - static_cast<size_t>(control_planes); }
+  // The container that publishes the API server on the host: kube-lb or kube-master.
+  const std::string& api_container() const { return lb ? lb->container : nodes.at(0).container; }
   bool has_v4() const { return mode != IpMode::ipv6; }
   bool has_v6() const { return mode != IpMode::ipv4; }
   std::string mode_name() const;

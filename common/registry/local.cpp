@@ -81,17 +81,9 @@ void start_and_wait(docker::Client& docker) {
 } // namespace
 
 std::string ensure_image(docker::Client& docker, util::Steps& steps) {
-  std::string images = image::images_dir();
-  std::string dir = image::script_component(steps, "registry", images + "/registry/build.sh", {},
-                                            {images + "/registry/config.yml"}, "Registry root filesystem (Debian's docker-registry)");
-  const std::vector<std::string> changes = {R"(ENTRYPOINT ["/usr/bin/docker-registry"])",
-                                            R"(CMD ["serve", "/etc/docker/registry/config.yml"])"};
-  std::string ref = std::string(local_name) + ":" +
-                    util::Hasher().add_file(dir + "/.complete").add(util::join(changes, "\n")).hex().substr(0, 12);
-  if (!docker::inspect_image(docker, ref)) {
-    steps.run("Registry image " + ref + " (docker import)", [&] { docker::import_image(docker, dir + "/rootfs.tar", ref, changes); });
-  }
-  return ref;
+  return image::script_image(docker, steps, "registry", {image::images_dir() + "/registry/config.yml"},
+                             {R"(ENTRYPOINT ["/usr/bin/docker-registry"])", R"(CMD ["serve", "/etc/docker/registry/config.yml"])"},
+                             "Registry root filesystem (Debian's docker-registry)");
 }
 
 void up(docker::Client& docker, util::Steps& steps) {
@@ -164,11 +156,8 @@ LocalStatus status(docker::Client& docker) {
 
 std::string last_address(const std::string& subnet) {
   auto cidr = net::Cidr::parse(subnet);
-  int host_bits = cidr.network().bits() - cidr.prefix();
-  if (host_bits < 2) return "";
-  // the last but one: IPv4's last is the broadcast address
-  uint64_t count = host_bits >= 64 ? UINT64_MAX : (uint64_t{1} << host_bits) - 1;
-  return cidr.nth(count - 1).str();
+  uint64_t last = cidr.last_host();
+  return last ? cidr.nth(last).str() : "";
 }
 
 std::pair<std::string, std::string> addresses_in(const json::Value& network) {

@@ -168,12 +168,7 @@ CLUSTER_ID=56 "$KD" load -q "$BUSYBOX"
 wait_pod p dind-cluster-56
 ip_before=$(pod_ip p dind-cluster-56)
 if [ "${DIND_FAULTS_DOCKER_RESTART:-1}" = 1 ]; then
-  # kill + start, as an init script would (this VM's dockerd is not the init script's)
-  old=$(cat /var/run/docker.pid)
-  kill "$old"
-  for _ in $(seq 60); do kill -0 "$old" 2>/dev/null || break; sleep 1; done
-  setsid /usr/sbin/dockerd >>/var/log/dockerd.log 2>&1 </dev/null &
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  old=$(restart_dockerd)
   check "the Docker daemon restarted (pid $old -> $(cat /var/run/docker.pid))" bash -c "docker info >/dev/null && [ \$(cat /var/run/docker.pid) != $old ]"
   CLUSTER_ID=56 NUM_NODES=1 "$KD" up -q
   check "after the daemon restart: 2 nodes Ready" \

@@ -70,3 +70,14 @@ host_port_answer() {
   for _ in $(seq 20); do answer=$(curl -s --max-time 2 "http://127.0.0.1:$5/" || true); [ -n "$answer" ] && break; sleep 0.5; done
   echo "$answer"
 }
+
+# Restarts the host's Docker daemon as an init script would (kill, wait, start;
+# this VM's dockerd is not the init script's); prints the old pid.
+restart_dockerd() {
+  local old; old=$(cat /var/run/docker.pid)
+  kill "$old"
+  for _ in $(seq 60); do kill -0 "$old" 2>/dev/null || break; sleep 1; done
+  setsid /usr/sbin/dockerd >>/var/log/dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  echo "$old"
+}

@@ -18,7 +18,9 @@ public:
 
 std::unique_ptr<Action> create_nodes();      // network, volumes, containers, systemd up
 std::unique_ptr<Action> restart_nodes();     // existing containers or volumes brought back
+std::unique_ptr<Action> load_balancer(const std::string& image);  // several control planes: haproxy before them
 std::unique_ptr<Action> kubeadm_init();
+std::unique_ptr<Action> join_control_planes();  // the other control planes, one at a time
 std::unique_ptr<Action> pod_network();       // CNI config and routes on every node
 std::unique_ptr<Action> kubeadm_join();      // workers in parallel
 std::unique_ptr<Action> wait_ready();        // nodes Ready, CoreDNS available

@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/kubeadm.hpp"
+#include "cluster/load_balancer.hpp"
 
 namespace dind::cluster {
 
@@ -14,11 +15,20 @@ public:
   void execute(Context& ctx) override {
     const auto& master = ctx.plan.nodes.at(0);
     ctx.token = random_token();
-    KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
-                    ctx.config.kind};
-    node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(in));
-    node_exec(ctx, master, {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
-                            "--skip-certificate-key-print"});
+    std::vector<std::string> init = {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
+                                     "--skip-certificate-key-print"};
+    if (ctx.plan.control_planes > 1) {
+      ctx.certificate_key = random_certificate_key();
+      init.push_back("--upload-certs");
+    }
+    node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(kubeadm_input(ctx)));
+    try {
+      node_exec(ctx, master, init);
+    } catch (const Error&) {
+      // kubeadm only says its calls through the load balancer timed out
+      if (ctx.plan.lb) check_load_balancer(ctx);
+      throw;
+    }
     // dind-net on each node lists the nodes with the kubelet's credentials,
     // which the Node authorizer limits to the node's own object
     master_kubectl(ctx, {"apply", "-f", "-"}, R"(apiVersion: rbac.authorization.k8s.io/v1

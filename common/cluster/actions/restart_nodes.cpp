@@ -39,7 +39,7 @@ public:
         // for systemd to stop every unit was a third of reup's time
         if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 0);
       } else {
-        create_node_container(ctx, node, i == 0);
+        create_node_container(ctx, i);
       }
     });
     auto image = docker::inspect_image(ctx.docker, ctx.config.image());

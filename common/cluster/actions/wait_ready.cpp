@@ -1,4 +1,5 @@
 #include "cluster/actions/action.hpp"
+#include "cluster/load_balancer.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
@@ -32,6 +33,7 @@ void nodes_still_running(Context& ctx) {
   for (auto& c : node_containers(ctx.docker, ctx.plan)) {
     if (c.state != "running") throw Error(c.name + " is " + c.state + ", not running");
   }
+  if (ctx.plan.lb) check_load_balancer(ctx);
 }
 
 // What is not ready yet, one phrase per thing; empty when all is.

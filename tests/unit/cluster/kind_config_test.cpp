@@ -132,11 +132,23 @@ containerdConfigPatches:
   CHECK(k.key().find("tier=web") != std::string::npos);
 }
 
+TEST_CASE("several control-plane nodes: NUM_CONTROL_PLANES, and their settings first whatever the file's order") {
+  auto k = parse_kind_config(head + "nodes:\n- role: worker\n  labels: {w: a}\n- role: control-plane\n"
+                                    "- role: worker\n  labels: {w: b}\n- role: control-plane\n  labels: {cp: two}\n"
+                                    "- role: control-plane\n",
+                             "k.yaml");
+  CHECK(k.variables.at("NUM_CONTROL_PLANES") == "3");
+  CHECK(k.variables.at("NUM_NODES") == "2");
+  REQUIRE(k.nodes.size() == 5);
+  CHECK(k.nodes[0].labels.empty());
+  CHECK(k.nodes[1].labels.at("cp") == "two");
+  CHECK(k.nodes[3].labels.at("w") == "a");
+  CHECK(k.nodes[4].labels.at("w") == "b");
+}
+
 TEST_CASE("anything kind does not document, or dind cannot do, is one line naming the field") {
   CHECK(refusal("nodes:\n- role: control-plane\n  extraPortMapping: []\n") ==
         "k.yaml: nodes[0].extraPortMapping is not a kind v1alpha4 field dind knows");
-  CHECK(refusal("nodes:\n- role: control-plane\n- role: control-plane\n") ==
-        "k.yaml: nodes[1].role: one control-plane node only: HA control planes are not supported yet");
   CHECK(refusal("nodes:\n- role: worker\n") == "k.yaml: nodes: one node with role control-plane is needed");
   CHECK(refusal("nodes:\n- role: boss\n") == "k.yaml: nodes[0].role: control-plane or worker expected");
   CHECK(refusal("nodes:\n- image: kindest/node:v1.29.0\n").find("nodes[0].image is not supported: dind runs its own") != std::string::npos);

@@ -79,3 +79,40 @@ TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocata
   plan.nodes[2].nano_cpus = 250000000;
   CHECK(cluster::join_config(in, 2).find("value: \"cpu=750m\"") != std::string::npos);
 }
+
+TEST_CASE("several control planes: the load balancer is the endpoint, certificates are uploaded, joins say controlPlane") {
+  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
+    if (k == "NUM_CONTROL_PLANES") return std::string("3");
+    if (k == "NUM_NODES") return std::string("1");
+    return std::nullopt;
+  }));
+  std::string key = cluster::random_certificate_key();
+  CHECK(key.size() == 64);
+  CHECK(key != cluster::random_certificate_key());
+  cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables", {}, {}, key};
+  std::string init = cluster::init_config(in);
+  CHECK(init.find("controlPlaneEndpoint: \"10.192.0.253:6443\"") != std::string::npos);
+  CHECK(init.find("certificateKey: " + key) != std::string::npos);
+  CHECK(init.find("kube-lb, \"10.192.0.253\"") != std::string::npos);  // in every API server's certificate
+  CHECK(init.find("advertiseAddress: \"10.192.0.2\"") != std::string::npos);
+  CHECK(init.find("taints") == std::string::npos);
+
+  std::string cp = cluster::join_config(in, 2);
+  CHECK(cp.find("apiServerEndpoint: \"10.192.0.253:6443\"") != std::string::npos);
+  CHECK(cp.find("controlPlane:\n  localAPIEndpoint:\n    advertiseAddress: \"10.192.0.4\"\n") != std::string::npos);
+  CHECK(cp.find("  certificateKey: " + key) != std::string::npos);
+  CHECK(cp.find("name: kube-master-3\n") != std::string::npos);
+  std::string worker = cluster::join_config(in, 3);
+  CHECK(worker.find("controlPlane") == std::string::npos);
+  CHECK(worker.find("name: kube-node-1\n") != std::string::npos);
+
+  // no workers: every control plane runs pods
+  auto alone = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
+    if (k == "NUM_CONTROL_PLANES") return std::string("3");
+    if (k == "NUM_NODES") return std::string("0");
+    return std::nullopt;
+  }));
+  cluster::KubeadmInput a{alone, "v1.34.4", "abcdef.0123456789abcdef", "iptables", {}, {}, key};
+  CHECK(cluster::init_config(a).find("  taints: []\n") != std::string::npos);
+  CHECK(cluster::join_config(a, 1).find("  taints: []\n") != std::string::npos);
+}

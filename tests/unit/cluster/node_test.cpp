@@ -24,7 +24,7 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   util::Steps steps(true, false);
   cluster::Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
-  auto worker = cluster::node_spec(ctx, plan.nodes[1], false);
+  auto worker = cluster::node_spec(ctx, 1);
   CHECK(worker.nano_cpus == 1000000000);
   CHECK(worker.memory_bytes == int64_t(1) << 30);
   CHECK(worker.labels.at(cluster::lxcfs::label) == "1");
@@ -37,7 +37,7 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   auto body = json::parse(docker::container_create_body(worker), "body");
   CHECK(json::num(body, {"HostConfig", "Memory"}) == json::num(body, {"HostConfig", "MemorySwap"}));
 
-  auto master = cluster::node_spec(ctx, plan.nodes[0], true);
+  auto master = cluster::node_spec(ctx, 0);
   CHECK(master.nano_cpus == 0);
   CHECK(master.memory_bytes == 0);
   CHECK_FALSE(master.labels.count(cluster::lxcfs::label));

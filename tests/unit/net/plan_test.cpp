@@ -121,3 +121,35 @@ TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, 
   CHECK_THAT(refusal({{"MASTER_CPUS", "two"}}), Catch::StartsWith("MASTER_CPUS: 'two'"));
   CHECK_THAT(refusal({{"MASTER_MEMORY", "64m"}}), Catch::Contains("256m"));
 }
+
+TEST_CASE("several control planes: kube-master-N first, workers after, a load balancer at the last address but one") {
+  auto p = plan({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "2"}, {"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "4"}});
+  REQUIRE(p.nodes.size() == 5);
+  CHECK(p.control_planes == 3);
+  CHECK(p.workers() == 2);
+  CHECK(p.nodes[0].container == "kube-master-cluster-4");
+  CHECK(p.nodes[1].container == "kube-master-2-cluster-4");
+  CHECK(p.nodes[2].container == "kube-master-3-cluster-4");
+  CHECK(p.nodes[3].container == "kube-node-1-cluster-4");
+  CHECK(p.nodes[3].ipv4 == "10.192.4.5");
+  CHECK(p.nodes[4].pod_cidrs[0] == "10.244.6.0/24");
+  CHECK(p.is_control_plane(2));
+  CHECK_FALSE(p.is_control_plane(3));
+  REQUIRE(p.lb);
+  CHECK(p.lb->container == "kube-lb-cluster-4");
+  CHECK(p.lb->ipv4 == "10.192.4.253");
+  CHECK(p.lb->ipv6 == "fd00:20:4:0:ffff:ffff:ffff:fffd");
+  CHECK(p.api_container() == "kube-lb-cluster-4");
+  CHECK(p.to_json().find("\"controlPlanes\": 3") != std::string::npos);
+  CHECK(p.to_table().find("kube-lb-cluster-4") != std::string::npos);
+
+  auto one = plan({});
+  CHECK_FALSE(one.lb);
+  CHECK(one.api_container() == "kube-master");
+  // a one-control-plane plan's identity is what it was before HA existed
+  CHECK(one.to_json().find("controlPlanes") == std::string::npos);
+
+  CHECK(refusal({{"NUM_CONTROL_PLANES", "0"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
+  CHECK(refusal({{"NUM_CONTROL_PLANES", "8"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
+  CHECK(refusal({{"NUM_CONTROL_PLANES", "three"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
+}

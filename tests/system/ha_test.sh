@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Issue 15's HA control planes on ONE real cluster (CLUSTER_ID=95): 3 control
+# planes (stacked etcd) behind kube-lb (haproxy) and 2 workers. The API
+# server keeps answering through the load balancer, and etcd keeps quorum
+# (writes succeed), while kube-master (the node kubeadm init ran on) is
+# stopped; reup brings it back; so does `up` after a Docker daemon restart
+# (what kind's HA cannot); dump has every control plane and the load
+# balancer. Bad counts and snapshots are refused in one line.
+# Run it under the machine's cluster lock:
+#   flock /tmp/dind-cluster.lock meson test -C build --suite ha
+. "$(dirname "$0")/lib.sh"
+export CLUSTER_ID=95 NUM_CONTROL_PLANES=3 NUM_NODES=2
+CTX=dind-cluster-95 SFX=-cluster-95
+M1=kube-master$SFX M2=kube-master-2$SFX M3=kube-master-3$SFX LB=kube-lb$SFX
+T=$(mktemp -d /tmp/dind-ha-test.XXXXXX)
+cleanup() {
+  docker start "$M1" >/dev/null 2>&1 || true
+  "$KD" clean -q || true
+  CLUSTER_ID=96 "$KD" clean -q || true
+  rm -rf "$T"
+}
+trap cleanup EXIT
+"$KD" clean -q
+
+log "bad control-plane counts: one line, exit 2, nothing made"
+for n in 0 8 two; do
+  set +e; CLUSTER_ID=96 "$KD" up -q --control-planes "$n" 2>"$T/err"; rc=$?; set -e
+  check "--control-planes $n: exit 2, one line ($rc: $(cat "$T/err"))" one_line_file "$rc" 2 "$T/err" NUM_CONTROL_PLANES
+done
+check "... and nothing of cluster-96 exists" test "$(labelled io.dind.cluster=cluster-96)" = 0
+
+ready() { "$K" --context "$CTX" get nodes --no-headers 2>/dev/null | awk '$2=="Ready"' | wc -l; }
+etcds() { "$K" --context "$CTX" -n kube-system get pods -l component=etcd --no-headers | awk '$3=="Running"' | wc -l; }
+log "up: 3 control planes + 2 workers"
+start=$SECONDS
+"$KD" up -q
+log "up (3 control planes + 2 workers) took $((SECONDS - start)) s"
+check "5 nodes Ready" test "$(ready)" = 5
+check "3 of them are control planes" \
+  test "$("$K" --context "$CTX" get nodes -l node-role.kubernetes.io/control-plane --no-headers | wc -l)" = 3
+check "3 etcd members run, one per control plane" test "$(etcds)" = 3
+lbport=$(docker port "$LB" 6443/tcp | head -1 | sed 's/.*://')
+check "the context and apiserver-port point at $LB ($lbport)" bash -c \
+  "[ \"\$('$KD' apiserver-port)\" = '$lbport' ] && '$K' config view -o jsonpath='{.clusters[?(@.name==\"$CTX\")].cluster.server}' | grep -q ':$lbport\$'"
+check "the control planes publish no API server port of their own" test -z "$(docker port "$M1")"
+check "status is up and names $LB's endpoint" bash -c "'$KD' status | head -1 | grep -q 'up, API server https://127.0.0.1:$lbport'"
+
+log "kube-master stopped: the API answers through $LB, and etcd takes writes"
+docker stop -t 3 "$M1" >/dev/null
+bad=0
+for i in $(seq 15); do
+  "$K" --context "$CTX" --request-timeout=10s get --raw /readyz >/dev/null 2>>"$T/ha.err" || bad=$((bad + 1))
+  "$K" --context "$CTX" --request-timeout=10s create configmap "ha-$i" --from-literal=i="$i" >/dev/null 2>>"$T/ha.err" || bad=$((bad + 1))
+  sleep 1
+done
+check "30 reads and writes over 15 s with kube-master down: all answered ($bad failed: $(head -c 300 "$T/ha.err"))" test "$bad" = 0
+check "$LB took kube-master out of the rotation" bash -c "docker logs '$LB' 2>&1 | grep -q 'kube-master is DOWN'"
+check "the 2 other control planes are Ready" bash -c \
+  "'$K' --context '$CTX' get node '$M2' '$M3' --no-headers | awk '\$2==\"Ready\"' | wc -l | grep -qx 2"
+
+log "dump with a control plane down: every control plane and the load balancer"
+"$KD" dump > "$T/dump.txt"
+for n in "$M2" "$M3"; do
+  check "dump has $n's kubelet journal" grep -q "^@@@ nodes/$n/kubelet.journal @@@" "$T/dump.txt"
+done
+check "dump says $M1 is down" grep -q "^@@@ nodes/$M1/DOWN @@@" "$T/dump.txt"
+check "dump has $LB's haproxy.cfg and log" bash -c \
+  "grep -q '^@@@ nodes/$LB/haproxy.cfg @@@' '$T/dump.txt' && grep -q '^@@@ nodes/$LB/haproxy.log @@@' '$T/dump.txt'"
+check "dump has the cluster's objects from another control plane" grep -q "^@@@ cluster/nodes @@@" "$T/dump.txt"
+
+log "reup brings kube-master back"
+start=$SECONDS
+"$KD" reup -q
+log "reup took $((SECONDS - start)) s"
+check "5 nodes Ready after reup" test "$(ready)" = 5
+check "the 15 configmaps written meanwhile are there" \
+  test "$("$K" --context "$CTX" get configmap -o name | grep -c '^configmap/ha-')" = 15
+
+if [ "${DIND_HA_DOCKER_RESTART:-1}" = 1 ]; then
+  log "a Docker daemon restart: up brings the whole HA cluster back"
+  old=$(restart_dockerd)
+  check "the Docker daemon restarted" bash -c "docker info >/dev/null && [ \$(cat /var/run/docker.pid) != $old ]"
+  start=$SECONDS
+  "$KD" up -q
+  log "up after the daemon restart took $((SECONDS - start)) s"
+  check "5 nodes Ready after the daemon restart" test "$(ready)" = 5
+  check "3 etcd members run again" test "$(etcds)" = 3
+  check "the configmaps survived" test "$("$K" --context "$CTX" get configmap -o name | grep -c '^configmap/ha-')" = 15
+fi
+
+log "snapshots of an HA cluster are refused"
+set +e; "$KD" snapshot -q 2>"$T/err"; rc=$?; set -e
+check "snapshot: exit 2, one line ($rc: $(cat "$T/err"))" one_line_file "$rc" 2 "$T/err" "several control planes"
+
+log "clean leaves nothing"
+"$KD" clean -q
+check "nothing labelled cluster-95 is left (containers, volumes, network)" test "$(labelled io.dind.cluster=cluster-95)" = 0
+finish
