@@ -2,6 +2,7 @@
 #include "util/error.hpp"
 
 #include "env_guard.hpp"
+#include "plan_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,13 +10,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan plan(const char* num_nodes) {
-  return net::make_plan(net::PlanInput::from([&](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_NODES") return std::string(num_nodes);
-    if (k == "CLUSTER_ID") return std::string("80");
-    return std::nullopt;
-  }));
-}
+net::Plan plan(const char* num_nodes) { return test::plan_of({{"NUM_NODES", num_nodes}, {"CLUSTER_ID", "80"}}); }
 
 } // namespace
 
