@@ -68,4 +68,11 @@ int tool_main(const std::string& name, const std::string& description, int argc,
   return code;
 }
 
+void ClusterSelection::add_to(CLI::App* cmd) {
+  cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh) or a kind cluster config (kind.x-k8s.io/v1alpha4)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--cluster-id", vars["CLUSTER_ID"], "1..254 for clusters side by side (CLUSTER_ID)");
+  cmd->add_option("--label", vars["DIND_LABEL"], "name suffix instead of an id (DIND_LABEL)");
+}
+
 } // namespace dind::util

@@ -62,6 +62,15 @@ check "version prints the engine's API" bash -c "'$KD' version | grep -q 'Docker
 check "dind-net plan --json parses" bash -c "'$NET' plan --json | python3 -m json.tool >/dev/null"
 check "kubectl dind split64 runs dind-dump" bash -c "echo | '$KD' split64 -o /tmp/dind-cli-split 2>&1 | grep -q 'no %%% start-base64'"
 DD="$DIND_BUILD/tools/dind-dump"
+# the flags that pick a cluster are one helper in every tool: a bad id is refused
+# in the same words, exit 2, before Docker is asked anything
+for cmd in "$KD status" "$DD dump" "$DIND_BUILD/tools/dind-e2e e2e"; do
+  set +e
+  DOCKER_HOST=unix:///nonexistent.sock $cmd --cluster-id 999 >/dev/null 2>/tmp/dind-cli-err; rc=$?
+  set -e
+  check "${cmd##*/} --cluster-id 999: exit 2, one line naming CLUSTER_ID ($rc)" \
+    bash -c "[ $rc = 2 ] && [ \$(wc -l < /tmp/dind-cli-err) = 1 ] && grep -q \"CLUSTER_ID: '999' is not a number\" /tmp/dind-cli-err"
+done
 rm -rf /tmp/dind-cli-dump && mkdir -p /tmp/dind-cli-dump/cluster
 echo "the master kube-master is not running" > /tmp/dind-cli-dump/cluster/UNAVAILABLE
 check "dind-dump report of a dump64 in a log names the verdict" \

@@ -24,8 +24,7 @@ struct Flags {
   std::string out;  // default: dump::default_out_dir()
   dump::SplitOptions split;
   std::string dir;
-  std::string config_file;
-  std::map<std::string, std::string> vars;
+  util::ClusterSelection selection;
   int index = 0;
   bool no_redact = false;
   bool as_json = false;
@@ -38,7 +37,7 @@ int write_dump(bool base64, bool from_dir) {
   if (from_dir) {
     dump::add_directory(w, flags.dir);
   } else {
-    auto config = cluster::load_config(flags.vars, flags.config_file);
+    auto config = cluster::load_config(flags.selection.vars, flags.selection.config_file);
     auto docker = docker::Client::from_env();
     dump::collect(docker, config, w, !flags.no_redact);
   }
@@ -93,9 +92,7 @@ void add_report(CLI::App& app, util::Action& action) {
 }
 
 void cluster_flags(CLI::App* cmd) {
-  cmd->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
-  cmd->add_option("--cluster-id", flags.vars["CLUSTER_ID"], "CLUSTER_ID of the cluster");
-  cmd->add_option("--label", flags.vars["DIND_LABEL"], "DIND_LABEL of the cluster");
+  flags.selection.add_to(cmd);
   cmd->add_flag("--no-redact", flags.no_redact, "keep Secret data and private keys (private logs only)");
 }
 

@@ -1,19 +1,13 @@
 // dind-e2e: Kubernetes [Conformance] e2e tests against a dind cluster (or any
 // kubeconfig), offline: e2e.test and its images are built here.
 #include "cluster/config.hpp"
-#include "cluster/kubeconfig.hpp"
-#include "cluster/load.hpp"
 #include "docker/client.hpp"
-#include "e2e/images.hpp"
+#include "e2e/cluster.hpp"
 #include "e2e/run.hpp"
-#include "image/build.hpp"
-#include "image/versions.hpp"
 #include "util/cli.hpp"
 #include "util/interrupt.hpp"
-#include "util/strings.hpp"
 
 #include <cstdio>
-#include <unistd.h>
 
 using namespace dind;
 
@@ -21,8 +15,7 @@ namespace {
 
 struct Flags {
   e2e::RunOptions run;
-  std::string config_file;
-  std::map<std::string, std::string> vars;
+  util::ClusterSelection selection;
   bool output_given = false;
 };
 Flags flags;
@@ -40,37 +33,12 @@ void print_skips() {
   for (auto& s : e2e::environment_skips()) std::fprintf(stderr, "  %-22s %s\n", s.pattern.c_str(), s.reason.c_str());
 }
 
-std::string e2e_binary(util::Steps& steps) {
-  return image::go_component(steps, "e2e", "e2e.test and ginkgo (go test -c)") + "/e2e.test";
-}
-
-// e2e.test, ginkgo and the test images in the host's Docker (cached): what a
-// run needs, built before any cluster exists when asked to.
-std::vector<std::string> build_all(docker::Client& docker, util::Steps& steps) {
-  flags.run.e2e_test = e2e_binary(steps);
-  e2e::TestImageInputs in{flags.run.e2e_test,
-                          image::go_component(steps, "agnhost", "agnhost, nnp, sample-apiserver (go build)"),
-                          image::go_component(steps, "coredns", "CoreDNS (go build)") + "/coredns",
-                          image::go_component(steps, "etcd", "etcd (go build)") + "/etcd",
-                          image::script_component(steps, "busybox", image::images_dir() + "/busybox/build.sh", {},
-                                                  {image::images_dir() + "/deb-source.sh"},
-                                                  "busybox with FEATURE_DI_ENV_HACK (Debian source)") + "/busybox"};
-  return e2e::build_test_images(docker, steps, in);
-}
-
 // Builds what the tests need and loads the images into the dind cluster first.
 int dind_run(bool serial) {
-  auto config = cluster::load_config(flags.vars, flags.config_file);
-  auto plan = config.plan();
-  // the seed's E2E_REPORT_DIR, where -o is not given
-  if (!flags.output_given && !config.get("E2E_REPORT_DIR").empty()) flags.run.out_dir = config.get("E2E_REPORT_DIR");
+  auto config = cluster::load_config(flags.selection.vars, flags.selection.config_file);
   auto docker = docker::Client::from_env();
   auto steps = util::Steps::for_cli();
-  auto images = build_all(docker, steps);
-  cluster::load_images(docker, steps, config, cluster::LoadOptions{images, {}, {}});
-  flags.run.kubeconfig = cluster::host_kubeconfig();
-  flags.run.context = plan.context;
-  flags.run.kubectl = cluster::kubectl_dir() + "/kubectl";
+  e2e::prepare_dind_run(docker, steps, config, flags.run, flags.output_given);
   flags.run.serial = serial;
   print_skips();
   return report(e2e::run(steps, flags.run));
@@ -95,9 +63,7 @@ int main(int argc, char** argv) {
     auto* serial = app.add_subcommand("e2e-serial", "[Serial] [Conformance] tests on a dind cluster");
     for (auto* c : {e2e_cmd, serial}) {
       run_flags(c);
-      c->add_option("--cluster-id", flags.vars["CLUSTER_ID"], "CLUSTER_ID of the cluster");
-      c->add_option("--label", flags.vars["DIND_LABEL"], "DIND_LABEL of the cluster");
-      c->add_option("--config", flags.config_file, "KEY=VALUE file")->check(CLI::ExistingFile);
+      flags.selection.add_to(c);
     }
     auto* build = app.add_subcommand("build", "build e2e.test, ginkgo and the test images only (no cluster needed)");
     build->callback([&action] {
@@ -105,7 +71,7 @@ int main(int argc, char** argv) {
         auto docker = docker::Client::from_env();
         auto steps = util::Steps::for_cli();
         util::interrupt::Armed armed;
-        build_all(docker, steps);
+        e2e::build_all(docker, steps);
         return 0;
       };
     });
@@ -121,7 +87,7 @@ int main(int argc, char** argv) {
     run->callback([&action] {
       action = [] {
         auto steps = util::Steps::for_cli();
-        if (flags.run.e2e_test.empty()) flags.run.e2e_test = e2e_binary(steps);
+        if (flags.run.e2e_test.empty()) flags.run.e2e_test = e2e::build_e2e_test(steps);
         print_skips();
         return report(e2e::run(steps, flags.run));
       };

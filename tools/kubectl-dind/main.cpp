@@ -80,19 +80,15 @@ void add_build_image(CLI::App& app, util::Action& action) {
 }
 
 // Flags shared by the cluster commands; each names the seed variable it sets.
-struct ClusterFlags {
-  std::string config_file;
-  std::map<std::string, std::string> vars;
+struct ClusterFlags : util::ClusterSelection {
   bool retain = false;
   bool as_json = false;
   bool no_wait = false;
 
   void add(CLI::App* cmd, bool with_retain) {
-    cmd->add_option("--config", config_file, "KEY=VALUE file (the seed's config.sh) or a kind cluster config (kind.x-k8s.io/v1alpha4)")->check(CLI::ExistingFile);
+    add_to(cmd);
     cmd->add_option("-n,--num-nodes", vars["NUM_NODES"], "workers (NUM_NODES, default 2)");
     cmd->add_option("--control-planes", vars["NUM_CONTROL_PLANES"], "control-plane nodes behind a load balancer, 1..7 (NUM_CONTROL_PLANES, default 1)");
-    cmd->add_option("--cluster-id", vars["CLUSTER_ID"], "1..254 for clusters side by side (CLUSTER_ID)");
-    cmd->add_option("--label", vars["DIND_LABEL"], "name suffix instead of an id (DIND_LABEL)");
     cmd->add_option("--ip-mode", vars["IP_MODE"], "ipv4, ipv6 or dual-stack (IP_MODE)");
     cmd->add_option("--image", vars["DIND_IMAGE"], "node image (DIND_IMAGE)");
     cmd->add_option("--apiserver-port", vars["APISERVER_PORT"], "host port on 127.0.0.1 (APISERVER_PORT, default random)");

@@ -1,8 +1,11 @@
 #include "cluster/config.hpp"
 #include "util/error.hpp"
 
+#include "env_guard.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <unistd.h>
@@ -12,7 +15,8 @@ using namespace dind;
 TEST_CASE("config layering: flags win, then env, then file") {
   std::string path = "/tmp/dind-config-test.sh";
   std::ofstream(path) << "# config.sh\nexport NUM_NODES=5\nCLUSTER_ID=\"7\"\nIP_MODE=${IP_MODE:-dual-stack}\nDIND_IMAGE=x:1\n";
-  ::setenv("CLUSTER_ID", "8", 1);
+  test::EnvGuard env;
+  env.set("CLUSTER_ID", "8");
   auto c = cluster::load_config({{"NUM_NODES", "3"}}, path);
   CHECK(c.get("NUM_NODES") == "3");
   CHECK(c.sources.at("NUM_NODES") == "flag");
@@ -21,7 +25,6 @@ TEST_CASE("config layering: flags win, then env, then file") {
   CHECK(c.get("IP_MODE") == "dual-stack");
   CHECK(c.sources.at("IP_MODE") == "file");
   CHECK(c.get("CNI_PLUGIN") == "bridge");
-  ::unsetenv("CLUSTER_ID");
 }
 
 TEST_CASE("config refusals name the variable") {
@@ -63,12 +66,12 @@ TEST_CASE("config: seed variables dind does not carry over are refused with why"
 TEST_CASE("config: component flags come from the environment by prefix, over the file") {
   std::string path = "/tmp/dind-config-flags.sh";
   std::ofstream(path) << "SCHEDULER_v=1\n";
-  ::setenv("SCHEDULER_v", "3", 1);
-  ::setenv("ENABLE_CEPH", "y", 1);
+  test::EnvGuard env;
+  env.set("SCHEDULER_v", "3");
+  env.set("ENABLE_CEPH", "y");
   CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path), Catch::StartsWith("ENABLE_CEPH=y is not supported"));
-  ::unsetenv("ENABLE_CEPH");
+  env.set("ENABLE_CEPH", nullptr);
   auto c = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
-  ::unsetenv("SCHEDULER_v");
   CHECK(c.get("SCHEDULER_v") == "3");
   CHECK(c.sources.at("SCHEDULER_v") == "env");
 }

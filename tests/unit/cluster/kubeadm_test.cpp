@@ -1,15 +1,13 @@
 #include "cluster/kubeadm.hpp"
 
+#include "plan_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace dind;
 
 TEST_CASE("kubeadm configs carry the plan") {
-  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "IP_MODE") return std::string("dual-stack");
-    if (k == "CLUSTER_ID") return std::string("3");
-    return std::nullopt;
-  }));
+  auto plan = test::plan_of({{"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "3"}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
   std::string init = cluster::init_config(in);
   CHECK(init.find("advertiseAddress: \"10.192.3.2\"") != std::string::npos);
@@ -24,10 +22,7 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(join.find("apiServerEndpoint: \"10.192.3.2:6443\"") != std::string::npos);
   CHECK(join.find("name: kube-node-2-cluster-3") != std::string::npos);
   CHECK(cluster::host_port("fd00::2", 6443) == "[fd00::2]:6443");
-  auto single = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_NODES") return std::string("0");
-    return std::nullopt;
-  }));
+  auto single = test::plan_of({{"NUM_NODES", "0"}});
   CHECK(cluster::init_config({single, "v1.34.4", "abcdef.0123456789abcdef", "iptables"}).find("  taints: []\n") != std::string::npos);
   auto t = cluster::random_token();
   CHECK(t.size() == 23);
@@ -35,10 +30,7 @@ TEST_CASE("kubeadm configs carry the plan") {
 }
 
 TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
-  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_NODES") return std::string("1");
-    return std::nullopt;
-  }));
+  auto plan = test::plan_of({{"NUM_NODES", "1"}});
   auto components = cluster::component_settings({{"APISERVER_audit_log_maxage", "3"},
                                                  {"SCHEDULER_v", "2"},
                                                  {"KUBELET_max_pods", "50"},
@@ -67,12 +59,7 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
 }
 
 TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
-  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_NODES") return std::string("2");
-    if (k == "NODE_CPUS") return std::string("1.5");
-    if (k == "MASTER_CPUS") return std::string("2");
-    return std::nullopt;
-  }));
+  auto plan = test::plan_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"MASTER_CPUS", "2"}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
   CHECK(cluster::join_config(in, 1).find("  - name: system-reserved\n    value: \"cpu=500m\"\n") != std::string::npos);
   CHECK(cluster::init_config(in).find("system-reserved") == std::string::npos);  // whole CPUs: nothing to reserve
@@ -81,11 +68,7 @@ TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocata
 }
 
 TEST_CASE("several control planes: the load balancer is the endpoint, certificates are uploaded, joins say controlPlane") {
-  auto plan = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_CONTROL_PLANES") return std::string("3");
-    if (k == "NUM_NODES") return std::string("1");
-    return std::nullopt;
-  }));
+  auto plan = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
   std::string key = cluster::random_certificate_key();
   CHECK(key.size() == 64);
   CHECK(key != cluster::random_certificate_key());
@@ -107,11 +90,7 @@ TEST_CASE("several control planes: the load balancer is the endpoint, certificat
   CHECK(worker.find("name: kube-node-1\n") != std::string::npos);
 
   // no workers: every control plane runs pods
-  auto alone = net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_CONTROL_PLANES") return std::string("3");
-    if (k == "NUM_NODES") return std::string("0");
-    return std::nullopt;
-  }));
+  auto alone = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "0"}});
   cluster::KubeadmInput a{alone, "v1.34.4", "abcdef.0123456789abcdef", "iptables", {}, {}, key};
   CHECK(cluster::init_config(a).find("  taints: []\n") != std::string::npos);
   CHECK(cluster::join_config(a, 1).find("  taints: []\n") != std::string::npos);

@@ -2,9 +2,10 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include "env_guard.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,14 +18,12 @@ namespace {
 struct TempKubeconfig {
   std::string dir = std::filesystem::temp_directory_path().string() + "/dind-kc-" + std::to_string(::getpid());
   std::string path = dir + "/config";
+  test::EnvGuard env;
   TempKubeconfig() {
     std::filesystem::create_directories(dir);
-    ::setenv("KUBECONFIG", path.c_str(), 1);
+    env.set("KUBECONFIG", path.c_str());
   }
-  ~TempKubeconfig() {
-    ::unsetenv("KUBECONFIG");
-    std::filesystem::remove_all(dir);
-  }
+  ~TempKubeconfig() { std::filesystem::remove_all(dir); }
 };
 
 const char* admin_conf = R"(apiVersion: v1

@@ -1,4 +1,5 @@
 #include "cluster/load_balancer.hpp"
+#include "plan_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,13 +7,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan plan(const char* mode) {
-  return net::make_plan(net::PlanInput::from([mode](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_CONTROL_PLANES") return std::string("3");
-    if (k == "IP_MODE") return std::string(mode);
-    return std::nullopt;
-  }));
-}
+net::Plan plan(const char* mode) { return test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"IP_MODE", mode}}); }
 
 } // namespace
 

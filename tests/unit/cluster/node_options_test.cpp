@@ -1,38 +1,16 @@
 #include "cluster/node_options.hpp"
 #include "util/error.hpp"
 
-#include <catch2/catch.hpp>
+#include "env_guard.hpp"
+#include "plan_fixture.hpp"
 
-#include <cstdlib>
+#include <catch2/catch.hpp>
 
 using namespace dind;
 
 namespace {
 
-// Sets environment variables for one test and puts back what was there.
-struct EnvGuard {
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
-  void set(const char* name, const char* value) {
-    const char* old = std::getenv(name);
-    saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~EnvGuard() {
-    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
-      if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
-      else ::unsetenv(it->first.c_str());
-    }
-  }
-};
-
-net::Plan plan(const char* num_nodes) {
-  return net::make_plan(net::PlanInput::from([&](const std::string& k) -> std::optional<std::string> {
-    if (k == "NUM_NODES") return std::string(num_nodes);
-    if (k == "CLUSTER_ID") return std::string("80");
-    return std::nullopt;
-  }));
-}
+net::Plan plan(const char* num_nodes) { return test::plan_of({{"NUM_NODES", num_nodes}, {"CLUSTER_ID", "80"}}); }
 
 } // namespace
 
@@ -53,7 +31,7 @@ TEST_CASE("EXTRA_PORTS: Docker's -p forms") {
 }
 
 TEST_CASE("MASTER_EXTRA_OPTS: -e, -v and -p only") {
-  EnvGuard env;
+  test::EnvGuard env;
   env.set("DIND_TEST_FROM_HOST", "h");
   env.set("DIND_TEST_UNSET", nullptr);
   cluster::NodeOptions o;
@@ -77,7 +55,7 @@ TEST_CASE("MASTER_EXTRA_OPTS: -e, -v and -p only") {
 }
 
 TEST_CASE("node options: networks, proxies from the DIND_ variables or the host's") {
-  EnvGuard env;
+  test::EnvGuard env;
   env.set("HTTP_PROXY", "http://host:1");
   env.set("http_proxy", nullptr);
   env.set("HTTPS_PROXY", nullptr);

@@ -1,6 +1,6 @@
-#include "net/cni.hpp"
 #include "net/routes.hpp"
-#include "util/json.hpp"
+
+#include "plan_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,12 +8,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan dual_plan() {
-  return net::make_plan(net::PlanInput::from([](const std::string& k) -> std::optional<std::string> {
-    if (k == "IP_MODE") return std::string("dual-stack");
-    return std::nullopt;
-  }));
-}
+net::Plan dual_plan() { return test::plan_of({{"IP_MODE", "dual-stack"}}); }
 
 } // namespace
 
@@ -36,19 +31,6 @@ TEST_CASE("routes go to registered nodes only, and only when missing") {
         std::vector<std::string>{"ip route replace 10.244.4.0/24 via 10.192.0.4",
                                  "ip -6 route replace fd00:40:0:0:4::/80 via fd00:20::4"});
   CHECK(net::route_commands(p, "kube-master", {}, "").empty());
-}
-
-TEST_CASE("CNI config carries the node's ranges") {
-  auto p = dual_plan();
-  auto d = json::parse(net::cni_config("bridge", p.nodes[2]), "cni");
-  const auto& plugin = (*json::find(d, {"plugins"}))[0];
-  CHECK(json::str(plugin, {"type"}) == "bridge");
-  const auto& ranges = (*json::find(plugin, {"ipam", "ranges"}));
-  REQUIRE(ranges.Size() == 2);
-  CHECK(std::string(ranges[0][0]["subnet"].GetString()) == "10.244.4.0/24");
-  CHECK(std::string(ranges[1][0]["subnet"].GetString()) == "fd00:40:0:0:4::/80");
-  auto ptp = json::parse(net::cni_config("ptp", p.nodes[0]), "cni");
-  CHECK(json::str((*json::find(ptp, {"plugins"}))[0], {"type"}) == "ptp");
 }
 
 TEST_CASE("unallocated service ports are refused once per family") {

@@ -4,9 +4,10 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include "env_guard.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -54,17 +55,13 @@ TEST_CASE("report source: no dump in the log is an error and leaves nothing") {
   // a private TMPDIR, restored however the test ends
   struct TmpDir {
     fs::path dir = fs::temp_directory_path() / "dind-report-test-tmpdir";
-    std::string old = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
+    test::EnvGuard env;
     TmpDir() {
       fs::remove_all(dir);
       fs::create_directories(dir);
-      ::setenv("TMPDIR", dir.c_str(), 1);
+      env.set("TMPDIR", dir.c_str());
     }
-    ~TmpDir() {
-      if (old.empty()) ::unsetenv("TMPDIR");
-      else ::setenv("TMPDIR", old.c_str(), 1);
-      fs::remove_all(dir);
-    }
+    ~TmpDir() { fs::remove_all(dir); }
   } tmp;
   std::istringstream in("just a log\n");
   CHECK_THROWS_WITH(report::DumpDir::from_log(in), "no dump found on stdin");

@@ -1,5 +1,7 @@
 #include "util/steps.hpp"
 
+#include "env_guard.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -101,8 +103,7 @@ TEST_CASE("steps: on a terminal, a live line with elapsed time and byte progress
 
 TEST_CASE("steps: DIND_STEPS_INTERVAL") {
   CHECK(util::Steps::default_interval() == std::chrono::seconds(30));
-  ::setenv("DIND_STEPS_INTERVAL", "0.25", 1);
-  auto v = util::Steps::default_interval();
-  ::unsetenv("DIND_STEPS_INTERVAL");
-  CHECK(v == 250ms);
+  test::EnvGuard env;
+  env.set("DIND_STEPS_INTERVAL", "0.25");
+  CHECK(util::Steps::default_interval() == 250ms);
 }
