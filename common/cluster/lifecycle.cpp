@@ -107,9 +107,15 @@ namespace {
 
 void create(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan, bool retain) {
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  make_cluster(ctx, create_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""), retain);
+}
+
+} // namespace
+
+std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
-  if (plan.lb) actions.push_back(load_balancer(load_balancer_image(docker, steps)));
+  if (plan.lb) actions.push_back(load_balancer(lb_image));
   if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   // the pod network needs only the plan: in place before kubelet starts, a
   // node is Ready as soon as it registers
@@ -119,22 +125,24 @@ void create(docker::Client& docker, util::Steps& steps, const Config& config, co
   if (plan.workers() > 0) actions.push_back(kubeadm_join());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
-  make_cluster(ctx, actions, retain);
+  return actions;
 }
 
-} // namespace
-
-void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
-  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image) {
   std::vector<std::unique_ptr<Action>> actions;
   // before the nodes: the control planes' kubelets reach their API server through it
-  if (plan.lb) actions.push_back(load_balancer(load_balancer_image(docker, steps)));
+  if (plan.lb) actions.push_back(load_balancer(lb_image));
   actions.push_back(restart_nodes());
   if (plan.mode == net::IpMode::ipv6) actions.push_back(dns64_nat64());
   actions.push_back(pod_network());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
-  run_actions(ctx, actions);
+  return actions;
+}
+
+void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
+  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
 }
 
 void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {

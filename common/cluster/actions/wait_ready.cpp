@@ -1,12 +1,12 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/load_balancer.hpp"
+#include "cluster/readiness.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
 #include <ctime>
-#include <set>
 #include <thread>
 
 namespace dind::cluster {
@@ -22,12 +22,6 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-const rapidjson::Value::ConstArray items(const rapidjson::Document& list, const char* what) {
-  auto* items = json::find(list, {"items"});
-  if (!items || !items->IsArray()) throw Error(std::string(what) + ": no items in kubectl's answer");
-  return static_cast<const rapidjson::Value&>(*items).GetArray();
-}
-
 // A node container that stopped will not become Ready: say so now, not at DIND_WAIT.
 void nodes_still_running(Context& ctx) {
   for (auto& c : node_containers(ctx.docker, ctx.plan)) {
@@ -36,58 +30,10 @@ void nodes_still_running(Context& ctx) {
   if (ctx.plan.lb) check_load_balancer(ctx);
 }
 
-// What is not ready yet, one phrase per thing; empty when all is.
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
-  std::vector<std::string> missing;
-  auto nodes = json::parse(master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "kubectl get nodes");
-  std::set<std::string> seen;
-  for (auto& item : items(nodes, "kubectl get nodes")) {
-    std::string name = json::str(item, {"metadata", "name"});
-    seen.insert(name);
-    std::string state = "NotReady";
-    if (auto* conds = json::find(item, {"status", "conditions"}); conds && conds->IsArray()) {
-      for (auto& c : conds->GetArray()) {
-        if (json::str(c, {"type"}) != "Ready") continue;
-        // RFC 3339 UTC timestamps compare as strings
-        if (json::str(c, {"status"}) == "True" && json::str(c, {"lastHeartbeatTime"}) >= since) state = "Ready";
-      }
-    }
-    if (state != "Ready") missing.push_back(name + " NotReady");
-  }
-  for (auto& n : ctx.plan.nodes) {
-    if (!seen.count(n.container)) missing.push_back(n.container + " not registered");
-  }
-  // CoreDNS pods count once Ready with containers started after `since`:
-  // the Deployment's status still shows the replicas of before a restart
-  auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
-  auto pods = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), "kube-system pods");
-  int64_t want = json::num(dns, {"spec", "replicas"}, 1), have = 0;
-  for (auto& pod : items(pods, "kube-system pods")) {
-    // a crash-looping system pod is why the wait may never end: name it
-    if (auto* cs = json::find(pod, {"status", "containerStatuses"}); cs && cs->IsArray()) {
-      for (auto& c : cs->GetArray()) {
-        // exited on its own since the nodes (re)started; 137/143/255 is how
-        // a node's restart leaves the containers it stopped
-        int64_t code = json::num(c, {"lastState", "terminated", "exitCode"}, 0);
-        bool exited_since = !json::flag(c, {"ready"}) && code != 0 && code != 137 && code != 143 && code != 255 &&
-                            json::str(c, {"lastState", "terminated", "finishedAt"}) >= since;
-        if (json::str(c, {"state", "waiting", "reason"}) == "CrashLoopBackOff" || exited_since) {
-          missing.push_back(json::str(pod, {"metadata", "name"}) + " crash-looping");
-        }
-      }
-    }
-    if (json::str(pod, {"metadata", "labels", "k8s-app"}) != "kube-dns") continue;
-    bool ready = false, fresh = true;
-    if (auto* conds = json::find(pod, {"status", "conditions"}); conds && conds->IsArray()) {
-      for (auto& c : conds->GetArray()) ready = ready || (json::str(c, {"type"}) == "Ready" && json::str(c, {"status"}) == "True");
-    }
-    if (auto* cs = json::find(pod, {"status", "containerStatuses"}); cs && cs->IsArray()) {
-      for (auto& c : cs->GetArray()) fresh = fresh && json::str(c, {"state", "running", "startedAt"}) >= since;
-    }
-    if (ready && fresh) ++have;
-  }
-  if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " ready");
-  return missing;
+  return cluster::not_ready(ctx.plan, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
+                            master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}),
+                            master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), since);
 }
 
 // The last line a crash-looping pod wrote, e.g. kube-proxy's "too many open

@@ -1,0 +1,18 @@
+#pragma once
+#include "net/plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dind::cluster {
+
+// What is not ready yet, one phrase per thing ("kube-node-1 NotReady",
+// "kube-node-2 not registered", "coredns 0/2 ready", "POD crash-looping"),
+// from kubectl's JSON of the nodes, the coredns Deployment and the
+// kube-system pods; empty when all is. Only what happened after `since`
+// (RFC 3339 UTC) counts: a restarted cluster still shows its old Ready
+// conditions and pods for a while.
+std::vector<std::string> not_ready(const net::Plan& plan, const std::string& nodes_json, const std::string& coredns_json,
+                                   const std::string& pods_json, const std::string& since);
+
+} // namespace dind::cluster

@@ -1,0 +1,52 @@
+#include "cluster/actions/action.hpp"
+#include "cluster/config.hpp"
+#include "cluster/context.hpp"
+#include "cluster/lifecycle.hpp"
+#include "plan_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dind;
+
+namespace {
+
+// The step lines up or reup would print, first word of each.
+std::vector<std::string> steps_of(const std::vector<std::unique_ptr<cluster::Action>>& actions, const net::Plan& plan) {
+  cluster::Config config;
+  config.values = {{"DIND_IMAGE", "dind-node:test"}, {"CNI_PLUGIN", "bridge"}};
+  docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
+  util::Steps steps(true, false);
+  cluster::Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  std::vector<std::string> out;
+  for (auto& a : actions) {
+    std::string t = a->title(ctx);
+    out.push_back(t.substr(0, t.find(' ', t.find(' ') + 1)));  // two words
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("up's actions: the plan decides which run, in kind's order") {
+  auto one = test::plan_of({{"NUM_NODES", "2"}});
+  CHECK(steps_of(cluster::create_actions(one, ""), one) ==
+        std::vector<std::string>{"Creating 3", "Installing the", "Starting control-plane", "Joining 2", "Waiting for",
+                                 "Setting kubectl"});
+  auto alone = test::plan_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}});
+  CHECK(steps_of(cluster::create_actions(alone, ""), alone) ==
+        std::vector<std::string>{"Creating 1", "DNS64 and", "Installing the", "Starting control-plane", "Waiting for",
+                                 "Setting kubectl"});
+  auto ha = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
+  CHECK(steps_of(cluster::create_actions(ha, "dind-lb:x"), ha) ==
+        std::vector<std::string>{"Creating 4", "Starting load", "Installing the", "Starting control-plane", "Joining 2",
+                                 "Joining 1", "Waiting for", "Setting kubectl"});
+}
+
+TEST_CASE("reup's actions: no kubeadm, the load balancer before the nodes") {
+  auto ha = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "2"}});
+  CHECK(steps_of(cluster::restart_actions(ha, "dind-lb:x"), ha) ==
+        std::vector<std::string>{"Starting load", "Restarting 5", "Installing the", "Waiting for", "Setting kubectl"});
+  auto one = test::plan_of({});
+  CHECK(steps_of(cluster::restart_actions(one, ""), one) ==
+        std::vector<std::string>{"Restarting 3", "Installing the", "Waiting for", "Setting kubectl"});
+}
