@@ -1,6 +1,7 @@
 #pragma once
 #include "cluster/components.hpp"
 #include "cluster/kind_config.hpp"
+#include "cluster/kubeadm_args.hpp"
 #include "net/plan.hpp"
 
 #include <string>
@@ -20,8 +21,16 @@ struct KubeadmInput {
 // KubeletConfiguration and KubeProxyConfiguration, with what this kernel
 // needs (no CAP_SYS_RESOURCE, no conntrack sysctl, no swap accounting).
 std::string init_config(const KubeadmInput& in);
-// The JoinConfiguration for worker `index` (1-based) of the plan.
-std::string join_config(const KubeadmInput& in, size_t index);
+// The JoinConfiguration for worker `index` (1-based) of the plan; every
+// field of discovery must be filled (see dind_discovery).
+std::string join_config(const KubeadmInput& in, size_t index, const Discovery& discovery);
+// The user's discovery with dind's own where they gave none: the master's
+// address, token (in.token), the CA pinned by ca_cert_hash unless they skip
+// verification.
+Discovery dind_discovery(const KubeadmInput& in, Discovery user, const std::string& ca_cert_hash);
+// kubeadm's CA pin of a PEM certificate: "sha256:" and the hex SHA-256 of
+// its DER SubjectPublicKeyInfo (--discovery-token-ca-cert-hash).
+std::string ca_cert_hash(const std::string& pem);
 std::string random_token();
 
 // "ip" or "[ip]" for host:port strings.

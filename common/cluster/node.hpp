@@ -34,13 +34,13 @@ void create_node_container(Context& ctx, const net::NodePlan& node, bool master)
 // none for a plan without limits.
 std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 
-// The network (unless there), both volumes and the container of every node,
-// not started; refuses a network or volume of the planned name that dind did
+// The network (unless there), both volumes and the container of every node
+// from ctx.first_new, not started; refuses a network or volume of the planned name that dind did
 // not make for this cluster, and a custom network or volume that is missing.
 // The local registry, when there is one, joins the network.
 void create_node_containers(Context& ctx);
 
-// Starts every node container, reads the API server's published port, and
+// Starts the node containers from ctx.first_new, reads the API server's published port, and
 // waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
 void start_nodes(Context& ctx);

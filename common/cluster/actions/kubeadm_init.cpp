@@ -17,8 +17,10 @@ public:
     KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
                     ctx.config.kind};
     node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(in));
-    node_exec(ctx, master, {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
-                            "--skip-certificate-key-print"});
+    std::vector<std::string> cmd = {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
+                                    "--skip-certificate-key-print"};
+    cmd.insert(cmd.end(), ctx.kubeadm_args.pass.begin(), ctx.kubeadm_args.pass.end());
+    node_exec(ctx, master, cmd);
     // dind-net on each node lists the nodes with the kubelet's credentials,
     // which the Node authorizer limits to the node's own object
     master_kubectl(ctx, {"apply", "-f", "-"}, R"(apiVersion: rbac.authorization.k8s.io/v1

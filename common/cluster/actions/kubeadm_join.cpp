@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/kubeadm.hpp"
+#include "docker/containers.hpp"
 
 #include <atomic>
 
@@ -10,18 +11,29 @@ namespace {
 class KubeadmJoin : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Joining " + std::to_string(ctx.plan.nodes.size() - 1) + " worker nodes (kubeadm join, in parallel)";
+    size_t first = std::max<size_t>(ctx.first_new, 1), n = ctx.plan.nodes.size() - first;
+    if (ctx.first_new > 0) return "Joining " + ctx.plan.nodes[first].container + " (kubeadm join)";
+    return "Joining " + std::to_string(n) + " worker nodes (kubeadm join, in parallel)";
   }
 
   void execute(Context& ctx) override {
     KubeadmInput in{ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
                     ctx.config.kind};
+    const auto& user = ctx.kubeadm_args.discovery;
+    // kubeadm checks the API server's CA against this pin before it trusts it
+    std::string pin;
+    if (user.ca_cert_hashes.empty() && !user.unsafe_skip_ca) {
+      pin = ca_cert_hash(docker::read_container_file(ctx.docker, ctx.plan.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
+    }
+    Discovery discovery = dind_discovery(in, user, pin);
+    std::vector<std::string> cmd = {"kubeadm", "join", "--config", "/etc/dind/kubeadm-join.yaml"};
+    cmd.insert(cmd.end(), ctx.kubeadm_args.pass.begin(), ctx.kubeadm_args.pass.end());
     std::atomic<int> joined{0};
-    size_t workers = ctx.plan.nodes.size() - 1;
+    size_t first = std::max<size_t>(ctx.first_new, 1), workers = ctx.plan.nodes.size() - first;
     parallel(workers, [&](size_t i) {
-      const auto& node = ctx.plan.nodes[i + 1];
-      node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, i + 1));
-      node_exec(ctx, node, {"kubeadm", "join", "--config", "/etc/dind/kubeadm-join.yaml"});
+      const auto& node = ctx.plan.nodes[first + i];
+      node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, first + i, discovery));
+      node_exec(ctx, node, cmd);
       ctx.steps.status(std::to_string(++joined) + "/" + std::to_string(workers) + " joined");
     });
   }

@@ -4,6 +4,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <set>
 #include <thread>
@@ -37,10 +38,15 @@ void nodes_still_running(Context& ctx) {
 // What is not ready yet, one phrase per thing; empty when all is.
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   std::vector<std::string> missing;
+  // join waits for its node alone: the others post their status only when
+  // it changes (or every 5 minutes), and CoreDNS already runs
+  std::vector<std::string> waited;
+  for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) waited.push_back(ctx.plan.nodes[i].container);
   auto nodes = json::parse(master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "kubectl get nodes");
   std::set<std::string> seen;
   for (auto& item : items(nodes, "kubectl get nodes")) {
     std::string name = json::str(item, {"metadata", "name"});
+    if (std::find(waited.begin(), waited.end(), name) == waited.end()) continue;
     seen.insert(name);
     std::string state = "NotReady";
     if (auto* conds = json::find(item, {"status", "conditions"}); conds && conds->IsArray()) {
@@ -52,9 +58,10 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
     }
     if (state != "Ready") missing.push_back(name + " NotReady");
   }
-  for (auto& n : ctx.plan.nodes) {
-    if (!seen.count(n.container)) missing.push_back(n.container + " not registered");
+  for (auto& name : waited) {
+    if (!seen.count(name)) missing.push_back(name + " not registered");
   }
+  if (ctx.first_new > 0) return missing;
   // CoreDNS pods count once Ready with containers started after `since`:
   // the Deployment's status still shows the replicas of before a restart
   auto dns = json::parse(master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), "coredns");
@@ -110,6 +117,7 @@ std::string crash_reasons(Context& ctx, const std::vector<std::string>& missing)
 class WaitReady : public Action {
 public:
   std::string title(const Context& ctx) const override {
+    if (ctx.first_new > 0) return "Waiting for " + ctx.plan.nodes[ctx.first_new].container + " Ready";
     return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and CoreDNS available";
   }
 
