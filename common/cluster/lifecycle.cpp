@@ -190,7 +190,7 @@ namespace {
 size_t next_worker(docker::Client& docker, const Config& config, const net::Plan& plan) {
   const std::string& master = plan.nodes.at(0).container;
   auto info = docker::inspect_container(docker, master);
-  if (!info || !json::flag(*info, {"State", "Running"}) || !is_complete(docker, plan)) {
+  if (!info || json::str(*info, {"State", "Status"}) != "running" || !is_complete(docker, plan)) {
     throw Error("cluster " + plan.name + " is not up (" + master + " does not run): `kubectl dind init` or `kubectl dind up` first");
   }
   std::vector<std::string> workers;
