@@ -3,6 +3,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 #include "util/tar.hpp"
 
 #include <exception>
@@ -35,7 +36,13 @@ std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector
       if (!s.empty()) log::debug("[{}] {}", node.container, s);
     };
   }
-  return docker::exec_check(ctx.docker, node.container, cmd, o).out;
+  auto r = docker::exec(ctx.docker, node.container, cmd, o);
+  if (r.exit_code == 0) return r.out;
+  // kubeadm ends every failure with a hint: the error is the line before
+  const std::string hint = "To see the stack trace of this error execute with --v=5 or higher";
+  auto err = util::trim(r.err);
+  if (util::ends_with(err, hint)) r.err = err.substr(0, err.size() - hint.size());
+  throw docker::exec_error(node.container, cmd, r);
 }
 
 void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content) {

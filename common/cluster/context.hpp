@@ -1,5 +1,6 @@
 #pragma once
 #include "cluster/config.hpp"
+#include "cluster/kubeadm_args.hpp"
 #include "docker/client.hpp"
 #include "docker/containers.hpp"
 #include "net/plan.hpp"
@@ -34,6 +35,11 @@ struct Context {
   snapshot::Manifest* snapshot = nullptr;
   // several control planes: the key of the certificates kubeadm init uploads for their joins
   std::string certificate_key = {};
+  // init and join: the user's kubeadm arguments
+  KubeadmArgs kubeadm_args = {};
+  // The first node of the plan this run makes: 0, or join's new worker
+  // (create_nodes, kubeadm_join and wait_ready leave the others alone).
+  size_t first_new = 0;
 };
 
 // Labels and names shared by the actions and the lifecycle commands.

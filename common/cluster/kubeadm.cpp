@@ -1,11 +1,15 @@
 #include "cluster/kubeadm.hpp"
 
 #include "cluster/context.hpp"
+#include "docker/containers.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/strings.hpp"
 
 #include <fstream>
+#include <memory>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sstream>
 
 namespace dind::cluster {
@@ -156,17 +160,19 @@ std::string init_config(const KubeadmInput& in) {
   return patch_kubeadm(in.kind, 0, y.str());
 }
 
-std::string join_config(const KubeadmInput& in, size_t index) {
+std::string join_config(const KubeadmInput& in, size_t index, const Discovery& discovery) {
   const auto& node = in.plan.nodes.at(index);
   std::ostringstream y;
   y << "apiVersion: kubeadm.k8s.io/v1beta4\n"
        "kind: JoinConfiguration\n"
        "discovery:\n"
        "  bootstrapToken:\n"
-       "    apiServerEndpoint: \"" << api_endpoint(in.plan) << "\"\n"
-       "    token: " << in.token << "\n"
-       // a throwaway test cluster on a private network: no CA pinning
-       "    unsafeSkipCAVerification: true\n";
+       "    apiServerEndpoint: " << quoted(discovery.endpoint) << "\n"
+       "    token: " << quoted(discovery.token) << "\n";
+  if (!discovery.ca_cert_hashes.empty()) y << "    caCertHashes:\n";
+  for (auto& h : discovery.ca_cert_hashes) y << "    - " << quoted(h) << "\n";
+  if (discovery.unsafe_skip_ca) y << "    unsafeSkipCAVerification: true\n";
+  if (!discovery.tls_token.empty()) y << "  tlsBootstrapToken: " << quoted(discovery.tls_token) << "\n";
   if (in.plan.is_control_plane(index)) {
     y << "controlPlane:\n"
          "  localAPIEndpoint:\n"
@@ -177,6 +183,26 @@ std::string join_config(const KubeadmInput& in, size_t index) {
   node_registration(y, node, in.components, labels_of(in, index));
   if (in.plan.is_control_plane(index) && in.plan.workers() == 0) y << "  taints: []\n";
   return patch_kubeadm(in.kind, index, y.str());
+}
+
+Discovery dind_discovery(const KubeadmInput& in, Discovery user, const std::string& ca_cert_hash) {
+  if (user.endpoint.empty()) user.endpoint = api_endpoint(in.plan);
+  if (user.token.empty()) user.token = in.token;
+  if (user.ca_cert_hashes.empty() && !user.unsafe_skip_ca) user.ca_cert_hashes = {ca_cert_hash};
+  return user;
+}
+
+std::string ca_cert_hash(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+                                                   X509_free);
+  if (!cert) throw Error("the cluster's CA certificate is not PEM");
+  unsigned char* der = nullptr;
+  int n = i2d_PUBKEY(X509_get0_pubkey(cert.get()), &der);
+  if (n <= 0) throw Error("the cluster's CA certificate has no readable public key");
+  std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+  OPENSSL_free(der);
+  return "sha256:" + util::sha256_hex(spki);
 }
 
 namespace {
@@ -195,6 +221,16 @@ std::string random_certificate_key() { return util::sha256_hex(random_bytes(32))
 KubeadmInput kubeadm_input(const Context& ctx) {
   return {ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
           ctx.config.kind, ctx.certificate_key};
+}
+
+Discovery join_discovery(Context& ctx) {
+  const auto& user = ctx.kubeadm_args.discovery;
+  // kubeadm checks the API server's CA against this pin before it trusts it
+  std::string pin;
+  if (user.ca_cert_hashes.empty() && !user.unsafe_skip_ca) {
+    pin = ca_cert_hash(docker::read_container_file(ctx.docker, ctx.plan.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
+  }
+  return dind_discovery(kubeadm_input(ctx), user, pin);
 }
 
 std::string random_token() {

@@ -1,6 +1,7 @@
 #pragma once
 #include "cluster/components.hpp"
 #include "cluster/kind_config.hpp"
+#include "cluster/kubeadm_args.hpp"
 #include "net/plan.hpp"
 
 #include <string>
@@ -22,14 +23,25 @@ struct KubeadmInput {
 struct Context;
 // What this run's context says.
 KubeadmInput kubeadm_input(const Context& ctx);
+// The discovery of this run's joins: the user's (join's arguments), dind's
+// where they gave none, the CA read from the master and pinned.
+Discovery join_discovery(Context& ctx);
 
 // kubeadm init's configuration: InitConfiguration, ClusterConfiguration,
 // KubeletConfiguration and KubeProxyConfiguration, with what this kernel
 // needs (no CAP_SYS_RESOURCE, no conntrack sysctl, no swap accounting).
 std::string init_config(const KubeadmInput& in);
 // The JoinConfiguration for node `index` of the plan (a control plane below
-// plan.control_planes, a worker from there).
-std::string join_config(const KubeadmInput& in, size_t index);
+// plan.control_planes, a worker from there); every field of discovery must
+// be filled (see dind_discovery).
+std::string join_config(const KubeadmInput& in, size_t index, const Discovery& discovery);
+// The user's discovery with dind's own where they gave none: api_endpoint,
+// token (in.token), the CA pinned by ca_cert_hash unless they skip
+// verification.
+Discovery dind_discovery(const KubeadmInput& in, Discovery user, const std::string& ca_cert_hash);
+// kubeadm's CA pin of a PEM certificate: "sha256:" and the hex SHA-256 of
+// its DER SubjectPublicKeyInfo (--discovery-token-ca-cert-hash).
+std::string ca_cert_hash(const std::string& pem);
 std::string random_token();
 std::string random_certificate_key();
 // Where kubelets, joins and kubectl in the nodes reach the API server: the

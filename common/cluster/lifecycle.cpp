@@ -2,6 +2,7 @@
 
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
+#include "cluster/kubeadm.hpp"
 #include "cluster/kubeconfig.hpp"
 #include "cluster/load_balancer.hpp"
 #include "cluster/node.hpp"
@@ -105,9 +106,9 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 
 namespace {
 
-void create(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan, bool retain) {
-  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
-  make_cluster(ctx, create_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""), retain);
+// up's and init's: a new cluster
+void create(Context& ctx, bool retain) {
+  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : ""), retain);
 }
 
 } // namespace
@@ -145,12 +146,20 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
   run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
 }
 
-void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
-  auto plan = config.plan();
+namespace {
+
+void remove_half_made(docker::Client& docker, util::Steps& steps, const net::Plan& plan) {
   if (has_state(docker, plan) && !is_complete(docker, plan)) {
     steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
     remove_all(docker, plan);
   }
+}
+
+} // namespace
+
+void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
+  auto plan = config.plan();
+  remove_half_made(docker, steps, plan);
   std::string from;
   if (has_state(docker, plan)) {
     steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
@@ -158,9 +167,100 @@ void up(docker::Client& docker, util::Steps& steps, const Config& config, bool r
   } else if (auto snap = auto_restore(docker, steps, config, plan, retain)) {
     from = " (restored from snapshot " + *snap + ")";
   } else {
-    create(docker, steps, config, plan, retain);
+    Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+    create(ctx, retain);
   }
   steps.note("Cluster " + plan.name + " is up" + from + ": kubectl --context " + plan.context + " get nodes");
+}
+
+Config master_only(const Config& config) {
+  Config c = config;
+  c.values["NUM_NODES"] = "0";
+  return c;
+}
+
+void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
+  Config master = master_only(config);
+  auto plan = master.plan();
+  remove_half_made(docker, steps, plan);
+  if (has_state(docker, plan)) throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, or `kubectl dind join` to it");
+  Context ctx{docker, steps, master, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  ctx.kubeadm_args = args;
+  create(ctx, retain);
+  // what kubeadm init prints for its workers (dind's token lives as long as the cluster)
+  const auto& node = plan.nodes.at(0);
+  std::string pin = ca_cert_hash(docker::read_container_file(docker, node.container, "/etc/kubernetes/pki/ca.crt"));
+  steps.note("Cluster " + plan.name + " is up with its master: kubectl --context " + plan.context + " get nodes");
+  steps.note("Add workers with `kubectl dind join`, or with kubeadm's arguments: kubectl dind join -- --token " + ctx.token +
+             " --discovery-token-ca-cert-hash " + pin + " " + api_endpoint(plan));
+}
+
+namespace {
+
+// How many workers there are, which must be kube-node-1.. without a gap
+// (the plan gives each index its addresses): the next one is one more.
+size_t workers_of(docker::Client& docker, const Config& config, const net::Plan& plan) {
+  const std::string& master = plan.nodes.at(0).container;
+  auto info = docker::inspect_container(docker, master);
+  if (!info || json::str(*info, {"State", "Status"}) != "running" || !is_complete(docker, plan)) {
+    throw Error("cluster " + plan.name + " is not up (" + master + " does not run): `kubectl dind init` or `kubectl dind up` first");
+  }
+  std::vector<std::string> workers;
+  for (auto& c : node_containers(docker, plan)) {
+    if (c.labels.at("io.dind.role") == "worker") workers.push_back(c.name);
+  }
+  Config all = config;
+  all.values["NUM_NODES"] = std::to_string(workers.size());
+  auto have = all.plan();
+  for (size_t i = static_cast<size_t>(have.control_planes); i < have.nodes.size(); ++i) {
+    if (std::find(workers.begin(), workers.end(), have.nodes[i].container) == workers.end()) {
+      throw Error("cluster " + plan.name + " has " + std::to_string(workers.size()) + " workers but no " +
+                  have.nodes[i].container + ": join adds the next index after kube-node-1.." + std::to_string(workers.size()));
+    }
+  }
+  return workers.size();
+}
+
+} // namespace
+
+void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
+  size_t workers = workers_of(docker, config, config.plan());
+  Config grown = config;
+  grown.values["NUM_NODES"] = std::to_string(workers + 1);
+  auto plan = grown.plan();
+  size_t index = static_cast<size_t>(plan.control_planes) + workers;
+  const auto& node = plan.nodes.at(index);
+  Context ctx{docker, steps, grown, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  ctx.kubeadm_args = args;
+  ctx.first_new = index;
+  std::vector<std::unique_ptr<Action>> actions;
+  actions.push_back(create_nodes());
+  // every node's plan and routes get the new one
+  actions.push_back(pod_network());
+  if (args.discovery.token.empty()) actions.push_back(bootstrap_token());
+  actions.push_back(kubeadm_join());
+  actions.push_back(wait_ready());
+  try {
+    run_actions(ctx, actions);
+  } catch (...) {
+    util::interrupt::Cleanup cleaning;
+    if (retain) {
+      log::error("keeping the failed node {} (--retain); remove it with `kubectl dind clean`", node.container);
+    } else {
+      try {
+        if (docker::inspect_container(docker, node.container)) docker::remove_container(docker, node.container);
+        for (auto& v : {var_volume(node), etc_volume(node)}) {
+          if (docker::inspect_volume(docker, v)) docker::remove_volume(docker, v);
+        }
+        master_kubectl(ctx, {"delete", "node", node.container, "--ignore-not-found"});
+        lxcfs::release(docker);
+      } catch (const std::exception& e) {
+        log::error("removing the failed node {}: {}", node.container, e.what());
+      }
+    }
+    throw;
+  }
+  steps.note("Node " + node.container + " joined cluster " + plan.name + ": kubectl --context " + plan.context + " get nodes");
 }
 
 void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }

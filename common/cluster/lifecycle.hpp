@@ -1,5 +1,6 @@
 #pragma once
 #include "cluster/config.hpp"
+#include "cluster/kubeadm_args.hpp"
 #include "docker/client.hpp"
 #include "util/steps.hpp"
 
@@ -14,6 +15,15 @@ namespace dind::cluster {
 void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
 // Restarts an existing cluster without kubeadm init; a missing one is created.
 void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
+// The seed's manual bring-up. init: the master alone (NUM_NODES=0's plan, so
+// it runs pods until workers join), made as `up` makes it, with the user's
+// kubeadm init arguments; prints the kubeadm join arguments for `join`.
+// join: one more worker, the next index, with the user's kubeadm join
+// arguments (their discovery, else dind's token and CA pin); a failed join
+// removes that node alone unless retain.
+Config master_only(const Config& config);
+void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
+void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
 // Removes the node containers, keeps volumes and network for a fast reup.
 void down(docker::Client& docker, util::Steps& steps, const Config& config);
 // Removes everything of this cluster: containers, volumes, networks, context.

@@ -157,7 +157,8 @@ void create_node_containers(Context& ctx) {
   }
   auto network = docker::inspect_network(ctx.docker, ctx.plan.network);
   refuse_foreign(ctx, "network", ctx.plan.network, network);
-  for (auto& node : ctx.plan.nodes) {
+  for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
+    const auto& node = ctx.plan.nodes[i];
     for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(ctx.docker, v));
   }
   auto lxcfs = use_lxcfs(ctx);
@@ -172,7 +173,7 @@ void create_node_containers(Context& ctx) {
     docker::create_network(ctx.docker, net);
   }
   registry::attach(ctx.docker, ctx.plan.network);
-  for (size_t i = 0; i < ctx.plan.nodes.size(); ++i) {
+  for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
     const auto& node = ctx.plan.nodes[i];
     docker::create_volume(ctx.docker, var_volume(node), ctx.plan.labels);
     docker::create_volume(ctx.docker, etc_volume(node), ctx.plan.labels);
@@ -181,10 +182,11 @@ void create_node_containers(Context& ctx) {
 }
 
 void start_nodes(Context& ctx) {
-  parallel(ctx.plan.nodes.size(), [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[i].container); });
+  size_t first = ctx.first_new, n = ctx.plan.nodes.size() - first;
+  parallel(n, [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[first + i].container); });
   if (!ctx.plan.lb) ctx.apiserver_port = published_port(ctx);
-  parallel(ctx.plan.nodes.size(), [&](size_t i) {
-    const auto& node = ctx.plan.nodes[i];
+  parallel(n, [&](size_t i) {
+    const auto& node = ctx.plan.nodes[first + i];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit
     docker::ExecResult r;
     std::string state;

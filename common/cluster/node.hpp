@@ -39,14 +39,14 @@ void create_node_container(Context& ctx, size_t index);
 // none for a plan without limits.
 std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 
-// The network (unless there), both volumes and the container of every node,
-// not started; refuses a network or volume of the planned name that dind did
+// The network (unless there), both volumes and the container of every node
+// from ctx.first_new, not started; refuses a network or volume of the planned name that dind did
 // not make for this cluster, and a custom network or volume that is missing.
 // The local registry, when there is one, joins the network.
 void create_node_containers(Context& ctx);
 
-// Starts every node container, reads the master's published port (unless a
-// load balancer publishes it), and
+// Starts the node containers from ctx.first_new, reads the master's published
+// port (unless a load balancer publishes it), and
 // waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
 void start_nodes(Context& ctx);

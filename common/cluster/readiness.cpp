@@ -17,13 +17,15 @@ const rapidjson::Value::ConstArray items(const rapidjson::Document& list, const 
 
 } // namespace
 
-std::vector<std::string> not_ready(const net::Plan& plan, const std::string& nodes_json, const std::string& coredns_json,
-                                   const std::string& pods_json, const std::string& since) {
+std::vector<std::string> not_ready(const net::Plan& plan, size_t first, const std::string& nodes_json,
+                                   const std::string& coredns_json, const std::string& pods_json, const std::string& since) {
   std::vector<std::string> missing;
   auto nodes = json::parse(nodes_json, "kubectl get nodes");
-  std::set<std::string> seen;
+  std::set<std::string> waited, seen;
+  for (size_t i = first; i < plan.nodes.size(); ++i) waited.insert(plan.nodes[i].container);
   for (auto& item : items(nodes, "kubectl get nodes")) {
     std::string name = json::str(item, {"metadata", "name"});
+    if (!waited.count(name)) continue;
     seen.insert(name);
     std::string state = "NotReady";
     if (auto* conds = json::find(item, {"status", "conditions"}); conds && conds->IsArray()) {
@@ -35,9 +37,10 @@ std::vector<std::string> not_ready(const net::Plan& plan, const std::string& nod
     }
     if (state != "Ready") missing.push_back(name + " NotReady");
   }
-  for (auto& n : plan.nodes) {
-    if (!seen.count(n.container)) missing.push_back(n.container + " not registered");
+  for (size_t i = first; i < plan.nodes.size(); ++i) {
+    if (!seen.count(plan.nodes[i].container)) missing.push_back(plan.nodes[i].container + " not registered");
   }
+  if (first > 0) return missing;
   // CoreDNS pods count once Ready with containers started after `since`:
   // the Deployment's status still shows the replicas of before a restart
   auto dns = json::parse(coredns_json, "coredns");

@@ -11,8 +11,9 @@ namespace dind::cluster {
 // from kubectl's JSON of the nodes, the coredns Deployment and the
 // kube-system pods; empty when all is. Only what happened after `since`
 // (RFC 3339 UTC) counts: a restarted cluster still shows its old Ready
-// conditions and pods for a while.
-std::vector<std::string> not_ready(const net::Plan& plan, const std::string& nodes_json, const std::string& coredns_json,
-                                   const std::string& pods_json, const std::string& since);
+// conditions and pods for a while. first > 0 (join): only the nodes from
+// there count, and CoreDNS, which runs already, is not asked about.
+std::vector<std::string> not_ready(const net::Plan& plan, size_t first, const std::string& nodes_json,
+                                   const std::string& coredns_json, const std::string& pods_json, const std::string& since);
 
 } // namespace dind::cluster

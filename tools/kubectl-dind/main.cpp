@@ -181,6 +181,30 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                     cluster::up(d, s, c, f.retain);
                   })
       ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
+  // kubeadm's arguments follow `--`: dind's own flags (-v, --config) keep their meaning before it
+  static std::vector<std::string> init_args, join_args;
+  cluster_command(app, action, "init", "create the master alone and run kubeadm init with dind's config and your arguments", true,
+                  [](auto& d, auto& s, auto& c, auto& f) {
+                    auto args = cluster::parse_kubeadm_args("init", init_args);
+                    doctor::preflight(d, cluster::master_only(c));
+                    cluster::init(d, s, c, args, f.retain);
+                  })
+      ->footer("kubeadm's arguments go after `--`; beside dind's config kubeadm takes --skip-phases, --ignore-preflight-errors,\n"
+               "--upload-certs and -v (dind's variables set the rest). The master runs pods until workers join.\n"
+               "Examples:\n  kubectl dind init\n  kubectl dind init -- --upload-certs -v=5\n"
+               "  CLUSTER_ID=10 kubectl dind init -- --skip-phases=preflight")
+      ->add_option("kubeadm-args", init_args, "kubeadm init's arguments, after --");
+  cluster_command(app, action, "join", "add one worker node (the next index) and run kubeadm join with your arguments", true,
+                  [](auto& d, auto& s, auto& c, auto& f) {
+                    cluster::join(d, s, c, cluster::parse_kubeadm_args("join", join_args), f.retain);
+                  })
+      ->footer("kubeadm's arguments go after `--`: the discovery ones init printed (--token, --discovery-token-ca-cert-hash,\n"
+               "--discovery-token-unsafe-skip-ca-verification, --discovery-token, --tls-bootstrap-token, the API server endpoint)\n"
+               "go into dind's JoinConfiguration; without them dind's token and its pin of the cluster's CA are used.\n"
+               "--skip-phases, --ignore-preflight-errors and -v pass to kubeadm. A failed join removes its node.\n"
+               "Examples:\n  kubectl dind join\n  kubectl dind join -- --token abcdef.0123456789abcdef "
+               "--discovery-token-ca-cert-hash sha256:... 10.192.0.2:6443")
+      ->add_option("kubeadm-args", join_args, "kubeadm join's arguments, after --");
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
                   [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
   cluster_command(app, action, "down", "remove the node containers, keep volumes for a fast up", false,

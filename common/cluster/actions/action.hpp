@@ -28,7 +28,7 @@ std::unique_ptr<Action> export_kubeconfig(); // host kubeconfig context, kubectl
 std::unique_ptr<Action> dns64_nat64();       // IPv6-only: bind9 (DNS64) and tayga (NAT64) helpers
 std::unique_ptr<Action> save_nodes();        // stopped nodes' state into the snapshot store
 std::unique_ptr<Action> restore_nodes();     // replaces create_nodes: containers from a snapshot
-std::unique_ptr<Action> bootstrap_token();   // a fresh token on a restored master, for new joins
+std::unique_ptr<Action> bootstrap_token();   // a fresh token for new joins (restored master, `join`)
 
 // Where the IPv6-only helpers sit on the management network (::100, ::200).
 std::string dns64_ip(const net::Plan& plan);

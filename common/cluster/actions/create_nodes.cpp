@@ -11,7 +11,9 @@ namespace {
 class CreateNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Creating " + std::to_string(ctx.plan.nodes.size()) + " nodes (" + ctx.config.image() + ")";
+    size_t n = ctx.plan.nodes.size() - ctx.first_new;
+    if (ctx.first_new > 0) return "Creating node " + ctx.plan.nodes[ctx.first_new].container + " (" + ctx.config.image() + ")";
+    return "Creating " + std::to_string(n) + " nodes (" + ctx.config.image() + ")";
   }
 
   void execute(Context& ctx) override {

@@ -16,10 +16,11 @@ public:
 
   void execute(Context& ctx) override {
     auto in = kubeadm_input(ctx);
+    Discovery discovery = join_discovery(ctx);
     for (size_t i = 1; ctx.plan.is_control_plane(i); ++i) {
       const auto& node = ctx.plan.nodes[i];
       ctx.steps.status(node.container);
-      node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, i));
+      node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, i, discovery));
       try {
         node_exec(ctx, node, {"kubeadm", "join", "--config", "/etc/dind/kubeadm-join.yaml"});
       } catch (const Error&) {

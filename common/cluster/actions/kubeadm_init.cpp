@@ -21,6 +21,7 @@ public:
       ctx.certificate_key = random_certificate_key();
       init.push_back("--upload-certs");
     }
+    init.insert(init.end(), ctx.kubeadm_args.pass.begin(), ctx.kubeadm_args.pass.end());
     node_write(ctx, master, "/etc/dind/kubeadm.yaml", init_config(kubeadm_input(ctx)));
     try {
       node_exec(ctx, master, init);

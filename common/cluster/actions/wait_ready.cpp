@@ -6,6 +6,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <thread>
 
@@ -31,7 +32,10 @@ void nodes_still_running(Context& ctx) {
 }
 
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
-  return cluster::not_ready(ctx.plan, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
+  // join waits for its node alone: the others post their status only when
+  // it changes (or every 5 minutes), and CoreDNS already runs
+  if (ctx.first_new > 0) return cluster::not_ready(ctx.plan, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "", "", since);
+  return cluster::not_ready(ctx.plan, 0, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
                             master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}),
                             master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), since);
 }
@@ -58,6 +62,7 @@ std::string crash_reasons(Context& ctx, const std::vector<std::string>& missing)
 class WaitReady : public Action {
 public:
   std::string title(const Context& ctx) const override {
+    if (ctx.first_new > 0) return "Waiting for " + ctx.plan.nodes[ctx.first_new].container + " Ready";
     return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and CoreDNS available";
   }
 

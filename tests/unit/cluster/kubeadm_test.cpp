@@ -18,8 +18,10 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(init.find("- name: unsafe-no-fsync\n      value: \"true\"") != std::string::npos);
   CHECK(init.find("name: kube-master-cluster-3") != std::string::npos);
   CHECK(init.find("taints") == std::string::npos);  // workers run the pods
-  std::string join = cluster::join_config(in, 2);
-  CHECK(join.find("apiServerEndpoint: \"10.192.3.2:6443\"") != std::string::npos);
+  std::string join = cluster::join_config(in, 2, cluster::dind_discovery(in, {}, "sha256:0f"));
+  CHECK(join.find("apiServerEndpoint: \"10.192.3.2:6443\"\n    token: \"abcdef.0123456789abcdef\"\n"
+                  "    caCertHashes:\n    - \"sha256:0f\"\nnodeRegistration:\n") != std::string::npos);
+  CHECK(join.find("unsafeSkipCAVerification") == std::string::npos);
   CHECK(join.find("name: kube-node-2-cluster-3") != std::string::npos);
   CHECK(cluster::host_port("fd00::2", 6443) == "[fd00::2]:6443");
   auto single = test::plan_of({{"NUM_NODES", "0"}});
@@ -50,7 +52,7 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
   CHECK(init.find("kind: KubeletConfiguration\n") < init.find("featureGates:\n  Baz: true\n"));
   CHECK(init.find("featureGates:\n  Baz: true\n---\n") != std::string::npos);
   // workers' kubelets get the flags too (their KubeletConfiguration comes from the cluster)
-  CHECK(cluster::join_config(in, 1).find("  - name: max-pods\n    value: \"50\"\n") != std::string::npos);
+  CHECK(cluster::join_config(in, 1, cluster::dind_discovery(in, {}, "sha256:0f")).find("  - name: max-pods\n    value: \"50\"\n") != std::string::npos);
   // without settings: no empty sections
   std::string plain = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(plain.find("scheduler:") == std::string::npos);
@@ -61,10 +63,67 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
 TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
   auto plan = test::plan_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"MASTER_CPUS", "2"}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
-  CHECK(cluster::join_config(in, 1).find("  - name: system-reserved\n    value: \"cpu=500m\"\n") != std::string::npos);
+  CHECK(cluster::join_config(in, 1, cluster::dind_discovery(in, {}, "sha256:0f")).find("  - name: system-reserved\n    value: \"cpu=500m\"\n") != std::string::npos);
   CHECK(cluster::init_config(in).find("system-reserved") == std::string::npos);  // whole CPUs: nothing to reserve
   plan.nodes[2].nano_cpus = 250000000;
-  CHECK(cluster::join_config(in, 2).find("value: \"cpu=750m\"") != std::string::npos);
+  CHECK(cluster::join_config(in, 2, cluster::dind_discovery(in, {}, "sha256:0f")).find("value: \"cpu=750m\"") != std::string::npos);
+}
+
+TEST_CASE("join's discovery: the user's flags win, dind fills in the rest") {
+  auto plan = net::make_plan(net::PlanInput::from([](const std::string&) -> std::optional<std::string> { return std::nullopt; }));
+  cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
+  auto args = cluster::parse_kubeadm_args("join", {"--token", "zzzzzz.0123456789zzzzzz", "10.192.0.2:6443",
+                                                   "--discovery-token-unsafe-skip-ca-verification", "-v=5", "--skip-phases", "preflight"});
+  CHECK(args.pass == std::vector<std::string>{"-v=5", "--skip-phases=preflight"});
+  auto d = cluster::dind_discovery(in, args.discovery, "sha256:0f");
+  std::string join = cluster::join_config(in, 1, d);
+  CHECK(join.find("discovery:\n  bootstrapToken:\n    apiServerEndpoint: \"10.192.0.2:6443\"\n    token: \"zzzzzz.0123456789zzzzzz\"\n"
+                  "    unsafeSkipCAVerification: true\n  tlsBootstrapToken: \"zzzzzz.0123456789zzzzzz\"\n") != std::string::npos);
+  CHECK(join.find("caCertHashes") == std::string::npos);
+  // the pin init prints, given as kubeadm spells it; tokens one by one
+  args = cluster::parse_kubeadm_args("join", {"--discovery-token-ca-cert-hash=sha256:aa,sha256:bb", "--discovery-token=a.b",
+                                              "--tls-bootstrap-token", "c.d", "--token", "e.f"});
+  d = cluster::dind_discovery(in, args.discovery, "sha256:0f");
+  CHECK(d.endpoint == "10.192.0.2:6443");
+  CHECK(d.ca_cert_hashes == std::vector<std::string>{"sha256:aa", "sha256:bb"});
+  CHECK(d.token == "a.b");
+  CHECK(d.tls_token == "c.d");
+  CHECK(args.pass.empty());
+}
+
+TEST_CASE("init and join refuse what kubeadm refuses beside --config, before anything is made") {
+  auto init = cluster::parse_kubeadm_args("init", {"--upload-certs", "--skip-phases=addon/kube-proxy", "-v", "3", "-v4",
+                                                   "--ignore-preflight-errors=all"});
+  CHECK(init.pass == std::vector<std::string>{"--upload-certs", "--skip-phases=addon/kube-proxy", "-v=3", "-v=4",
+                                              "--ignore-preflight-errors=all"});
+  for (auto& bad : std::vector<std::vector<std::string>>{{"--pod-network-cidr=10.0.0.0/8"}, {"--node-name", "x"}, {"--config=x"},
+                                                         {"--token", "a.b"}, {"10.0.0.1:6443"}, {"--skip-phases"}, {"-x"},
+                                                         {"--skip-log-headers"}, {"--vmodule=x=2"}}) {
+    CHECK_THROWS_AS(cluster::parse_kubeadm_args("init", bad), UsageError);
+  }
+  CHECK_THROWS_WITH(cluster::parse_kubeadm_args("join", {"--control-plane"}),
+                    Catch::Contains("kubeadm join flag --control-plane cannot go beside dind's kubeadm config"));
+  for (auto& bad : std::vector<std::vector<std::string>>{{"--upload-certs"}, {"--discovery-file", "f"}, {"a:1", "b:2"},
+                                                         {"--discovery-token-unsafe-skip-ca-verification=yes"}, {"--token"}}) {
+    CHECK_THROWS_AS(cluster::parse_kubeadm_args("join", bad), UsageError);
+  }
+}
+
+TEST_CASE("the CA pin is kubeadm's: SHA-256 of the certificate's SubjectPublicKeyInfo") {
+  // openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | sha256sum
+  const std::string pem = "-----BEGIN CERTIFICATE-----\n"
+                          "MIIBfzCCASWgAwIBAgIUZ2Qz0xJHhYhqaoMhC4cxv/jilJ4wCgYIKoZIzj0EAwIw\n"
+                          "FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjcyMzU5MTZaFw0zNjExMjQy\n"
+                          "MzU5MTZaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO\n"
+                          "PQMBBwNCAATyvsQ6eYIEYd6VNC/CsTnSGYAL0Tu+FHGd1ypfQt8L2O58tgJCirMF\n"
+                          "rsdc7yTGW88itkcxP2KGEc72wMl7QIcjo1MwUTAdBgNVHQ4EFgQUMNLB1aY6fqEJ\n"
+                          "8nU1Tks2cUCwdLgwHwYDVR0jBBgwFoAUMNLB1aY6fqEJ8nU1Tks2cUCwdLgwDwYD\n"
+                          "VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAxUfMgzJ/9WxWk2tcBVQN\n"
+                          "LUJeFSdsSUcUyf+StYPuqxsCIFcm/l/K0Z0mN8hRALrSP8e8T8Nkd+H36Pc2itCS\n"
+                          "gg1s\n"
+                          "-----END CERTIFICATE-----\n";
+  CHECK(cluster::ca_cert_hash(pem) == "sha256:2e0eff098c311cfd5cc2f3d9db22fc0257a7f9c7d23cffaa92aa6ddd673fbe43");
+  CHECK_THROWS_AS(cluster::ca_cert_hash("not a certificate"), Error);
 }
 
 TEST_CASE("several control planes: the load balancer is the endpoint, certificates are uploaded, joins say controlPlane") {
@@ -80,12 +139,13 @@ TEST_CASE("several control planes: the load balancer is the endpoint, certificat
   CHECK(init.find("advertiseAddress: \"10.192.0.2\"") != std::string::npos);
   CHECK(init.find("taints") == std::string::npos);
 
-  std::string cp = cluster::join_config(in, 2);
+  auto discovery = cluster::dind_discovery(in, {}, "sha256:0f");
+  std::string cp = cluster::join_config(in, 2, discovery);
   CHECK(cp.find("apiServerEndpoint: \"10.192.0.253:6443\"") != std::string::npos);
   CHECK(cp.find("controlPlane:\n  localAPIEndpoint:\n    advertiseAddress: \"10.192.0.4\"\n") != std::string::npos);
   CHECK(cp.find("  certificateKey: " + key) != std::string::npos);
   CHECK(cp.find("name: kube-master-3\n") != std::string::npos);
-  std::string worker = cluster::join_config(in, 3);
+  std::string worker = cluster::join_config(in, 3, discovery);
   CHECK(worker.find("controlPlane") == std::string::npos);
   CHECK(worker.find("name: kube-node-1\n") != std::string::npos);
 
@@ -93,5 +153,5 @@ TEST_CASE("several control planes: the load balancer is the endpoint, certificat
   auto alone = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "0"}});
   cluster::KubeadmInput a{alone, "v1.34.4", "abcdef.0123456789abcdef", "iptables", {}, {}, key};
   CHECK(cluster::init_config(a).find("  taints: []\n") != std::string::npos);
-  CHECK(cluster::join_config(a, 1).find("  taints: []\n") != std::string::npos);
+  CHECK(cluster::join_config(a, 1, cluster::dind_discovery(a, {}, "sha256:0f")).find("  taints: []\n") != std::string::npos);
 }

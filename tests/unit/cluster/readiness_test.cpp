@@ -30,16 +30,20 @@ TEST_CASE("readiness: every planned node registered and Ready since the start, C
   std::string nodes = R"({"items":[)" + node("kube-master", "True", "2026-11-28T10:00:05Z") + "," +
                       node("kube-node-1", "True", "2026-11-28T10:00:06Z") + "]}";
   std::string pods = R"({"items":[)" + coredns_pod(true, "2026-11-28T10:00:07Z") + "]}";
-  CHECK(cluster::not_ready(plan, nodes, dns, pods, since).empty());
+  CHECK(cluster::not_ready(plan, 0, nodes, dns, pods, since).empty());
 
   // a heartbeat from before the restart does not count; a node not there yet is named
   std::string stale = R"({"items":[)" + node("kube-master", "True", "2026-11-28T09:59:59Z") + "]}";
-  CHECK(cluster::not_ready(plan, stale, dns, pods, since) ==
+  CHECK(cluster::not_ready(plan, 0, stale, dns, pods, since) ==
         std::vector<std::string>{"kube-master NotReady", "kube-node-1 not registered"});
 
   // CoreDNS Ready, but started before: the Deployment's old replica
   std::string old_dns = R"({"items":[)" + coredns_pod(true, "2026-11-28T09:00:00Z") + "]}";
-  CHECK(cluster::not_ready(plan, nodes, dns, old_dns, since) == std::vector<std::string>{"coredns 0/1 ready"});
+  CHECK(cluster::not_ready(plan, 0, nodes, dns, old_dns, since) == std::vector<std::string>{"coredns 0/1 ready"});
+
+  // join: its node alone, CoreDNS not asked about
+  CHECK(cluster::not_ready(plan, 1, stale, "", "", since) == std::vector<std::string>{"kube-node-1 not registered"});
+  CHECK(cluster::not_ready(plan, 1, nodes, "", "", since).empty());
 }
 
 TEST_CASE("readiness: a crash-looping system pod is named, an old exit from before the restart is not") {
@@ -50,12 +54,12 @@ TEST_CASE("readiness: a crash-looping system pod is named, an old exit from befo
   std::string killed = R"({"metadata":{"name":"kube-proxy-y"},"status":{"containerStatuses":[{"ready":false,)"
                        R"("lastState":{"terminated":{"exitCode":137,"finishedAt":"2026-11-28T10:00:01Z"}}}]}})";
   std::string pods = R"({"items":[)" + coredns_pod(true, "2026-11-28T10:00:07Z") + "," + looping + "," + killed + "]}";
-  CHECK(cluster::not_ready(plan, nodes, dns, pods, since) == std::vector<std::string>{"kube-proxy-x crash-looping"});
+  CHECK(cluster::not_ready(plan, 0, nodes, dns, pods, since) == std::vector<std::string>{"kube-proxy-x crash-looping"});
 }
 
 TEST_CASE("readiness: an answer without items is an error, not a crash") {
   auto plan = test::plan_of({});
-  CHECK_THROWS_AS(cluster::not_ready(plan, R"({"kind":"Status"})", dns, R"({"items":[]})", since), Error);
-  CHECK_THROWS_AS(cluster::not_ready(plan, R"({"items":[]})", dns, R"({"items":{}})", since), Error);
-  CHECK_THROWS_AS(cluster::not_ready(plan, "not json", dns, R"({"items":[]})", since), Error);
+  CHECK_THROWS_AS(cluster::not_ready(plan, 0, R"({"kind":"Status"})", dns, R"({"items":[]})", since), Error);
+  CHECK_THROWS_AS(cluster::not_ready(plan, 0, R"({"items":[]})", dns, R"({"items":{}})", since), Error);
+  CHECK_THROWS_AS(cluster::not_ready(plan, 0, "not json", dns, R"({"items":[]})", since), Error);
 }
