@@ -2,7 +2,7 @@
 # The test command: sets up what is missing (./setup.sh --no-up), then runs
 # every suite against the real engine: unit, docker (+ remote TLS/ssh), image,
 # package (static build, .deb, krew), cluster, load, snapshot, knobs, initjoin,
-# kindconfig, resources, registry, faults, report, e2e.
+# kindconfig, resources, registry, ha, faults, report, e2e.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-up
