@@ -49,7 +49,8 @@ void node_write(Context& ctx, const net::NodePlan& node, const std::string& path
   auto slash = path.rfind('/');
   std::ostringstream tar;
   util::tar::Writer w(tar);
-  w.add_data(path.substr(slash + 1), content, 0644);
+  // root's only: kubeadm's configs carry the join token and the certificate key
+  w.add_data(path.substr(slash + 1), content, 0600);
   w.finish();
   node_exec(ctx, node, {"mkdir", "-p", path.substr(0, slash)});
   docker::put_archive(ctx.docker, node.container, path.substr(0, slash), tar.str());

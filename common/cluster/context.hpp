@@ -52,7 +52,7 @@ std::vector<docker::ContainerSummary> node_containers(docker::Client& docker, co
 // Runs cmd in the node, output to the -v log; throws with the last stderr line.
 std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd,
                       const std::string& input = "");
-// Writes a file into a node (never into its tmpfs /run or /tmp).
+// Writes a file (mode 0600) into a node (never into its tmpfs /run or /tmp).
 void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content);
 // kubectl on the master with the admin kubeconfig.
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input = "");

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Issue 15's HA control planes on ONE real cluster (CLUSTER_ID=95): 3 control
-# planes (stacked etcd) behind kube-lb (haproxy) and 2 workers. The API
+# planes (stacked etcd) behind kube-lb (haproxy) and 2 workers, from a kind
+# config that lists a worker first (the control planes still come first, each
+# with its own labels). The API
 # server keeps answering through the load balancer, and etcd keeps quorum
 # (writes succeed), while kube-master (the node kubeadm init ran on) is
 # stopped; reup brings it back; so does `up` after a Docker daemon restart
@@ -9,7 +11,7 @@
 # Run it under the machine's cluster lock:
 #   flock /tmp/dind-cluster.lock meson test -C build --suite ha
 . "$(dirname "$0")/lib.sh"
-export CLUSTER_ID=95 NUM_CONTROL_PLANES=3 NUM_NODES=2
+export CLUSTER_ID=95
 CTX=dind-cluster-95 SFX=-cluster-95
 M1=kube-master$SFX M2=kube-master-2$SFX M3=kube-master-3$SFX LB=kube-lb$SFX
 T=$(mktemp -d /tmp/dind-ha-test.XXXXXX)
@@ -31,13 +33,31 @@ check "... and nothing of cluster-96 exists" test "$(labelled io.dind.cluster=cl
 
 ready() { "$K" --context "$CTX" get nodes --no-headers 2>/dev/null | awk '$2=="Ready"' | wc -l; }
 etcds() { "$K" --context "$CTX" -n kube-system get pods -l component=etcd --no-headers | awk '$3=="Running"' | wc -l; }
-log "up: 3 control planes + 2 workers"
+log "up: 3 control planes + 2 workers, from a kind config"
+cat > "$T/kind.yaml" <<'YAML'
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: worker
+  labels: {tier: first-worker}
+- role: control-plane
+- role: control-plane
+  labels: {tier: second-control-plane}
+- role: worker
+- role: control-plane
+YAML
 start=$SECONDS
-"$KD" up -q
+"$KD" up -q --config "$T/kind.yaml"
+export NUM_CONTROL_PLANES=3 NUM_NODES=2  # what the file says, for the commands below without --config
 log "up (3 control planes + 2 workers) took $((SECONDS - start)) s"
 check "5 nodes Ready" test "$(ready)" = 5
 check "3 of them are control planes" \
   test "$("$K" --context "$CTX" get nodes -l node-role.kubernetes.io/control-plane --no-headers | wc -l)" = 3
+check "kubeadm's configs (token, certificate key) are root's only" bash -c \
+  "[ \$(docker exec '$M1' stat -c %a /etc/dind/kubeadm.yaml) = 600 ] && [ \$(docker exec '$M2' stat -c %a /etc/dind/kubeadm-join.yaml) = 600 ]"
+check "the kind config's labels are on the nodes they name" bash -c \
+  "'$K' --context '$CTX' get node '$M2' -L tier --no-headers | grep -q second-control-plane &&
+   '$K' --context '$CTX' get node kube-node-1$SFX -L tier --no-headers | grep -q first-worker"
 check "3 etcd members run, one per control plane" test "$(etcds)" = 3
 lbport=$(docker port "$LB" 6443/tcp | head -1 | sed 's/.*://')
 check "the context and apiserver-port point at $LB ($lbport)" bash -c \
