@@ -114,6 +114,12 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
   for (auto& [key, def] : known) {
     if (!layer(key)) c.values[key] = def, c.sources[key] = "default";
   }
+  // a kind config's nodes are matched to the plan's by position, control
+  // planes first: another count would hand one node's settings to another
+  if (auto n = c.kind.variables.find("NUM_CONTROL_PLANES"); n != c.kind.variables.end() && c.values["NUM_CONTROL_PLANES"] != n->second) {
+    throw UsageError("NUM_CONTROL_PLANES=" + c.values["NUM_CONTROL_PLANES"] + " (" + c.sources["NUM_CONTROL_PLANES"] + ") but " + file +
+                     " has " + n->second + " control-plane nodes: the file says which node is which");
+  }
   // APISERVER_<flag> and the like are open-ended: by prefix, from env and file
   for (char** e = environ; *e; ++e) {
     std::string name(*e, std::strcspn(*e, "="));

@@ -83,9 +83,9 @@ KubeadmArgs parse_kubeadm_args(const std::string& command, const std::vector<std
       name = "v";
       if (arg.size() > 2) value = arg.substr(arg[2] == '=' ? 3 : 2);
     } else {
-      name = arg;
+      name = arg.substr(1);  // a short flag kubeadm has, or not
     }
-    const std::string flag = name == "v" ? "-v" : "--" + name;
+    const std::string flag = name == "v" ? "-v" : (arg[1] == '-' ? "--" : "-") + name;
     auto passed = passed_flags().find(name);
     auto discovery = discovery_flags().find(name);
     bool known = passed != passed_flags().end() && (join ? passed->second.join : passed->second.init);

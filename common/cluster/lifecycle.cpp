@@ -17,8 +17,10 @@
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
+#include <set>
 #include <cstdio>
 #include <sstream>
 
@@ -141,7 +143,35 @@ std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, cons
   return actions;
 }
 
+namespace {
+
+// What a restart finds must be the plan's nodes, no more, no fewer: another
+// NUM_NODES or NUM_CONTROL_PLANES gives nodes other addresses and roles.
+// Checked before anything is made or started.
+void check_same_nodes(docker::Client& docker, const net::Plan& plan) {
+  auto volumes = docker::list_volumes(docker, {cluster_filter(plan)});
+  std::sort(volumes.begin(), volumes.end());  // the first extra node named is the lowest
+  std::set<std::string> planned = {complete_volume(plan)};
+  const std::string fix = ": NUM_NODES or NUM_CONTROL_PLANES differs from when it was made (give those, or `kubectl dind clean` first)";
+  for (auto& node : plan.nodes) {
+    if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
+      throw Error("cluster " + plan.name + " has no " + node.container + fix);
+    }
+    planned.insert(var_volume(node));
+    planned.insert(etc_volume(node));
+  }
+  for (auto& v : volumes) {
+    if (planned.count(v)) continue;
+    std::string node = v.substr(v.rfind("kubeadm-dind-", 0) == 0 ? 13 : 0);
+    if (util::ends_with(node, "-etc")) node.resize(node.size() - 4);
+    throw Error("cluster " + plan.name + " has " + node + ", which the plan has not" + fix);
+  }
+}
+
+} // namespace
+
 void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
+  check_same_nodes(docker, plan);
   Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
 }
@@ -184,6 +214,13 @@ void init(docker::Client& docker, util::Steps& steps, const Config& config, cons
   auto plan = master.plan();
   remove_half_made(docker, steps, plan);
   if (has_state(docker, plan)) throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, or `kubectl dind join` to it");
+  // the other control planes join with the certificates init uploads
+  for (auto& a : args.pass) {
+    bool no_upload = a == "--upload-certs=false" || (util::starts_with(a, "--skip-phases=") && a.find("upload-certs") != std::string::npos);
+    if (plan.control_planes > 1 && no_upload) {
+      throw UsageError("kubeadm init " + a + ": with several control planes (NUM_CONTROL_PLANES) the certificates must be uploaded");
+    }
+  }
   Context ctx{docker, steps, master, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   create(ctx, retain);
@@ -205,9 +242,22 @@ size_t workers_of(docker::Client& docker, const Config& config, const net::Plan&
   if (!info || json::str(*info, {"State", "Status"}) != "running" || !is_complete(docker, plan)) {
     throw Error("cluster " + plan.name + " is not up (" + master + " does not run): `kubectl dind init` or `kubectl dind up` first");
   }
+  // the new node's address and its join go by the plan: the control planes
+  // must be those there are, and every node must run (pod_network reaches all)
   std::vector<std::string> workers;
+  int control_planes = 0;
   for (auto& c : node_containers(docker, plan)) {
+    if (c.state != "running") throw Error("node " + c.name + " is " + c.state + ": `kubectl dind up` first");
     if (c.labels.at("io.dind.role") == "worker") workers.push_back(c.name);
+    else ++control_planes;
+  }
+  if (control_planes != plan.control_planes) {
+    throw Error("cluster " + plan.name + " has " + std::to_string(control_planes) + " control planes, NUM_CONTROL_PLANES says " +
+                std::to_string(plan.control_planes) + ": give NUM_CONTROL_PLANES=" + std::to_string(control_planes));
+  }
+  if (plan.lb) {
+    auto lb = docker::inspect_container(docker, plan.lb->container);
+    if (!lb || !json::flag(*lb, {"State", "Running"})) throw Error("load balancer " + plan.lb->container + " does not run: `kubectl dind up` first");
   }
   Config all = config;
   all.values["NUM_NODES"] = std::to_string(workers.size());
@@ -245,7 +295,8 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   } catch (...) {
     util::interrupt::Cleanup cleaning;
     if (retain) {
-      log::error("keeping the failed node {} (--retain); remove it with `kubectl dind clean`", node.container);
+      log::error("keeping the failed node {} (--retain); remove it with `docker rm -f {}; docker volume rm {} {}` (`kubectl "
+                 "dind clean` removes the whole cluster)", node.container, node.container, var_volume(node), etc_volume(node));
     } else {
       try {
         if (docker::inspect_container(docker, node.container)) docker::remove_container(docker, node.container);

@@ -130,18 +130,15 @@ void create_node_container(Context& ctx, size_t index) {
   docker::put_files(ctx.docker, node.container, files);
 }
 
-namespace {
-
-// A network or volume of the planned name that this cluster did not make is
-// someone else's: never take it over, never remove it.
 void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info) {
   if (!info) return;
-  if (json::str(*info, {"Labels", net::cluster_label}) == ctx.plan.name) return;
+  // containers keep their labels in Config, networks and volumes at the top
+  std::string owner = std::string(what) == "container" ? json::str(*info, {"Config", "Labels", net::cluster_label})
+                                                       : json::str(*info, {"Labels", net::cluster_label});
+  if (owner == ctx.plan.name) return;
   throw Error("a Docker " + std::string(what) + " named " + name + " exists that dind did not make for cluster " +
               ctx.plan.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
 }
-
-} // namespace
 
 void create_node_containers(Context& ctx) {
   // what the nodes join or mount must be there: Docker would make a missing

@@ -39,6 +39,10 @@ void create_node_container(Context& ctx, size_t index);
 // none for a plan without limits.
 std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
 
+// A container, network or volume (`what`) of the planned name that this
+// cluster did not make is someone else's: never take it over, never remove it.
+void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info);
+
 // The network (unless there), both volumes and the container of every node
 // from ctx.first_new, not started; refuses a network or volume of the planned name that dind did
 // not make for this cluster, and a custom network or volume that is missing.

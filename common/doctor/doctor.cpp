@@ -179,7 +179,8 @@ std::vector<Check> gather(docker::Client& docker, const cluster::Config& config,
     for (auto* name : {"storage", "cgroup", "apiserver-port", "networks", "leftovers"}) out.push_back(skipped(name, "Docker is unreachable"));
   }
   if (info) {
-    auto containers = cluster::node_containers(docker, plan);
+    // the cluster's own: its master's port, or its load balancer's (which `down` leaves)
+    auto containers = docker::list_containers(docker, {cluster::cluster_filter(plan)});
     auto port_number = config.apiserver_port();
     if (local) out.push_back(port(port_number, port_number && port_in_use(*port_number), !containers.empty()));
     std::vector<Network> existing;
@@ -187,7 +188,7 @@ std::vector<Check> gather(docker::Client& docker, const cluster::Config& config,
     out.push_back(networks(plan, existing));
     if (!preflight) {
       auto volumes = docker::list_volumes(docker, {cluster::cluster_filter(plan)});
-      out.push_back(leftovers(plan, docker::list_containers(docker, {cluster::cluster_filter(plan)}).size(), volumes.size()));
+      out.push_back(leftovers(plan, containers.size(), volumes.size()));
     }
   }
   return out;

@@ -9,6 +9,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace dind::dump {
@@ -38,46 +39,37 @@ struct Collector {
   }
 };
 
-void collect_node(Collector& c, const net::NodePlan& node) {
-  std::string dir = "nodes/" + node.container + "/";
-  auto info = docker::inspect_container(c.docker, node.container);
+void collect_node(Collector& c, const std::string& container) {
+  std::string dir = "nodes/" + container + "/";
+  auto info = docker::inspect_container(c.docker, container);
   if (!info || !json::flag(*info, {"State", "Running"})) {
-    c.add(dir + "DOWN", node.container + " is " + (info ? json::str(*info, {"State", "Status"}) : "missing") + "\n");
+    c.add(dir + "DOWN", container + " is " + (info ? json::str(*info, {"State", "Status"}) : "missing") + "\n");
     return;
   }
   for (auto unit : {"kubelet", "containerd", "dind-preload", "dind-net"}) {
-    c.add(dir + unit + ".status", c.run(node.container, {"systemctl", "status", "--no-pager", "-l", unit}));
-    c.add(dir + unit + ".journal", c.run(node.container, {"journalctl", "-u", unit, "--no-pager", "-b", "-n", "2000"}));
+    c.add(dir + unit + ".status", c.run(container, {"systemctl", "status", "--no-pager", "-l", unit}));
+    c.add(dir + unit + ".journal", c.run(container, {"journalctl", "-u", unit, "--no-pager", "-b", "-n", "2000"}));
   }
-  c.add(dir + "ps", c.run(node.container, {"ps", "auxww"}));
-  c.add(dir + "crictl-ps", c.run(node.container, {"crictl", "ps", "-a"}));
-  c.add(dir + "ip-a", c.run(node.container, {"ip", "a"}));
-  c.add(dir + "ip-r", c.run(node.container, {"sh", "-c", "ip r; echo; ip -6 r"}));
-  c.add(dir + "iptables-filter", c.run(node.container, {"sh", "-c", "iptables -w -S; echo; ip6tables -w -S"}));
+  c.add(dir + "ps", c.run(container, {"ps", "auxww"}));
+  c.add(dir + "crictl-ps", c.run(container, {"crictl", "ps", "-a"}));
+  c.add(dir + "ip-a", c.run(container, {"ip", "a"}));
+  c.add(dir + "ip-r", c.run(container, {"sh", "-c", "ip r; echo; ip -6 r"}));
+  c.add(dir + "iptables-filter", c.run(container, {"sh", "-c", "iptables -w -S; echo; ip6tables -w -S"}));
 }
 
 // The load balancer has no shell: its configuration and what haproxy wrote
-// (a control plane going DOWN or UP) come through the Engine API.
-void collect_lb(Collector& c, const net::NodePlan& lb) {
-  std::string dir = "nodes/" + lb.container + "/";
-  auto info = docker::inspect_container(c.docker, lb.container);
-  if (!info) {
-    c.add(dir + "DOWN", lb.container + " is missing\n");
-    return;
-  }
-  if (!json::flag(*info, {"State", "Running"})) c.add(dir + "DOWN", lb.container + " is " + json::str(*info, {"State", "Status"}) + "\n");
+// (a control plane going DOWN or UP) come through the Engine API. Not under
+// nodes/: it is no Kubernetes node.
+void collect_lb(Collector& c, const docker::ContainerSummary& lb) {
+  std::string dir = "lb/" + lb.name + "/";
+  if (lb.state != "running") c.add(dir + "DOWN", lb.name + " is " + lb.state + "\n");
   try {
-    c.add(dir + "haproxy.cfg", docker::read_container_file(c.docker, lb.container, "/usr/local/etc/haproxy/haproxy.cfg"));
-    auto logs = docker::container_logs(c.docker, lb.container, "2000");
+    c.add(dir + "haproxy.cfg", docker::read_container_file(c.docker, lb.id, "/usr/local/etc/haproxy/haproxy.cfg"));
+    auto logs = docker::container_logs(c.docker, lb.id, "2000");
     c.add(dir + "haproxy.log", logs.out + logs.err);
   } catch (const Error& e) {
     c.add(dir + "haproxy.log", std::string("failed: ") + e.what() + "\n");
   }
-}
-
-bool running(docker::Client& docker, const std::string& container) {
-  auto info = docker::inspect_container(docker, container);
-  return info && json::flag(*info, {"State", "Running"});
 }
 
 } // namespace
@@ -85,16 +77,25 @@ bool running(docker::Client& docker, const std::string& container) {
 void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
   auto plan = config.plan();
   Collector c{docker, writer, redact_secrets, {}};
-  cluster::parallel(plan.nodes.size(), [&](size_t i) { collect_node(c, plan.nodes[i]); });
-  if (plan.lb) collect_lb(c, *plan.lb);
-
-  // any control plane answers for the cluster's objects: the first that runs
-  std::string master;
-  for (size_t i = 0; plan.is_control_plane(i) && master.empty(); ++i) {
-    if (running(docker, plan.nodes[i].container)) master = plan.nodes[i].container;
+  // the nodes there are (with workers join added, or control planes the
+  // variables do not name); none: the planned ones, each said missing
+  auto containers = docker::list_containers(docker, {cluster::cluster_filter(plan)});
+  std::sort(containers.begin(), containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  std::vector<std::string> nodes;
+  std::string master;  // the first control plane that runs answers for the cluster's objects
+  for (auto& s : containers) {
+    std::string role = s.labels.count("io.dind.role") ? s.labels.at("io.dind.role") : "";
+    if (role == "lb") collect_lb(c, s);
+    if (role != "master" && role != "worker") continue;
+    nodes.push_back(s.name);
+    if (role == "master" && s.state == "running" && master.empty()) master = s.name;
   }
+  if (nodes.empty()) {
+    for (auto& n : plan.nodes) nodes.push_back(n.container);
+  }
+  cluster::parallel(nodes.size(), [&](size_t i) { collect_node(c, nodes[i]); });
   if (master.empty()) {
-    c.add("cluster/UNAVAILABLE", "the master " + plan.nodes.at(0).container + " is not running: no cluster objects\n");
+    c.add("cluster/UNAVAILABLE", "no control plane of " + plan.name + " runs: no cluster objects\n");
     return;
   }
   auto kubectl = [&](std::vector<std::string> args) {

@@ -87,6 +87,11 @@ void check_label(const std::string& label, int cluster_id, const std::string& id
     refuse(var, "'" + label + "' may only hold lower-case letters, digits, '-' and '.', and must start and end with a "
                 "letter or digit (node names are DNS names)");
   }
+  // kube-master-2 is another cluster's second control plane
+  if (size_t d = label.find_first_not_of("0123456789"); d == std::string::npos || (d > 0 && label[d] == '-')) {
+    refuse(var, "'" + label + "' would name nodes as another cluster's control planes (kube-master-" + label +
+                    "): start it with a letter");
+  }
   std::string name = label + (cluster_id ? "-" + id_text : "");
   bool id_like = util::starts_with(name, "cluster-") && name.size() > 8 &&
                  name.find_first_not_of("0123456789", 8) == std::string::npos;

@@ -85,7 +85,7 @@ set +e
 NUM_NODES=3 "$KD" up -q 2>/tmp/dind-err; rc=$?
 set -e
 check "up with another NUM_NODES than the cluster's: exit 1, said so ($(cat /tmp/dind-err))" \
-  bash -c "[ $rc = 1 ] && grep -q 'NUM_NODES differs' /tmp/dind-err && [ \$(docker ps -aq --filter label=io.dind.cluster=default | wc -l) = 0 ]"
+  bash -c "[ $rc = 1 ] && grep -q 'NUM_NODES or NUM_CONTROL_PLANES differs' /tmp/dind-err && [ \$(docker ps -aq --filter label=io.dind.cluster=default | wc -l) = 0 ]"
 "$KD" up
 check "up after down: 3 nodes Ready" test "$("$K" --context dind get nodes --no-headers | awk '$2=="Ready"' | wc -l)" = 3
 "$KD" clean -q

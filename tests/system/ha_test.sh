@@ -78,14 +78,15 @@ check "$LB took kube-master out of the rotation" bash -c "docker logs '$LB' 2>&1
 check "the 2 other control planes are Ready" bash -c \
   "'$K' --context '$CTX' get node '$M2' '$M3' --no-headers | awk '\$2==\"Ready\"' | wc -l | grep -qx 2"
 
-log "dump with a control plane down: every control plane and the load balancer"
-"$KD" dump > "$T/dump.txt"
+log "dump with a control plane down: every control plane and the load balancer, whatever the variables say"
+NUM_CONTROL_PLANES=1 "$KD" dump > "$T/dump.txt"
 for n in "$M2" "$M3"; do
   check "dump has $n's kubelet journal" grep -q "^@@@ nodes/$n/kubelet.journal @@@" "$T/dump.txt"
 done
 check "dump says $M1 is down" grep -q "^@@@ nodes/$M1/DOWN @@@" "$T/dump.txt"
-check "dump has $LB's haproxy.cfg and log" bash -c \
-  "grep -q '^@@@ nodes/$LB/haproxy.cfg @@@' '$T/dump.txt' && grep -q '^@@@ nodes/$LB/haproxy.log @@@' '$T/dump.txt'"
+check "dump has $LB's haproxy.cfg and log (not as a node)" bash -c \
+  "grep -q '^@@@ lb/$LB/haproxy.cfg @@@' '$T/dump.txt' && grep -q '^@@@ lb/$LB/haproxy.log @@@' '$T/dump.txt' &&
+   ! grep -q '^@@@ nodes/$LB/' '$T/dump.txt'"
 check "dump has the cluster's objects from another control plane" grep -q "^@@@ cluster/nodes @@@" "$T/dump.txt"
 
 log "reup brings kube-master back"
@@ -95,6 +96,13 @@ log "reup took $((SECONDS - start)) s"
 check "5 nodes Ready after reup" test "$(ready)" = 5
 check "the 15 configmaps written meanwhile are there" \
   test "$("$K" --context "$CTX" get configmap -o name | grep -c '^configmap/ha-')" = 15
+
+log "up with another control-plane count is refused before anything changes"
+before=$(docker ps -aq --filter label=io.dind.cluster=cluster-95 | sort | tr '\n' ' ')
+set +e; NUM_CONTROL_PLANES=1 "$KD" up -q 2>"$T/err"; rc=$?; set -e
+check "NUM_CONTROL_PLANES=1 on this cluster: exit 1, one line naming it ($rc: $(cat "$T/err"))" \
+  one_line_file "$rc" 1 "$T/err" "has kube-master-2$SFX, which the plan has not: NUM_NODES or NUM_CONTROL_PLANES differs"
+check "... and its containers are the same" test "$(docker ps -aq --filter label=io.dind.cluster=cluster-95 | sort | tr '\n' ' ')" = "$before"
 
 if [ "${DIND_HA_DOCKER_RESTART:-1}" = 1 ]; then
   log "a Docker daemon restart: up brings the whole HA cluster back"

@@ -23,6 +23,7 @@ public:
   void execute(Context& ctx) override {
     const std::string& name = ctx.plan.lb->container;
     auto info = docker::inspect_container(ctx.docker, name);
+    refuse_foreign(ctx, "container", name, info);
     if (info && json::str(*info, {"Config", "Image"}) != image_) {
       docker::remove_container(ctx.docker, name);  // made from an older image
       info.reset();

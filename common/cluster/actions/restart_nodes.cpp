@@ -3,9 +3,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
-#include "docker/volumes.hpp"
 
-#include <algorithm>
 #include "util/error.hpp"
 
 namespace dind::cluster {
@@ -21,14 +19,6 @@ public:
   }
 
   void execute(Context& ctx) override {
-    // a node whose volume is not there never joined this cluster
-    auto volumes = docker::list_volumes(ctx.docker, {cluster_filter(ctx.plan)});
-    for (auto& node : ctx.plan.nodes) {
-      if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
-        throw Error("cluster " + ctx.plan.name + " has no " + node.container +
-                    ": NUM_NODES differs from when it was created (`kubectl dind clean` first)");
-      }
-    }
     // limited nodes bind-mount lxcfs's files: it must run before they start
     auto lxcfs = use_lxcfs(ctx);
     parallel(ctx.plan.nodes.size(), [&](size_t i) {

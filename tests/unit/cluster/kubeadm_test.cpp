@@ -101,6 +101,7 @@ TEST_CASE("init and join refuse what kubeadm refuses beside --config, before any
                                                          {"--skip-log-headers"}, {"--vmodule=x=2"}}) {
     CHECK_THROWS_AS(cluster::parse_kubeadm_args("init", bad), UsageError);
   }
+  CHECK_THROWS_WITH(cluster::parse_kubeadm_args("init", {"-h"}), Catch::Contains("kubeadm init flag -h cannot"));
   CHECK_THROWS_WITH(cluster::parse_kubeadm_args("join", {"--control-plane"}),
                     Catch::Contains("kubeadm join flag --control-plane cannot go beside dind's kubeadm config"));
   for (auto& bad : std::vector<std::vector<std::string>>{{"--upload-certs"}, {"--discovery-file", "f"}, {"a:1", "b:2"},

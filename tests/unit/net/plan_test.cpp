@@ -144,6 +144,10 @@ TEST_CASE("several control planes: kube-master-N first, workers after, a load ba
   CHECK(one.to_json().find("controlPlanes") == std::string::npos);
 
   CHECK(refusal({{"NUM_CONTROL_PLANES", "0"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
+  // labels that would make another cluster's control-plane names
+  CHECK(refusal({{"DIND_LABEL", "2"}}).find("kube-master-2") != std::string::npos);
+  CHECK(refusal({{"DIND_LABEL", "3-foo"}}).find("DIND_LABEL") != std::string::npos);
+  CHECK(refusal({{"DIND_LABEL", "3foo"}}) == "accepted");
   CHECK(refusal({{"NUM_CONTROL_PLANES", "8"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
   CHECK(refusal({{"NUM_CONTROL_PLANES", "three"}}).find("NUM_CONTROL_PLANES") != std::string::npos);
 }
