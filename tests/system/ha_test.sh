@@ -116,6 +116,13 @@ if [ "${DIND_HA_DOCKER_RESTART:-1}" = 1 ]; then
   check "the configmaps survived" test "$("$K" --context "$CTX" get configmap -o name | grep -c '^configmap/ha-')" = 15
 fi
 
+log "join: one more worker through the load balancer; a wrong control-plane count is refused"
+set +e; NUM_CONTROL_PLANES=1 "$KD" join -q 2>"$T/err"; rc=$?; set -e
+check "join with NUM_CONTROL_PLANES=1: exit 1, one line ($rc: $(cat "$T/err"))" \
+  one_line_file "$rc" 1 "$T/err" "has 3 control planes, NUM_CONTROL_PLANES says 1"
+"$KD" join -q
+check "kube-node-3 joined: 6 nodes Ready" test "$(ready)" = 6
+
 log "snapshots of an HA cluster are refused"
 set +e; "$KD" snapshot -q 2>"$T/err"; rc=$?; set -e
 check "snapshot: exit 2, one line ($rc: $(cat "$T/err"))" one_line_file "$rc" 2 "$T/err" "several control planes"
