@@ -91,7 +91,7 @@ refuse() { # refuse WORD YAML-LINES...
   check "refused: $word ($rc: $(cat "$T/err"))" one_line_file "$rc" 2 "$T/err" "$word"
 }
 refuse "nodes[0].extraPortMapping is not a kind v1alpha4 field" "nodes:" "- role: control-plane" "  extraPortMapping: []"
-refuse "HA control planes are not supported yet" "nodes:" "- role: control-plane" "- role: control-plane"
+refuse "one node with role control-plane is needed" "nodes:" "- role: worker"
 refuse "nodes[0].image is not supported" "nodes:" "- role: control-plane" "  image: kindest/node:v1.29.0"
 refuse "networking.disableDefaultCNI: true is not supported" "networking:" "  disableDefaultCNI: true"
 refuse "kubeadmConfigPatches[0]: a patch for kind 'Pod'" "kubeadmConfigPatches:" "- |" "  kind: Pod"
