@@ -1,30 +1,14 @@
 #include "cluster/context.hpp"
 
-#include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
-#include "util/tar.hpp"
 
 #include <exception>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 namespace dind::cluster {
-
-std::string var_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container; }
-std::string etc_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container + "-etc"; }
-std::string cluster_filter(const net::Plan& plan) { return std::string(net::cluster_label) + "=" + plan.name; }
-
-std::vector<docker::ContainerSummary> node_containers(docker::Client& docker, const net::Plan& plan, bool running_only) {
-  std::vector<docker::ContainerSummary> out;
-  for (auto& c : docker::list_containers(docker, {cluster_filter(plan)}, !running_only)) {
-    auto role = c.labels.find("io.dind.role");
-    if (role != c.labels.end() && (role->second == "master" || role->second == "worker")) out.push_back(c);
-  }
-  return out;
-}
 
 std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd, const std::string& input) {
   docker::ExecOptions o;
@@ -36,7 +20,7 @@ std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector
       if (!s.empty()) log::debug("[{}] {}", node.container, s);
     };
   }
-  auto r = docker::exec(ctx.docker, node.container, cmd, o);
+  auto r = ctx.provider.exec(node.container, cmd, o);
   if (r.exit_code == 0) return r.out;
   // kubeadm ends every failure with a hint: the error is the line before
   const std::string hint = "To see the stack trace of this error execute with --v=5 or higher";
@@ -46,22 +30,17 @@ std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector
 }
 
 void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content) {
-  auto slash = path.rfind('/');
-  std::ostringstream tar;
-  util::tar::Writer w(tar);
-  // root's only: kubeadm's configs carry the join token and the certificate key
-  w.add_data(path.substr(slash + 1), content, 0600);
-  w.finish();
-  node_exec(ctx, node, {"mkdir", "-p", path.substr(0, slash)});
-  docker::put_archive(ctx.docker, node.container, path.substr(0, slash), tar.str());
+  ctx.provider.write_file(node.container, path, content);
 }
 
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input) {
-  std::vector<std::string> cmd = {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf"};
-  cmd.insert(cmd.end(), args.begin(), args.end());
+  const auto& master = ctx.plan.nodes.at(0).container;
+  auto cmd = admin_kubectl(args);
   docker::ExecOptions o;
   o.input = input;
-  return docker::exec_check(ctx.docker, ctx.plan.nodes.at(0).container, cmd, o).out;
+  auto r = ctx.provider.exec(master, cmd, o);
+  if (r.exit_code != 0) throw docker::exec_error(master, cmd, r);
+  return r.out;
 }
 
 void parallel(size_t n, const std::function<void(size_t)>& f) {

@@ -1,8 +1,8 @@
 #pragma once
 #include "cluster/config.hpp"
 #include "cluster/kubeadm_args.hpp"
+#include "cluster/provider.hpp"
 #include "docker/client.hpp"
-#include "docker/containers.hpp"
 #include "net/plan.hpp"
 #include "util/steps.hpp"
 
@@ -19,7 +19,9 @@ namespace dind::cluster {
 
 // What every action of up/reup works with.
 struct Context {
+  // the engine, for what its provider does not cover yet (helpers, load balancer, snapshots)
   docker::Client& docker;
+  Provider& provider;
   util::Steps& steps;
   const Config& config;
   const net::Plan& plan;
@@ -41,13 +43,6 @@ struct Context {
   // (create_nodes, kubeadm_join and wait_ready leave the others alone).
   size_t first_new = 0;
 };
-
-// Labels and names shared by the actions and the lifecycle commands.
-std::string var_volume(const net::NodePlan& node);
-std::string etc_volume(const net::NodePlan& node);
-std::string cluster_filter(const net::Plan& plan);  // "io.dind.cluster=<name>"
-// The cluster's node containers (master and workers, not its DNS64/NAT64 helpers).
-std::vector<docker::ContainerSummary> node_containers(docker::Client& docker, const net::Plan& plan, bool running_only = false);
 
 // Runs cmd in the node, output to the -v log; throws with the last stderr line.
 std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd,

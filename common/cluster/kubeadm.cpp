@@ -1,7 +1,6 @@
 #include "cluster/kubeadm.hpp"
 
 #include "cluster/context.hpp"
-#include "docker/containers.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/strings.hpp"
@@ -228,7 +227,7 @@ Discovery join_discovery(Context& ctx) {
   // kubeadm checks the API server's CA against this pin before it trusts it
   std::string pin;
   if (user.ca_cert_hashes.empty() && !user.unsafe_skip_ca) {
-    pin = ca_cert_hash(docker::read_container_file(ctx.docker, ctx.plan.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
+    pin = ca_cert_hash(ctx.provider.read_file(ctx.plan.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
   }
   return dind_discovery(kubeadm_input(ctx), user, pin);
 }

@@ -64,9 +64,6 @@ void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actio
 // Runs the actions of a new cluster and marks it complete; on any failure
 // (error, exception, signal) removes it unless retain.
 void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
-// Containers or volumes of the cluster exist.
-bool has_state(docker::Client& docker, const net::Plan& plan);
-bool is_complete(docker::Client& docker, const net::Plan& plan);
 // up's actions for a new cluster, and reup's on existing containers, in
 // order; lb_image: the load balancer's (several control planes).
 std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image);

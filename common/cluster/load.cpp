@@ -1,6 +1,7 @@
 #include "cluster/load.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/docker_provider.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "util/error.hpp"
@@ -47,7 +48,8 @@ struct Target {
 // node of this cluster is bad usage.
 std::vector<std::string> select_nodes(docker::Client& docker, const net::Plan& plan, const std::vector<std::string>& wanted) {
   std::vector<std::string> running;
-  for (auto& c : node_containers(docker, plan, true)) running.push_back(c.name);
+  DockerProvider provider(docker);
+  for (auto& c : cluster_nodes(provider, plan, true)) running.push_back(c.name);
   if (running.empty()) throw Error("cluster " + plan.name + " has no running nodes: `kubectl dind up` first");
   std::sort(running.begin(), running.end());
   if (wanted.empty()) return running;

@@ -1,5 +1,6 @@
 #include "cluster/load_balancer.hpp"
 
+#include "cluster/docker_provider.hpp"
 #include "cluster/kubeadm.hpp"
 #include "cluster/node.hpp"
 #include "image/build.hpp"
@@ -55,7 +56,7 @@ docker::ContainerSpec load_balancer_spec(const Context& ctx, const std::string& 
   spec.hostname = lb.container;
   spec.image = image;
   spec.labels = ctx.plan.labels;
-  spec.labels["io.dind.role"] = "lb";
+  spec.labels[role_label] = "lb";
   spec.network = ctx.plan.network;
   spec.ipv4 = lb.ipv4;
   spec.ipv6 = lb.ipv6;

@@ -1,5 +1,6 @@
 #include "cluster/node.hpp"
 
+#include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
@@ -56,7 +57,7 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
 docker::PortBinding apiserver_binding(const Context& ctx) {
   auto port = ctx.config.apiserver_port();
   std::string address = ctx.config.kind.apiserver_address.empty() ? "127.0.0.1" : ctx.config.kind.apiserver_address;
-  return {"6443/tcp", address, port ? std::to_string(*port) : ""};
+  return {apiserver_port_key, address, port ? std::to_string(*port) : ""};
 }
 
 docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
@@ -67,7 +68,7 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
   spec.hostname = node.container;
   spec.image = ctx.config.image();
   spec.labels = ctx.plan.labels;
-  spec.labels["io.dind.role"] = master ? "master" : "worker";
+  spec.labels[role_label] = master ? "master" : "worker";
   spec.env.push_back(std::string("DIND_ROLE=") + (master ? "master" : "worker"));
   spec.network = ctx.plan.network;
   spec.ipv4 = node.ipv4;
@@ -225,12 +226,6 @@ void start_nodes(Context& ctx) {
                                           : ": container died while booting (exit " +
                                                 std::to_string(info ? json::num(*info, {"State", "ExitCode"}) : -1) + ")"));
   });
-}
-
-std::string apiserver_host_port(const json::Value& master_info) {
-  const auto* ports = json::find(master_info, {"NetworkSettings", "Ports", "6443/tcp"});
-  if (!ports || !ports->IsArray() || ports->Empty()) return "";
-  return json::str((*ports)[0], {"HostPort"});
 }
 
 int published_port(Context& ctx) {

@@ -57,7 +57,5 @@ void start_nodes(Context& ctx);
 
 // The API server's published port (the load balancer's, or the master's).
 int published_port(Context& ctx);
-// The same from the master's inspect data ("" when not published).
-std::string apiserver_host_port(const json::Value& master_info);
 
 } // namespace dind::cluster

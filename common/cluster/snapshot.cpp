@@ -2,6 +2,7 @@
 
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
+#include "cluster/docker_provider.hpp"
 #include "cluster/lifecycle.hpp"
 #include "docker/containers.hpp"
 #include "docker/images.hpp"
@@ -74,7 +75,8 @@ std::unique_ptr<util::FileLock> lock_store(const snapshot::Store& store, util::S
 
 void restore_manifest(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan,
                       const snapshot::Store& store, snapshot::Manifest& m, bool retain) {
-  Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  DockerProvider provider(docker);
+  Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.store = &store;
   ctx.snapshot = &m;
   std::vector<std::unique_ptr<Action>> actions;
@@ -96,12 +98,13 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
   // a snapshot holds one control plane's state; restoring an etcd cluster's
   // members together is not built
   if (plan.lb) throw UsageError("snapshots of clusters with several control planes are not supported (NUM_CONTROL_PLANES=1)");
-  auto containers = node_containers(docker, plan);
+  DockerProvider provider(docker);
+  auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) {
-    throw Error("cluster " + plan.name + (has_state(docker, plan) ? " is down" : " does not exist") +
+    throw Error("cluster " + plan.name + (provider.has_state(plan) ? " is down" : " does not exist") +
                 ": `kubectl dind up` first, then snapshot it");
   }
-  if (!is_complete(docker, plan)) throw Error("cluster " + plan.name + " was never finished by `up`: nothing to snapshot");
+  if (!provider.is_complete(plan)) throw Error("cluster " + plan.name + " was never finished by `up`: nothing to snapshot");
   if (containers.size() != plan.nodes.size()) {
     throw Error("cluster " + plan.name + " has " + std::to_string(containers.size()) + " nodes, the plan " +
                 std::to_string(plan.nodes.size()) + ": NUM_NODES differs from when it was created");
@@ -122,14 +125,14 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
   if (running) {
     steps.run("Stopping " + std::to_string(containers.size()) + " nodes of " + plan.name + " for a consistent snapshot", [&] {
       // systemd stops kubelet, containerd and etcd in order
-      parallel(containers.size(), [&](size_t i) { docker::stop_container(docker, containers[i].id, 10); });
+      parallel(containers.size(), [&](size_t i) { docker::stop_container(docker, containers[i].name, 10); });
     });
   }
   snapshot::Store store(snapshot::Store::default_dir());
   try {
     auto lock = lock_store(store, steps);
     try {
-      Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+      Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
       ctx.store = &store;
       ctx.snapshot = &m;
       std::vector<std::unique_ptr<Action>> actions;
@@ -166,7 +169,7 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
 
 void restore(docker::Client& docker, util::Steps& steps, const Config& config, const RestoreOptions& options) {
   auto plan = config.plan();
-  if (has_state(docker, plan)) {
+  if (DockerProvider(docker).has_state(plan)) {
     throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, then restore");
   }
   std::string image = image_id(docker, config);

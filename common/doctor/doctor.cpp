@@ -1,6 +1,7 @@
 #include "doctor/doctor.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/node.hpp"
 #include "docker/containers.hpp"

@@ -3,8 +3,6 @@
 #include "dump/redact.hpp"
 
 #include "cluster/context.hpp"
-#include "docker/containers.hpp"
-#include "docker/exec.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
@@ -17,7 +15,7 @@ namespace dind::dump {
 namespace {
 
 struct Collector {
-  docker::Client& docker;
+  cluster::Provider& provider;
   DumpWriter& writer;
   bool redact_secrets;
   std::mutex mutex;
@@ -30,7 +28,7 @@ struct Collector {
   // Output and errors of a command in a node, whatever its exit code.
   std::string run(const std::string& node, const std::vector<std::string>& cmd) {
     try {
-      auto r = docker::exec(docker, node, cmd);
+      auto r = provider.exec(node, cmd);
       return r.out + (r.err.empty() ? "" : "\n--- stderr ---\n" + r.err) +
              (r.exit_code ? "\n--- exit " + std::to_string(r.exit_code) + " ---\n" : "");
     } catch (const Error& e) {
@@ -39,11 +37,12 @@ struct Collector {
   }
 };
 
-void collect_node(Collector& c, const std::string& container) {
+// state: the container's, "missing" when there is none.
+void collect_node(Collector& c, const std::string& container, const std::string& state) {
   std::string dir = "nodes/" + container + "/";
-  auto info = docker::inspect_container(c.docker, container);
-  if (!info || !json::flag(*info, {"State", "Running"})) {
-    c.add(dir + "DOWN", container + " is " + (info ? json::str(*info, {"State", "Status"}) : "missing") + "\n");
+  // Docker counts a paused or restarting container as running: its commands fail, each file says so
+  if (state != "running" && state != "paused" && state != "restarting") {
+    c.add(dir + "DOWN", container + " is " + state + "\n");
     return;
   }
   for (auto unit : {"kubelet", "containerd", "dind-preload", "dind-net"}) {
@@ -60,13 +59,12 @@ void collect_node(Collector& c, const std::string& container) {
 // The load balancer has no shell: its configuration and what haproxy wrote
 // (a control plane going DOWN or UP) come through the Engine API. Not under
 // nodes/: it is no Kubernetes node.
-void collect_lb(Collector& c, const docker::ContainerSummary& lb) {
+void collect_lb(Collector& c, const cluster::NodeInfo& lb) {
   std::string dir = "lb/" + lb.name + "/";
   if (lb.state != "running") c.add(dir + "DOWN", lb.name + " is " + lb.state + "\n");
   try {
-    c.add(dir + "haproxy.cfg", docker::read_container_file(c.docker, lb.id, "/usr/local/etc/haproxy/haproxy.cfg"));
-    auto logs = docker::container_logs(c.docker, lb.id, "2000");
-    c.add(dir + "haproxy.log", logs.out + logs.err);
+    c.add(dir + "haproxy.cfg", c.provider.read_file(lb.name, "/usr/local/etc/haproxy/haproxy.cfg"));
+    c.add(dir + "haproxy.log", c.provider.logs(lb.name, 2000));
   } catch (const Error& e) {
     c.add(dir + "haproxy.log", std::string("failed: ") + e.what() + "\n");
   }
@@ -74,35 +72,30 @@ void collect_lb(Collector& c, const docker::ContainerSummary& lb) {
 
 } // namespace
 
-void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
+void collect(cluster::Provider& provider, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
   auto plan = config.plan();
-  Collector c{docker, writer, redact_secrets, {}};
+  Collector c{provider, writer, redact_secrets, {}};
   // the nodes there are (with workers join added, or control planes the
   // variables do not name); none: the planned ones, each said missing
-  auto containers = docker::list_containers(docker, {cluster::cluster_filter(plan)});
+  auto containers = provider.list(plan);
   std::sort(containers.begin(), containers.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  std::vector<std::string> nodes;
+  std::vector<cluster::NodeInfo> nodes;
   std::string master;  // the first control plane that runs answers for the cluster's objects
   for (auto& s : containers) {
-    std::string role = s.labels.count("io.dind.role") ? s.labels.at("io.dind.role") : "";
-    if (role == "lb") collect_lb(c, s);
-    if (role != "master" && role != "worker") continue;
-    nodes.push_back(s.name);
-    if (role == "master" && s.state == "running" && master.empty()) master = s.name;
+    if (s.role == "lb") collect_lb(c, s);
+    if (s.role != "master" && s.role != "worker") continue;
+    nodes.push_back(s);
+    if (s.role == "master" && s.state == "running" && master.empty()) master = s.name;
   }
   if (nodes.empty()) {
-    for (auto& n : plan.nodes) nodes.push_back(n.container);
+    for (auto& n : plan.nodes) nodes.push_back({n.container, "", "missing"});
   }
-  cluster::parallel(nodes.size(), [&](size_t i) { collect_node(c, nodes[i]); });
+  cluster::parallel(nodes.size(), [&](size_t i) { collect_node(c, nodes[i].name, nodes[i].state); });
   if (master.empty()) {
     c.add("cluster/UNAVAILABLE", "no control plane of " + plan.name + " runs: no cluster objects\n");
     return;
   }
-  auto kubectl = [&](std::vector<std::string> args) {
-    std::vector<std::string> cmd = {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf"};
-    cmd.insert(cmd.end(), args.begin(), args.end());
-    return c.run(master, cmd);
-  };
+  auto kubectl = [&](std::vector<std::string> args) { return c.run(master, cluster::admin_kubectl(args)); };
   c.add("cluster/get-all", kubectl({"get", "all", "--all-namespaces", "-o", "wide"}));
   c.add("cluster/describe-all", kubectl({"describe", "all", "--all-namespaces"}));
   c.add("cluster/nodes", kubectl({"get", "nodes", "-o", "wide"}));
@@ -111,8 +104,7 @@ void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& 
   // structured copies for `dind-dump report`: stdout only, so they stay JSON
   for (auto [file, what] : {std::pair{"cluster/nodes.json", "nodes"}, std::pair{"cluster/events.json", "events"}}) {
     try {
-      auto r = docker::exec(docker, master, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", what,
-                                             "--all-namespaces", "-o", "json"});
+      auto r = provider.exec(master, cluster::admin_kubectl({"get", what, "--all-namespaces", "-o", "json"}));
       if (r.exit_code == 0) c.add(file, r.out);
     } catch (const Error&) {
     }
@@ -120,8 +112,7 @@ void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& 
 
   docker::ExecResult pods_json;
   try {
-    pods_json = docker::exec(docker, master, {"kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf", "get", "pods",
-                                              "--all-namespaces", "-o", "json"});
+    pods_json = provider.exec(master, cluster::admin_kubectl({"get", "pods", "--all-namespaces", "-o", "json"}));
   } catch (const Error&) {
   }
   if (pods_json.exit_code != 0) return;

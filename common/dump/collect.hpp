@@ -1,6 +1,6 @@
 #pragma once
 #include "cluster/config.hpp"
-#include "docker/client.hpp"
+#include "cluster/provider.hpp"
 #include "dump/blob.hpp"
 
 #include <string>
@@ -13,6 +13,6 @@ namespace dind::dump {
 // objects, descriptions and events. Nodes in parallel; a node that is down is
 // reported in the dump, not a failure.
 // With redact_secrets every file goes through redact() (dump/redact.hpp).
-void collect(docker::Client& docker, const cluster::Config& config, DumpWriter& writer, bool redact_secrets);
+void collect(cluster::Provider& provider, const cluster::Config& config, DumpWriter& writer, bool redact_secrets);
 
 } // namespace dind::dump

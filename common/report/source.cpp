@@ -1,5 +1,6 @@
 #include "report/source.hpp"
 
+#include "cluster/docker_provider.hpp"
 #include "dump/blob.hpp"
 #include "dump/collect.hpp"
 #include "dump/split.hpp"
@@ -91,7 +92,8 @@ DumpDir DumpDir::from_cluster(docker::Client& docker, const cluster::Config& con
   std::stringstream text;
   {
     dump::DumpWriter w(text, false, dump::Codec::zstd);
-    dump::collect(docker, config, w, redact_secrets);
+    cluster::DockerProvider provider(docker);
+    dump::collect(provider, config, w, redact_secrets);
     w.finish();
   }
   DumpDir d = temp();

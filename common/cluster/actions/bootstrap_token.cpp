@@ -14,7 +14,7 @@ public:
   void execute(Context& ctx) override {
     ctx.token = random_token();
     node_exec(ctx, ctx.plan.nodes.at(0), {"kubeadm", "token", "create", ctx.token, "--ttl", "24h",
-                                          "--kubeconfig", "/etc/kubernetes/admin.conf"});
+                                          "--kubeconfig", admin_conf});
   }
 };
 

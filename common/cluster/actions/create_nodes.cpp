@@ -1,7 +1,4 @@
 #include "cluster/actions/action.hpp"
-#include "cluster/node.hpp"
-#include "docker/containers.hpp"
-#include "docker/images.hpp"
 #include "util/error.hpp"
 
 namespace dind::cluster {
@@ -17,13 +14,11 @@ public:
   }
 
   void execute(Context& ctx) override {
-    auto image = docker::inspect_image(ctx.docker, ctx.config.image());
-    if (!image) throw Error("node image " + ctx.config.image() + " not found: run `kubectl dind build-image` first");
-    ctx.kubernetes_version = json::str(*image, {"Config", "Labels", "io.dind.kubernetes-version"});
-    if (ctx.kubernetes_version.empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
-
-    create_node_containers(ctx);
-    start_nodes(ctx);
+    auto version = ctx.provider.kubernetes_version(ctx.config.image());
+    if (!version) throw Error("node image " + ctx.config.image() + " not found: run `kubectl dind build-image` first");
+    if (version->empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
+    ctx.kubernetes_version = *version;
+    ctx.provider.provision(ctx);
   }
 };
 

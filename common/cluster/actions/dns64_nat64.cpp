@@ -1,4 +1,5 @@
 #include "cluster/actions/action.hpp"
+#include "cluster/docker_provider.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
@@ -67,7 +68,7 @@ public:
         spec.entrypoint = {h.command};
         spec.env = h.env;
         spec.labels = ctx.plan.labels;
-        spec.labels["io.dind.role"] = h.role;
+        spec.labels[role_label] = h.role;
         spec.network = ctx.plan.network;
         spec.ipv6 = h.ipv6;
         spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"},

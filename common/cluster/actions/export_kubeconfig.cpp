@@ -1,6 +1,5 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/kubeconfig.hpp"
-#include "docker/containers.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/process.hpp"
@@ -27,10 +26,10 @@ public:
     std::string stamp = dir + "/.kubectl-version";
     if (!fs::exists(kubectl) || !fs::exists(stamp) || util::read_file(stamp) != ctx.kubernetes_version) {
       fs::create_directories(dir);
-      util::write_file(kubectl, docker::read_container_file(ctx.docker, master.container, "/usr/bin/kubectl"), 0755);
+      util::write_file(kubectl, ctx.provider.read_file(master.container, "/usr/bin/kubectl"), 0755);
       util::write_file(stamp, ctx.kubernetes_version);
     }
-    merge_context(ctx.plan.context, docker::read_container_file(ctx.docker, master.container, "/etc/kubernetes/admin.conf"),
+    merge_context(ctx.plan.context, ctx.provider.read_file(master.container, admin_conf),
                   ctx.apiserver_port);
     if (auto fwd = ctx.config.get("DIND_PORT_FORWARDER"); !fwd.empty()) {
       util::check({fwd, std::to_string(ctx.apiserver_port)});

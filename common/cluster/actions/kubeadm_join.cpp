@@ -1,6 +1,5 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/kubeadm.hpp"
-#include "docker/containers.hpp"
 
 #include <atomic>
 

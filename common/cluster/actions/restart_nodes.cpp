@@ -1,9 +1,4 @@
 #include "cluster/actions/action.hpp"
-#include "cluster/node.hpp"
-#include "docker/containers.hpp"
-#include "docker/exec.hpp"
-#include "docker/images.hpp"
-
 #include "util/error.hpp"
 
 namespace dind::cluster {
@@ -19,25 +14,10 @@ public:
   }
 
   void execute(Context& ctx) override {
-    // limited nodes bind-mount lxcfs's files: it must run before they start
-    auto lxcfs = use_lxcfs(ctx);
-    parallel(ctx.plan.nodes.size(), [&](size_t i) {
-      const auto& node = ctx.plan.nodes[i];
-      auto info = docker::inspect_container(ctx.docker, node.container);
-      if (info) {
-        // no graceful shutdown: etcd and kubelet are crash-safe, and waiting
-        // for systemd to stop every unit was a third of reup's time
-        if (json::flag(*info, {"State", "Running"})) docker::stop_container(ctx.docker, node.container, 0);
-      } else {
-        create_node_container(ctx, i);
-      }
-    });
-    auto image = docker::inspect_image(ctx.docker, ctx.config.image());
-    if (image) ctx.kubernetes_version = json::str(*image, {"Config", "Labels", "io.dind.kubernetes-version"});
-    ctx.since = std::chrono::system_clock::now();
-    start_nodes(ctx);
+    if (auto version = ctx.provider.kubernetes_version(ctx.config.image())) ctx.kubernetes_version = *version;
+    ctx.provider.restart(ctx);
     // a cluster that failed before kubeadm init finished cannot be restarted
-    if (docker::exec(ctx.docker, ctx.plan.nodes[0].container, {"test", "-f", "/etc/kubernetes/admin.conf"}).exit_code != 0) {
+    if (ctx.provider.exec(ctx.plan.nodes[0].container, {"test", "-f", admin_conf}).exit_code != 0) {
       throw Error("cluster " + ctx.plan.name + " never finished kubeadm init: remove it with `kubectl dind clean`");
     }
   }

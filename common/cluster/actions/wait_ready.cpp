@@ -25,7 +25,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 
 // A node container that stopped will not become Ready: say so now, not at DIND_WAIT.
 void nodes_still_running(Context& ctx) {
-  for (auto& c : node_containers(ctx.docker, ctx.plan)) {
+  for (auto& c : cluster_nodes(ctx.provider, ctx.plan)) {
     if (c.state != "running") throw Error(c.name + " is " + c.state + ", not running");
   }
   if (ctx.plan.lb) check_load_balancer(ctx);

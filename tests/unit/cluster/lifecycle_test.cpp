@@ -1,6 +1,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/config.hpp"
 #include "cluster/context.hpp"
+#include "cluster/docker_provider.hpp"
 #include "cluster/lifecycle.hpp"
 #include "plan_fixture.hpp"
 
@@ -16,7 +17,8 @@ std::vector<std::string> steps_of(const std::vector<std::unique_ptr<cluster::Act
   config.values = {{"DIND_IMAGE", "dind-node:test"}, {"CNI_PLUGIN", "bridge"}};
   docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
   util::Steps steps(true, false);
-  cluster::Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::DockerProvider provider(docker);
+  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
   std::vector<std::string> out;
   for (auto& a : actions) {
     std::string t = a->title(ctx);

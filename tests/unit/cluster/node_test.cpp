@@ -1,5 +1,6 @@
 #include "cluster/config.hpp"
 #include "cluster/context.hpp"
+#include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/node.hpp"
 #include "util/json.hpp"
@@ -22,7 +23,8 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   plan.nodes[0].nano_cpus = plan.nodes[0].memory_bytes = 0;  // a master without limits, as a per-node plan may say
   docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
   util::Steps steps(true, false);
-  cluster::Context ctx{docker, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::DockerProvider provider(docker);
+  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
   auto worker = cluster::node_spec(ctx, 1);
   CHECK(worker.nano_cpus == 1000000000);

@@ -1,0 +1,191 @@
+#include "cluster/docker_provider.hpp"
+
+#include "cluster/context.hpp"
+#include "cluster/lxcfs.hpp"
+#include "cluster/node.hpp"
+#include "docker/images.hpp"
+#include "docker/networks.hpp"
+#include "docker/volumes.hpp"
+#include "registry/local.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/tar.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace dind::cluster {
+
+std::string var_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container; }
+std::string etc_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container + "-etc"; }
+std::string cluster_filter(const net::Plan& plan) { return std::string(net::cluster_label) + "=" + plan.name; }
+
+std::string apiserver_host_port(const json::Value& info) {
+  const auto* ports = json::find(info, {"NetworkSettings", "Ports", apiserver_port_key});
+  if (!ports || !ports->IsArray() || ports->Empty()) return "";
+  return json::str((*ports)[0], {"HostPort"});
+}
+
+namespace {
+
+// A cluster counts as made once `up` finished it: a run that died half-way
+// (SIGKILL, a crash, a reboot) leaves no mark, and the next `up` starts over
+// instead of restarting what never worked.
+constexpr const char* complete_label = "io.dind.complete";
+std::string complete_volume(const net::Plan& plan) { return "kubeadm-dind-complete" + plan.suffix; }
+
+} // namespace
+
+std::optional<std::string> DockerProvider::kubernetes_version(const std::string& image) {
+  auto info = docker::inspect_image(docker_, image);
+  if (!info) return std::nullopt;
+  return json::str(*info, {"Config", "Labels", "io.dind.kubernetes-version"});
+}
+
+void DockerProvider::provision(Context& ctx) {
+  create_node_containers(ctx);
+  start_nodes(ctx);
+}
+
+void DockerProvider::restart(Context& ctx) {
+  // limited nodes bind-mount lxcfs's files: it must run before they start
+  auto lxcfs = use_lxcfs(ctx);
+  parallel(ctx.plan.nodes.size(), [&](size_t i) {
+    const auto& node = ctx.plan.nodes[i];
+    auto info = docker::inspect_container(docker_, node.container);
+    if (info) {
+      // no graceful shutdown: etcd and kubelet are crash-safe, and waiting
+      // for systemd to stop every unit was a third of reup's time
+      if (json::flag(*info, {"State", "Running"})) docker::stop_container(docker_, node.container, 0);
+    } else {
+      create_node_container(ctx, i);
+    }
+  });
+  ctx.since = std::chrono::system_clock::now();
+  start_nodes(ctx);
+}
+
+void DockerProvider::check_state(const net::Plan& plan) {
+  auto volumes = docker::list_volumes(docker_, {cluster_filter(plan)});
+  std::sort(volumes.begin(), volumes.end());  // the first extra node named is the lowest
+  std::set<std::string> planned = {complete_volume(plan)};
+  const std::string fix = ": NUM_NODES or NUM_CONTROL_PLANES differs from when it was made (give those, or `kubectl dind clean` first)";
+  for (auto& node : plan.nodes) {
+    if (std::find(volumes.begin(), volumes.end(), var_volume(node)) == volumes.end()) {
+      throw Error("cluster " + plan.name + " has no " + node.container + fix);
+    }
+    planned.insert(var_volume(node));
+    planned.insert(etc_volume(node));
+  }
+  for (auto& v : volumes) {
+    if (planned.count(v)) continue;
+    std::string node = v.substr(v.rfind("kubeadm-dind-", 0) == 0 ? 13 : 0);
+    if (util::ends_with(node, "-etc")) node.resize(node.size() - 4);
+    throw Error("cluster " + plan.name + " has " + node + ", which the plan has not" + fix);
+  }
+}
+
+std::vector<NodeInfo> DockerProvider::list(const net::Plan& plan) {
+  std::vector<NodeInfo> out;
+  for (auto& c : docker::list_containers(docker_, {cluster_filter(plan)})) {
+    auto role = c.labels.find(role_label);
+    out.push_back({c.name, role == c.labels.end() ? "" : role->second, c.state});
+  }
+  return out;
+}
+
+NodeAddresses DockerProvider::addresses(const net::Plan& plan, const std::string& node) {
+  NodeAddresses a;
+  auto info = docker::inspect_container(docker_, node);
+  if (!info) return a;
+  if (auto* nets = json::find(*info, {"NetworkSettings", "Networks", plan.network.c_str()})) {
+    a.ipv4 = json::str(*nets, {"IPAddress"});
+    a.ipv6 = json::str(*nets, {"GlobalIPv6Address"});
+  }
+  return a;
+}
+
+ApiServer DockerProvider::apiserver(const net::Plan& plan) {
+  auto info = docker::inspect_container(docker_, plan.api_container());
+  if (!info) return {"absent", ""};
+  return {json::str(*info, {"State", "Status"}), apiserver_host_port(*info)};
+}
+
+docker::ExecResult DockerProvider::exec(const std::string& node, const std::vector<std::string>& cmd,
+                                        const docker::ExecOptions& options) {
+  return docker::exec(docker_, node, cmd, options);
+}
+
+std::string DockerProvider::read_file(const std::string& node, const std::string& path) {
+  return docker::read_container_file(docker_, node, path);
+}
+
+void DockerProvider::write_file(const std::string& node, const std::string& path, const std::string& content) {
+  auto slash = path.rfind('/');
+  std::ostringstream tar;
+  util::tar::Writer w(tar);
+  w.add_data(path.substr(slash + 1), content, 0600);
+  w.finish();
+  docker::exec_check(docker_, node, {"mkdir", "-p", path.substr(0, slash)});
+  docker::put_archive(docker_, node, path.substr(0, slash), tar.str());
+}
+
+std::string DockerProvider::logs(const std::string& container, int tail) {
+  auto r = docker::container_logs(docker_, container, std::to_string(tail));
+  return r.out + r.err;
+}
+
+void DockerProvider::set_paused(const std::string& node, bool paused) {
+  if (paused) docker::pause_container(docker_, node);
+  else docker::unpause_container(docker_, node);
+}
+
+bool DockerProvider::has_state(const net::Plan& plan) {
+  return !docker::list_containers(docker_, {cluster_filter(plan)}).empty() ||
+         !docker::list_volumes(docker_, {cluster_filter(plan)}).empty();
+}
+
+bool DockerProvider::is_complete(const net::Plan& plan) {
+  return !docker::list_volumes(docker_, {cluster_filter(plan), std::string(complete_label) + "=1"}).empty();
+}
+
+void DockerProvider::mark_complete(const net::Plan& plan) {
+  auto labels = plan.labels;
+  labels[complete_label] = "1";
+  docker::create_volume(docker_, complete_volume(plan), labels);
+}
+
+void DockerProvider::remove_nodes(const std::vector<std::string>& nodes) {
+  parallel(nodes.size(), [&](size_t i) {
+    // a clean shutdown lets etcd and kubelet close their files
+    try {
+      docker::stop_container(docker_, nodes[i], 3);
+    } catch (const docker::DockerError&) {
+    }
+    docker::remove_container(docker_, nodes[i]);
+  });
+  lxcfs::release(docker_);
+}
+
+void DockerProvider::remove_node(const net::NodePlan& node) {
+  if (docker::inspect_container(docker_, node.container)) docker::remove_container(docker_, node.container);
+  for (auto& v : {var_volume(node), etc_volume(node)}) {
+    if (docker::inspect_volume(docker_, v)) docker::remove_volume(docker_, v);
+  }
+  lxcfs::release(docker_);
+}
+
+void DockerProvider::remove_cluster(const net::Plan& plan) {
+  auto containers = docker::list_containers(docker_, {cluster_filter(plan)});
+  parallel(containers.size(), [&](size_t i) { docker::remove_container(docker_, containers[i].id); });
+  auto volumes = docker::list_volumes(docker_, {cluster_filter(plan)});
+  parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker_, volumes[i]); });
+  for (auto& n : docker::list_networks(docker_, {cluster_filter(plan)})) {
+    registry::detach(docker_, n.name);  // the registry outlives clusters; Docker keeps a network with endpoints
+    docker::remove_network(docker_, n.id);
+  }
+  lxcfs::release(docker_);
+}
+
+} // namespace dind::cluster

@@ -1,0 +1,51 @@
+#pragma once
+#include "cluster/provider.hpp"
+#include "docker/client.hpp"
+#include "docker/containers.hpp"
+#include "util/json.hpp"
+
+#include <string>
+
+namespace dind::cluster {
+
+// What dind's containers, volumes and networks carry and how they are named:
+// only the Docker provider (and the node specs it makes) spell these.
+constexpr const char* role_label = "io.dind.role";      // master, worker, lb, dns64, nat64
+constexpr const char* apiserver_port_key = "6443/tcp";  // the API server's port in a node or the load balancer
+std::string var_volume(const net::NodePlan& node);      // the node's /var
+std::string etc_volume(const net::NodePlan& node);      // the node's /etc/kubernetes
+std::string cluster_filter(const net::Plan& plan);      // "io.dind.cluster=<name>"
+// The host port the API server is published on in a container's inspect data ("" when not).
+std::string apiserver_host_port(const json::Value& info);
+
+// Nodes are Docker containers on the cluster's network, their /var and
+// /etc/kubernetes on two named volumes each (kept across `down`).
+class DockerProvider : public Provider {
+public:
+  explicit DockerProvider(docker::Client& docker) : docker_(docker) {}
+
+  std::optional<std::string> kubernetes_version(const std::string& image) override;
+  void provision(Context& ctx) override;
+  void restart(Context& ctx) override;
+  void check_state(const net::Plan& plan) override;
+  std::vector<NodeInfo> list(const net::Plan& plan) override;
+  NodeAddresses addresses(const net::Plan& plan, const std::string& node) override;
+  ApiServer apiserver(const net::Plan& plan) override;
+  docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd,
+                          const docker::ExecOptions& options = {}) override;
+  std::string read_file(const std::string& node, const std::string& path) override;
+  void write_file(const std::string& node, const std::string& path, const std::string& content) override;
+  std::string logs(const std::string& container, int tail) override;
+  void set_paused(const std::string& node, bool paused) override;
+  bool has_state(const net::Plan& plan) override;
+  bool is_complete(const net::Plan& plan) override;
+  void mark_complete(const net::Plan& plan) override;
+  void remove_nodes(const std::vector<std::string>& nodes) override;
+  void remove_node(const net::NodePlan& node) override;
+  void remove_cluster(const net::Plan& plan) override;
+
+private:
+  docker::Client& docker_;
+};
+
+} // namespace dind::cluster

@@ -1,0 +1,19 @@
+#include "cluster/provider.hpp"
+
+namespace dind::cluster {
+
+std::vector<NodeInfo> cluster_nodes(Provider& provider, const net::Plan& plan, bool running_only) {
+  std::vector<NodeInfo> out;
+  for (auto& n : provider.list(plan)) {
+    if ((n.role == "master" || n.role == "worker") && (!running_only || n.state == "running")) out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<std::string> admin_kubectl(const std::vector<std::string>& args) {
+  std::vector<std::string> cmd = {"kubectl", "--kubeconfig", admin_conf};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  return cmd;
+}
+
+} // namespace dind::cluster
