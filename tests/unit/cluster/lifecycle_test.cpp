@@ -1,8 +1,6 @@
 #include "cluster/actions/action.hpp"
-#include "cluster/config.hpp"
-#include "cluster/context.hpp"
-#include "cluster/docker_provider.hpp"
 #include "cluster/lifecycle.hpp"
+#include "fake_provider.hpp"
 #include "plan_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,15 +11,10 @@ namespace {
 
 // The step lines up or reup would print, first word of each.
 std::vector<std::string> steps_of(const std::vector<std::unique_ptr<cluster::Action>>& actions, const net::Plan& plan) {
-  cluster::Config config;
-  config.values = {{"DIND_IMAGE", "dind-node:test"}, {"CNI_PLUGIN", "bridge"}};
-  docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
-  util::Steps steps(true, false);
-  cluster::DockerProvider provider(docker);
-  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  test::FakeRun run(plan);
   std::vector<std::string> out;
   for (auto& a : actions) {
-    std::string t = a->title(ctx);
+    std::string t = a->title(run.ctx);
     out.push_back(t.substr(0, t.find(' ', t.find(' ') + 1)));  // two words
   }
   return out;

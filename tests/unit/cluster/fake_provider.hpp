@@ -1,0 +1,164 @@
+#pragma once
+#include "cluster/config.hpp"
+#include "cluster/context.hpp"
+#include "cluster/provider.hpp"
+#include "docker/client.hpp"
+#include "util/error.hpp"
+#include "util/steps.hpp"
+#include "util/strings.hpp"
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dind::test {
+
+// A Provider that runs nothing: every call that changes or runs something is
+// recorded as one line ("provision kube-master kube-node-1", "exec kube-master
+// kubeadm init ...", "write kube-node-1 /etc/dind/plan.json"); exec answers
+// from a script; the first call that starts with fail_on throws.
+class FakeProvider : public cluster::Provider {
+public:
+  std::string fail_on;
+  // exec's answer; unset: exit 0, no output
+  std::function<docker::ExecResult(const std::string& node, const std::vector<std::string>& cmd)> answer;
+  std::map<std::string, std::string> files;  // "node:path": what read_file returns, write_file leaves
+  std::vector<cluster::NodeInfo> nodes;      // what list() says; provision adds the plan's, running
+  bool complete = false;
+
+  std::vector<std::string> recorded() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return calls_;
+  }
+  // The recorded calls that start with prefix.
+  std::vector<std::string> recorded(const std::string& prefix) {
+    std::vector<std::string> out;
+    for (auto& c : recorded()) {
+      if (util::starts_with(c, prefix)) out.push_back(c);
+    }
+    return out;
+  }
+
+  std::optional<std::string> kubernetes_version(const std::string& image) override {
+    record("kubernetes_version " + image);
+    return std::string("v1.31.0");
+  }
+  void provision(cluster::Context& ctx) override {
+    std::string call = "provision";
+    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) call += " " + ctx.plan.nodes[i].container;
+    record(call);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
+      nodes.push_back({ctx.plan.nodes[i].container, ctx.plan.is_control_plane(i) ? "master" : "worker", "running"});
+    }
+    ctx.apiserver_port = 16443;
+  }
+  void restart(cluster::Context& ctx) override {
+    record("restart");
+    ctx.since = std::chrono::system_clock::now();
+  }
+  void check_state(const net::Plan& plan) override { record("check_state " + plan.name); }
+  std::vector<cluster::NodeInfo> list(const net::Plan&) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return nodes;
+  }
+  cluster::NodeAddresses addresses(const net::Plan&, const std::string&) override { return {}; }
+  cluster::ApiServer apiserver(const net::Plan&) override { return {"running", "16443"}; }
+  docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd, const docker::ExecOptions&) override {
+    record("exec " + node + " " + util::join(cmd, " "));
+    return answer ? answer(node, cmd) : docker::ExecResult{0, "", ""};
+  }
+  std::string read_file(const std::string& node, const std::string& path) override {
+    record("read " + node + " " + path);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = files.find(node + ":" + path);
+    if (it == files.end()) throw Error("fake: no " + path + " in " + node);
+    return it->second;
+  }
+  void write_file(const std::string& node, const std::string& path, const std::string& content) override {
+    record("write " + node + " " + path);
+    std::lock_guard<std::mutex> lock(mutex_);
+    files[node + ":" + path] = content;
+  }
+  std::string logs(const std::string& container, int) override {
+    record("logs " + container);
+    return "";
+  }
+  void set_paused(const std::string& node, bool paused) override { record((paused ? "pause " : "unpause ") + node); }
+  bool has_state(const net::Plan&) override { return !list({}).empty() || complete; }
+  bool is_complete(const net::Plan&) override { return complete; }
+  void mark_complete(const net::Plan& plan) override {
+    record("mark_complete " + plan.name);
+    complete = true;
+  }
+  void remove_nodes(const std::vector<std::string>& names) override { record("remove_nodes " + util::join(names, " ")); }
+  void remove_node(const net::NodePlan& node) override { record("remove_node " + node.container); }
+  void remove_cluster(const net::Plan& plan) override {
+    record("remove_cluster " + plan.name);
+    std::lock_guard<std::mutex> lock(mutex_);
+    nodes.clear();
+    complete = false;
+  }
+
+private:
+  void record(const std::string& call) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back(call);
+    if (!fail_on.empty() && util::starts_with(call, fail_on)) throw Error("fake: " + call + " failed");
+  }
+
+  std::mutex mutex_;
+  std::vector<std::string> calls_;
+};
+
+// kubectl's JSON for the plan's nodes, each Ready (status "True") or not
+// with a heartbeat at `heartbeat`, and for CoreDNS, one replica, started then.
+inline std::string nodes_json(const net::Plan& plan, const std::string& status, const std::string& heartbeat) {
+  std::vector<std::string> items;
+  for (auto& n : plan.nodes) {
+    items.push_back(R"({"metadata":{"name":")" + n.container + R"("},"status":{"conditions":[{"type":"Ready","status":")" +
+                    status + R"(","lastHeartbeatTime":")" + heartbeat + R"("}]}})");
+  }
+  return R"({"items":[)" + util::join(items, ",") + "]}";
+}
+inline const std::string coredns_json = R"({"spec":{"replicas":1}})";
+inline std::string pods_json(const std::string& started) {
+  return R"({"items":[{"metadata":{"name":"coredns-1","labels":{"k8s-app":"kube-dns"}},"status":{"conditions":[{"type":"Ready","status":"True"}],)"
+         R"("containerStatuses":[{"ready":true,"state":{"running":{"startedAt":")" + started + R"("}}}]}}]})";
+}
+
+// What kubectl on the master asks: args after --kubeconfig, "" for any other command.
+inline std::string kubectl_args(const std::vector<std::string>& cmd) {
+  if (cmd.size() < 3 || cmd[0] != "kubectl") return "";
+  return util::join(std::vector<std::string>(cmd.begin() + 3, cmd.end()), " ");
+}
+
+// A cluster whose every node is Ready and CoreDNS available (long after any `since`).
+inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const net::Plan& plan) {
+  return [plan](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    std::string args = kubectl_args(cmd);
+    if (args == "get nodes -o json") return {0, nodes_json(plan, "True", "2999-01-01T00:00:00Z"), ""};
+    if (args == "-n kube-system get deployment coredns -o json") return {0, coredns_json, ""};
+    if (args == "-n kube-system get pods -o json") return {0, pods_json("2999-01-01T00:00:00Z"), ""};
+    return {0, "", ""};
+  };
+}
+
+// A Context on a FakeProvider; its Docker client reaches no engine, so an
+// action that still calls Docker itself fails.
+struct FakeRun {
+  FakeProvider provider;
+  cluster::Config config;
+  docker::Client docker{docker::parse_endpoint("unix:///nonexistent.sock")};
+  util::Steps steps{true, false};
+  net::Plan plan;
+  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+
+  explicit FakeRun(net::Plan p) : plan(std::move(p)) {
+    config.values = {{"DIND_IMAGE", "dind-node:test"}, {"CNI_PLUGIN", "bridge"}, {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"}};
+  }
+};
+
+} // namespace dind::test

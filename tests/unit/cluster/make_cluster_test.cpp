@@ -1,0 +1,135 @@
+#include "cluster/actions/action.hpp"
+#include "cluster/lifecycle.hpp"
+#include "env_guard.hpp"
+#include "fake_provider.hpp"
+#include "plan_fixture.hpp"
+#include "util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace dind;
+
+namespace {
+
+// HOME and KUBECONFIG in a directory of the test's own: export_kubeconfig
+// writes kubectl and the context there, a cleanup removes the context.
+struct Home {
+  std::string dir;
+  test::EnvGuard env;
+  Home() {
+    char tmpl[] = "/tmp/dind-make-cluster-test.XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    env.set("HOME", dir.c_str());
+    env.set("KUBECONFIG", (dir + "/kubeconfig").c_str());
+  }
+  ~Home() { std::filesystem::remove_all(dir); }
+  std::string kubeconfig() const {
+    std::ifstream in(dir + "/kubeconfig");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+};
+
+const char* admin = "clusters:\n- name: kubernetes\n  cluster: {certificate-authority-data: Q0E=}\n"
+                    "users:\n- name: kubernetes-admin\n  user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ}\n";
+
+// up's run on a fake provider whose nodes come up Ready.
+void script_up(test::FakeRun& run) {
+  run.provider.answer = test::all_ready(run.plan);
+  run.provider.files["kube-master:/usr/bin/kubectl"] = "#!/bin/sh\n";
+  run.provider.files["kube-master:" + std::string(cluster::admin_conf)] = admin;
+  // the CA pin from the user: the fake master has no certificate to hash
+  run.ctx.kubeadm_args.discovery.ca_cert_hashes = {"sha256:aa"};
+}
+
+// Where the first recorded call starting with prefix is.
+size_t first(const std::vector<std::string>& calls, const std::string& prefix) {
+  auto it = std::find_if(calls.begin(), calls.end(), [&](auto& c) { return c.rfind(prefix, 0) == 0; });
+  REQUIRE(it != calls.end());
+  return static_cast<size_t>(it - calls.begin());
+}
+
+} // namespace
+
+TEST_CASE("up on a provider: every node provisioned, the actions in order, the cluster marked complete") {
+  Home home;
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  script_up(run);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false);
+
+  auto calls = run.provider.recorded();
+  CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-master kube-node-1 kube-node-2"});
+  for (auto* node : {"kube-master", "kube-node-1", "kube-node-2"}) {
+    CHECK(run.provider.recorded("write " + std::string(node) + " /etc/dind/plan.json").size() == 1);
+    CHECK(run.provider.recorded("exec " + std::string(node) + " dind-net cni --plugin bridge").size() == 1);
+  }
+  for (auto* worker : {"kube-node-1", "kube-node-2"}) {
+    CHECK(run.provider.recorded("exec " + std::string(worker) + " kubeadm join --config /etc/dind/kubeadm-join.yaml").size() == 1);
+  }
+  // kind's order: nodes, pod network, init, joins, the wait, the kubeconfig, then the mark
+  std::vector<size_t> order = {first(calls, "provision"), first(calls, "exec kube-master dind-net cni"),
+                               first(calls, "exec kube-master kubeadm init"), first(calls, "exec kube-node-1 kubeadm join"),
+                               first(calls, "exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes"),
+                               first(calls, "read kube-master /etc/kubernetes/admin.conf"), first(calls, "mark_complete default")};
+  CHECK(std::is_sorted(order.begin(), order.end()));
+  CHECK(run.provider.recorded("remove_cluster").empty());
+  CHECK(run.provider.complete);
+  CHECK(home.kubeconfig().find("server: https://127.0.0.1:16443") != std::string::npos);
+}
+
+TEST_CASE("up on a provider: an action that fails removes the cluster, and names its step; --retain keeps it") {
+  Home home;
+  for (bool retain : {false, true}) {
+    test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+    script_up(run);
+    run.provider.fail_on = "exec kube-master kubeadm init";
+    try {
+      cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), retain);
+      FAIL("make_cluster did not throw");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).rfind("starting control-plane on kube-master (kubeadm init): fake: exec kube-master kubeadm init", 0) == 0);
+    }
+    CHECK(run.provider.recorded("remove_cluster default").size() == (retain ? 0u : 1u));
+    CHECK(run.provider.recorded("mark_complete").empty());
+    CHECK(run.provider.recorded("exec kube-node-1 kubeadm join").empty());  // nothing after the failed step
+    CHECK_FALSE(run.provider.complete);
+  }
+}
+
+TEST_CASE("up on a provider: a failure while the nodes are made removes what there is") {
+  Home home;
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  script_up(run);
+  run.provider.fail_on = "provision";
+  CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false),
+                    Catch::StartsWith("creating 2 nodes (dind-node:test): fake: provision"));
+  CHECK(run.provider.recorded() == std::vector<std::string>{"kubernetes_version dind-node:test", "provision kube-master kube-node-1",
+                                                            "remove_cluster default"});
+}
+
+TEST_CASE("reup on a provider: the nodes restarted, no kubeadm; one that never finished kubeadm init is refused") {
+  Home home;
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  script_up(run);
+  run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
+  cluster::run_actions(run.ctx, cluster::restart_actions(run.plan, ""));
+  auto calls = run.provider.recorded();
+  CHECK(first(calls, "restart") < first(calls, "exec kube-master test -f /etc/kubernetes/admin.conf"));
+  CHECK(run.provider.recorded("provision").empty());
+  CHECK(run.provider.recorded("exec kube-master kubeadm").empty());
+  CHECK(run.provider.recorded("exec kube-node-1 kubeadm").empty());
+
+  auto ready = test::all_ready(run.plan);
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    if (cmd.at(0) == "test") return {1, "", ""};
+    return ready(node, cmd);
+  };
+  CHECK_THROWS_WITH(cluster::run_actions(run.ctx, cluster::restart_actions(run.plan, "")),
+                    "restarting 2 nodes: cluster default never finished kubeadm init: remove it with `kubectl dind clean`");
+}

@@ -1,0 +1,83 @@
+#include "cluster/actions/action.hpp"
+#include "fake_provider.hpp"
+#include "plan_fixture.hpp"
+#include "util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+using namespace dind;
+
+namespace {
+
+// The plan's nodes, running, as the provider lists them.
+void nodes_running(test::FakeRun& run) {
+  for (size_t i = 0; i < run.plan.nodes.size(); ++i) {
+    run.provider.nodes.push_back({run.plan.nodes[i].container, run.plan.is_control_plane(i) ? "master" : "worker", "running"});
+  }
+}
+
+const std::string fresh = "2999-01-01T00:00:00Z", stale = "2000-01-01T00:00:00Z";
+
+} // namespace
+
+TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and CoreDNS available") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  nodes_running(run);
+  std::atomic<int> asked{0};
+  auto ready = test::all_ready(run.plan);
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    CHECK(node == "kube-master");
+    // the API server first, then heartbeats from before the start, then Ready
+    if (test::kubectl_args(cmd) == "get nodes -o json" && ++asked < 3) {
+      if (asked == 1) return {1, "", "The connection to the server was refused"};
+      return {0, test::nodes_json(run.plan, "True", stale), ""};
+    }
+    return ready(node, cmd);
+  };
+  cluster::wait_ready()->execute(run.ctx);
+  CHECK(asked == 3);
+}
+
+TEST_CASE("wait_ready: a node that stopped ends the wait at once") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  nodes_running(run);
+  run.provider.nodes[1].state = "exited";
+  run.provider.answer = test::all_ready(run.plan);
+  CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx), "kube-node-1 is exited, not running");
+  CHECK(run.provider.recorded("exec").empty());
+}
+
+TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a crash-looping pod wrote") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  run.config.values["DIND_WAIT"] = "1";
+  nodes_running(run);
+  run.provider.answer = [&](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    std::string args = test::kubectl_args(cmd);
+    if (args == "get nodes -o json") {
+      auto nodes = test::nodes_json(run.plan, "True", fresh);
+      auto worker = nodes.rfind(R"("status":"True")");
+      return {0, nodes.replace(worker, 15, R"("status":"False")"), ""};
+    }
+    if (args == "-n kube-system get deployment coredns -o json") return {0, test::coredns_json, ""};
+    if (args == "-n kube-system get pods -o json") {
+      return {0, R"({"items":[{"metadata":{"name":"kube-proxy-x"},"status":{"containerStatuses":[{"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}]})", ""};
+    }
+    if (args == "-n kube-system logs kube-proxy-x --previous --tail=1") return {0, "starting\ntoo many open files\n", ""};
+    return {1, "", "unexpected"};
+  };
+  CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx),
+                    "timed out after 1s (DIND_WAIT) waiting for kube-node-1 NotReady, kube-proxy-x crash-looping, coredns 0/1 "
+                    "ready; kube-proxy-x: too many open files");
+}
+
+TEST_CASE("wait_ready: join waits for its own node alone") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  nodes_running(run);
+  run.ctx.first_new = 2;
+  run.provider.answer = test::all_ready(run.plan);
+  cluster::wait_ready()->execute(run.ctx);
+  CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system").empty());
+  CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json").size() == 1);
+}
