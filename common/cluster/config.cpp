@@ -1,5 +1,6 @@
 #include "cluster/config.hpp"
 
+#include "cluster/spec.hpp"
 #include "image/build.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
@@ -134,23 +135,10 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
     if (!v.empty() && v != r.accepted) throw UsageError(std::string(r.name) + "=" + v + " is not supported: " + r.why);
   }
   if (c.values["DIND_IMAGE"].empty()) c.values["DIND_IMAGE"] = image::default_node_image();
-  std::string cni = c.values["CNI_PLUGIN"];
-  if (cni != "bridge" && cni != "ptp") {
-    throw UsageError("CNI_PLUGIN: '" + cni + "' is not supported: bridge or ptp" +
-                     (cni == "kube-router" ? " (kube-router needs IP_VS, which this kernel lacks)" : ""));
-  }
-  std::string proxy = c.values["KUBE_PROXY_MODE"];
-  if (proxy != "iptables" && proxy != "nftables") {
-    throw UsageError("KUBE_PROXY_MODE: '" + proxy + "' is not supported: iptables or nftables" +
-                     (proxy == "ipvs" ? " (the kernel has no IP_VS)" : ""));
-  }
+  // every value checked before anything runs
+  cluster_spec(c);
   c.num_nodes();
-  c.plan();  // the node limits' spelling, before anything runs
-  c.apiserver_port();
-  c.wait_timeout();
-  c.components();
-  c.node_options();
-  c.registries();
+  c.plan();  // the node limits' spelling
   return c;
 }
 

@@ -2,6 +2,7 @@
 #include "cluster/config.hpp"
 #include "cluster/kubeadm_args.hpp"
 #include "cluster/provider.hpp"
+#include "cluster/spec.hpp"
 #include "docker/client.hpp"
 #include "net/plan.hpp"
 #include "util/steps.hpp"
@@ -23,7 +24,7 @@ struct Context {
   docker::Client& docker;
   Provider& provider;
   util::Steps& steps;
-  const Config& config;
+  const ClusterSpec& spec;
   const net::Plan& plan;
   std::string kubernetes_version;  // from the node image's label
   std::string token;               // kubeadm bootstrap token of this run

@@ -218,8 +218,8 @@ std::string random_bytes(size_t n) {
 std::string random_certificate_key() { return util::sha256_hex(random_bytes(32)); }
 
 KubeadmInput kubeadm_input(const Context& ctx) {
-  return {ctx.plan, ctx.kubernetes_version, ctx.token, ctx.config.get("KUBE_PROXY_MODE"), ctx.config.components(),
-          ctx.config.kind, ctx.certificate_key};
+  return {ctx.plan, ctx.kubernetes_version, ctx.token, to_string(ctx.spec.kube_proxy), ctx.spec.components,
+          ctx.spec.kind, ctx.certificate_key};
 }
 
 Discovery join_discovery(Context& ctx) {

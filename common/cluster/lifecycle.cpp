@@ -109,7 +109,8 @@ void restart(docker::Client& docker, util::Steps& steps, const Config& config, c
   // what a restart finds must be the plan's nodes, no more, no fewer: another
   // NUM_NODES or NUM_CONTROL_PLANES gives nodes other addresses and roles
   provider.check_state(plan);
-  Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  auto spec = cluster_spec(config);
+  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
 }
 
@@ -135,7 +136,8 @@ void up(docker::Client& docker, util::Steps& steps, const Config& config, bool r
   } else if (auto snap = auto_restore(docker, steps, config, plan, retain)) {
     from = " (restored from snapshot " + *snap + ")";
   } else {
-    Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+    auto spec = cluster_spec(config);
+    Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
     create(ctx, retain);
   }
   steps.note("Cluster " + plan.name + " is up" + from + ": kubectl --context " + plan.context + " get nodes");
@@ -160,7 +162,8 @@ void init(docker::Client& docker, util::Steps& steps, const Config& config, cons
       throw UsageError("kubeadm init " + a + ": with several control planes (NUM_CONTROL_PLANES) the certificates must be uploaded");
     }
   }
-  Context ctx{docker, provider, steps, master, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  auto spec = cluster_spec(master);
+  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   create(ctx, retain);
   // what kubeadm init prints for its workers (dind's token lives as long as the cluster)
@@ -222,7 +225,8 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   auto plan = grown.plan();
   size_t index = static_cast<size_t>(plan.control_planes) + workers;
   const auto& node = plan.nodes.at(index);
-  Context ctx{docker, provider, steps, grown, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  auto spec = cluster_spec(grown);
+  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   ctx.first_new = index;
   std::vector<std::unique_ptr<Action>> actions;

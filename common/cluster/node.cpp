@@ -55,9 +55,8 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
 }
 
 docker::PortBinding apiserver_binding(const Context& ctx) {
-  auto port = ctx.config.apiserver_port();
-  std::string address = ctx.config.kind.apiserver_address.empty() ? "127.0.0.1" : ctx.config.kind.apiserver_address;
-  return {apiserver_port_key, address, port ? std::to_string(*port) : ""};
+  const auto& port = ctx.spec.apiserver_port;
+  return {apiserver_port_key, ctx.spec.apiserver_address, port ? std::to_string(*port) : ""};
 }
 
 docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
@@ -66,7 +65,7 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
   docker::ContainerSpec spec;
   spec.name = node.container;
   spec.hostname = node.container;
-  spec.image = ctx.config.image();
+  spec.image = ctx.spec.image;
   spec.labels = ctx.plan.labels;
   spec.labels[role_label] = master ? "master" : "worker";
   spec.env.push_back(std::string("DIND_ROLE=") + (master ? "master" : "worker"));
@@ -79,13 +78,13 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
   if (index == 0 && !ctx.plan.lb) spec.ports.push_back(apiserver_binding(ctx));
   make_node_spec(spec, var_volume(node), etc_volume(node));
   // a kind config's extraPortMappings and extraMounts, node by node
-  if (const auto& settings = ctx.config.kind.nodes; index < settings.size()) {
+  if (const auto& settings = ctx.spec.kind.nodes; index < settings.size()) {
     spec.ports.insert(spec.ports.end(), settings[index].ports.begin(), settings[index].ports.end());
     spec.mounts.insert(spec.mounts.end(), settings[index].mounts.begin(), settings[index].mounts.end());
   }
   // the seed's master options: the first control plane's only (host ports are unique)
   if (index == 0) {
-    auto extra = ctx.config.node_options();
+    const auto& extra = ctx.spec.node_options;
     spec.ports.insert(spec.ports.end(), extra.master_ports.begin(), extra.master_ports.end());
     spec.env.insert(spec.env.end(), extra.master_env.begin(), extra.master_env.end());
     spec.mounts.insert(spec.mounts.end(), extra.master_mounts.begin(), extra.master_mounts.end());
@@ -114,14 +113,14 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
 void create_node_container(Context& ctx, size_t index) {
   const auto& node = ctx.plan.nodes.at(index);
   docker::create_container(ctx.docker, node_spec(ctx, index));
-  auto extra = ctx.config.node_options();
+  const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
   // in place before systemd starts containerd and kubelet: one archive put
-  auto registries = ctx.config.registries();
+  auto registries = ctx.spec.registries;  // a containerd patch's mirrors join them
   docker::Files files;
-  if (!ctx.config.kind.containerd_patches.empty()) {
+  if (!ctx.spec.kind.containerd_patches.empty()) {
     std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
-    files.emplace_back("etc/containerd/config.toml", patch_containerd(ctx.config.kind, base, registries.mirrors));
+    files.emplace_back("etc/containerd/config.toml", patch_containerd(ctx.spec.kind, base, registries.mirrors));
   }
   for (auto& f : registry::node_files(ctx.docker, node.container, registries)) files.push_back(f);
   if (std::string dropin = proxy_dropin(extra.proxy, ctx.plan); !dropin.empty()) {
@@ -144,7 +143,7 @@ void refuse_foreign(const Context& ctx, const char* what, const std::string& nam
 void create_node_containers(Context& ctx) {
   // what the nodes join or mount must be there: Docker would make a missing
   // volume itself, and nothing that clean could not remove may be left
-  auto extra = ctx.config.node_options();
+  const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) {
     if (!docker::inspect_network(ctx.docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
   }

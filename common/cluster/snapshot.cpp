@@ -76,7 +76,8 @@ std::unique_ptr<util::FileLock> lock_store(const snapshot::Store& store, util::S
 void restore_manifest(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan,
                       const snapshot::Store& store, snapshot::Manifest& m, bool retain) {
   DockerProvider provider(docker);
-  Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  auto spec = cluster_spec(config);
+  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.store = &store;
   ctx.snapshot = &m;
   std::vector<std::unique_ptr<Action>> actions;
@@ -132,7 +133,8 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
   try {
     auto lock = lock_store(store, steps);
     try {
-      Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+      auto spec = cluster_spec(config);
+      Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
       ctx.store = &store;
       ctx.snapshot = &m;
       std::vector<std::unique_ptr<Action>> actions;

@@ -9,14 +9,14 @@ class CreateNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
     size_t n = ctx.plan.nodes.size() - ctx.first_new;
-    if (ctx.first_new > 0) return "Creating node " + ctx.plan.nodes[ctx.first_new].container + " (" + ctx.config.image() + ")";
-    return "Creating " + std::to_string(n) + " nodes (" + ctx.config.image() + ")";
+    if (ctx.first_new > 0) return "Creating node " + ctx.plan.nodes[ctx.first_new].container + " (" + ctx.spec.image + ")";
+    return "Creating " + std::to_string(n) + " nodes (" + ctx.spec.image + ")";
   }
 
   void execute(Context& ctx) override {
-    auto version = ctx.provider.kubernetes_version(ctx.config.image());
-    if (!version) throw Error("node image " + ctx.config.image() + " not found: run `kubectl dind build-image` first");
-    if (version->empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
+    auto version = ctx.provider.kubernetes_version(ctx.spec.image);
+    if (!version) throw Error("node image " + ctx.spec.image + " not found: run `kubectl dind build-image` first");
+    if (version->empty()) throw Error(ctx.spec.image + " is not a dind node image (no io.dind.kubernetes-version label)");
     ctx.kubernetes_version = *version;
     ctx.provider.provision(ctx);
   }

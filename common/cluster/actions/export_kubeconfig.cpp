@@ -31,8 +31,8 @@ public:
     }
     merge_context(ctx.plan.context, ctx.provider.read_file(master.container, admin_conf),
                   ctx.apiserver_port);
-    if (auto fwd = ctx.config.get("DIND_PORT_FORWARDER"); !fwd.empty()) {
-      util::check({fwd, std::to_string(ctx.apiserver_port)});
+    if (!ctx.spec.port_forwarder.empty()) {
+      util::check({ctx.spec.port_forwarder, std::to_string(ctx.apiserver_port)});
     }
   }
 };

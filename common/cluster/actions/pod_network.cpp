@@ -26,7 +26,7 @@ std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
 class PodNetwork : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Installing the pod network (" + ctx.config.get("CNI_PLUGIN") + " CNI, routes kept by dind-net)";
+    return "Installing the pod network (" + to_string(ctx.spec.cni) + " CNI, routes kept by dind-net)";
   }
 
   void execute(Context& ctx) override {
@@ -36,7 +36,7 @@ public:
       // there. From then on the node's dind-net keeps the routes itself.
       node_exec(ctx, node, {"sh", "-s"}, routes_script(ctx.plan, node));
       node_write(ctx, node, "/etc/dind/plan.json", ctx.plan.to_json());
-      node_exec(ctx, node, {"dind-net", "cni", "--plugin", ctx.config.get("CNI_PLUGIN")});
+      node_exec(ctx, node, {"dind-net", "cni", "--plugin", to_string(ctx.spec.cni)});
     });
   }
 };

@@ -67,7 +67,7 @@ public:
   }
 
   void execute(Context& ctx) override {
-    auto deadline = std::chrono::steady_clock::now() + ctx.config.wait_timeout();
+    auto deadline = std::chrono::steady_clock::now() + ctx.spec.wait;
     std::string since = rfc3339(ctx.since - std::chrono::seconds(2));
     std::vector<std::string> missing = {"the API server"};
     while (std::chrono::steady_clock::now() < deadline) {
@@ -82,7 +82,7 @@ public:
       ctx.steps.status("waiting for " + util::join(missing, ", "));
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    throw Error("timed out after " + std::to_string(ctx.config.wait_timeout().count()) + "s (DIND_WAIT) waiting for " +
+    throw Error("timed out after " + std::to_string(ctx.spec.wait.count()) + "s (DIND_WAIT) waiting for " +
                 util::join(missing, ", ") + crash_reasons(ctx, missing));
   }
 };

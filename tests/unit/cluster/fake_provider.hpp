@@ -1,5 +1,4 @@
 #pragma once
-#include "cluster/config.hpp"
 #include "cluster/context.hpp"
 #include "cluster/provider.hpp"
 #include "docker/client.hpp"
@@ -150,15 +149,13 @@ inline std::function<docker::ExecResult(const std::string&, const std::vector<st
 // action that still calls Docker itself fails.
 struct FakeRun {
   FakeProvider provider;
-  cluster::Config config;
+  cluster::ClusterSpec spec;
   docker::Client docker{docker::parse_endpoint("unix:///nonexistent.sock")};
   util::Steps steps{true, false};
   net::Plan plan;
-  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
-  explicit FakeRun(net::Plan p) : plan(std::move(p)) {
-    config.values = {{"DIND_IMAGE", "dind-node:test"}, {"CNI_PLUGIN", "bridge"}, {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"}};
-  }
+  explicit FakeRun(net::Plan p) : plan(std::move(p)) { spec.image = "dind-node:test"; }
 };
 
 } // namespace dind::test

@@ -1,4 +1,3 @@
-#include "cluster/config.hpp"
 #include "cluster/context.hpp"
 #include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
@@ -12,9 +11,8 @@
 using namespace dind;
 
 TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an unlimited one neither") {
-  cluster::Config config;
-  config.values = {{"DIND_IMAGE", "dind-node:test"}, {"NUM_NODES", "1"}, {"NODE_CPUS", "1"}, {"NODE_MEMORY", "1g"},
-                   {"MASTER_CPUS", ""}, {"MASTER_MEMORY", ""}};
+  cluster::ClusterSpec spec;
+  spec.image = "dind-node:test";
   net::PlanInput in;
   in.num_nodes = "1";
   in.node_cpus = "1";
@@ -24,7 +22,7 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
   util::Steps steps(true, false);
   cluster::DockerProvider provider(docker);
-  cluster::Context ctx{docker, provider, steps, config, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
   auto worker = cluster::node_spec(ctx, 1);
   CHECK(worker.nano_cpus == 1000000000);

@@ -51,7 +51,7 @@ TEST_CASE("wait_ready: a node that stopped ends the wait at once") {
 
 TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a crash-looping pod wrote") {
   test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
-  run.config.values["DIND_WAIT"] = "1";
+  run.spec.wait = std::chrono::seconds(1);
   nodes_running(run);
   run.provider.answer = [&](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = test::kubectl_args(cmd);
