@@ -217,6 +217,38 @@ size_t workers_of(Provider& provider, const Config& config, const net::Plan& pla
 
 } // namespace
 
+std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args) {
+  std::vector<std::unique_ptr<Action>> actions;
+  actions.push_back(create_nodes());
+  // every node's plan and routes get the new one
+  actions.push_back(pod_network());
+  if (args.discovery.token.empty()) actions.push_back(bootstrap_token());
+  actions.push_back(kubeadm_join());
+  actions.push_back(wait_ready());
+  return actions;
+}
+
+void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
+  const auto& node = ctx.plan.nodes.at(ctx.first_new);
+  try {
+    run_actions(ctx, actions);
+  } catch (...) {
+    util::interrupt::Cleanup cleaning;
+    if (retain) {
+      log::error("keeping the failed node {} (--retain); remove it with `docker rm -f {}; docker volume rm {} {}` (`kubectl "
+                 "dind clean` removes the whole cluster)", node.container, node.container, var_volume(node), etc_volume(node));
+    } else {
+      try {
+        ctx.provider.remove_node(node);
+        master_kubectl(ctx, {"delete", "node", node.container, "--ignore-not-found"});
+      } catch (const std::exception& e) {
+        log::error("removing the failed node {}: {}", node.container, e.what());
+      }
+    }
+    throw;
+  }
+}
+
 void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
   DockerProvider provider(docker);
   size_t workers = workers_of(provider, config, config.plan());
@@ -229,38 +261,14 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   ctx.first_new = index;
-  std::vector<std::unique_ptr<Action>> actions;
-  actions.push_back(create_nodes());
-  // every node's plan and routes get the new one
-  actions.push_back(pod_network());
-  if (args.discovery.token.empty()) actions.push_back(bootstrap_token());
-  actions.push_back(kubeadm_join());
-  actions.push_back(wait_ready());
-  try {
-    run_actions(ctx, actions);
-  } catch (...) {
-    util::interrupt::Cleanup cleaning;
-    if (retain) {
-      log::error("keeping the failed node {} (--retain); remove it with `docker rm -f {}; docker volume rm {} {}` (`kubectl "
-                 "dind clean` removes the whole cluster)", node.container, node.container, var_volume(node), etc_volume(node));
-    } else {
-      try {
-        provider.remove_node(node);
-        master_kubectl(ctx, {"delete", "node", node.container, "--ignore-not-found"});
-      } catch (const std::exception& e) {
-        log::error("removing the failed node {}: {}", node.container, e.what());
-      }
-    }
-    throw;
-  }
+  add_node(ctx, join_actions(args), retain);
   steps.note("Node " + node.container + " joined cluster " + plan.name + ": kubectl --context " + plan.context + " get nodes");
 }
 
 void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }
 
-void down(docker::Client& docker, util::Steps& steps, const Config& config) {
+void down(Provider& provider, util::Steps& steps, const Config& config) {
   auto plan = config.plan();
-  DockerProvider provider(docker);
   // the DNS64/NAT64 helpers stay, as in the seed: up after down is faster
   std::vector<std::string> nodes;
   for (auto& n : cluster_nodes(provider, plan)) nodes.push_back(n.name);
@@ -268,20 +276,16 @@ void down(docker::Client& docker, util::Steps& steps, const Config& config) {
             [&] { provider.remove_nodes(nodes); });
 }
 
-void clean(docker::Client& docker, util::Steps& steps, const Config& config) {
+void clean(Provider& provider, util::Steps& steps, const Config& config) {
   auto plan = config.plan();
   steps.run("Removing cluster " + plan.name + " (containers, volumes, network, context " + plan.context + ")",
-            [&] {
-              DockerProvider provider(docker);
-              remove_all(provider, plan);
-            });
+            [&] { remove_all(provider, plan); });
 }
 
 namespace {
 
-void set_paused(docker::Client& docker, util::Steps& steps, const Config& config, bool pause) {
+void set_paused(Provider& provider, util::Steps& steps, const Config& config, bool pause) {
   auto plan = config.plan();
-  DockerProvider provider(docker);
   auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) throw Error("cluster " + plan.name + " has no nodes: `kubectl dind up` first");
   const std::string from = pause ? "running" : "paused", to = pause ? "paused" : "running";
@@ -300,21 +304,20 @@ void set_paused(docker::Client& docker, util::Steps& steps, const Config& config
 
 } // namespace
 
-void pause(docker::Client& docker, util::Steps& steps, const Config& config) { set_paused(docker, steps, config, true); }
-void unpause(docker::Client& docker, util::Steps& steps, const Config& config) { set_paused(docker, steps, config, false); }
+void pause(Provider& provider, util::Steps& steps, const Config& config) { set_paused(provider, steps, config, true); }
+void unpause(Provider& provider, util::Steps& steps, const Config& config) { set_paused(provider, steps, config, false); }
 
-int apiserver_port(docker::Client& docker, const Config& config) {
+int apiserver_port(Provider& provider, const Config& config) {
   auto plan = config.plan();
   const std::string& name = plan.api_container();
-  auto api = DockerProvider(docker).apiserver(plan);
+  auto api = provider.apiserver(plan);
   if (api.state != "running") throw Error("cluster " + plan.name + " is not up: " + name + " is " + api.state, 3);
   if (api.port.empty()) throw Error("the API server port of " + name + " is not published", 3);
   return std::stoi(api.port);
 }
 
-Status status(docker::Client& docker, const Config& config) {
+Status status(Provider& provider, const Config& config) {
   auto plan = config.plan();
-  DockerProvider provider(docker);
   Status s;
   s.name = plan.name;
   s.context = plan.context;

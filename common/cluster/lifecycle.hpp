@@ -1,6 +1,7 @@
 #pragma once
 #include "cluster/config.hpp"
 #include "cluster/kubeadm_args.hpp"
+#include "cluster/provider.hpp"
 #include "docker/client.hpp"
 #include "util/steps.hpp"
 
@@ -25,20 +26,20 @@ Config master_only(const Config& config);
 void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
 void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
 // Removes the node containers, keeps volumes and network for a fast reup.
-void down(docker::Client& docker, util::Steps& steps, const Config& config);
+void down(Provider& provider, util::Steps& steps, const Config& config);
 // Removes everything of this cluster: containers, volumes, networks, context.
-void clean(docker::Client& docker, util::Steps& steps, const Config& config);
+void clean(Provider& provider, util::Steps& steps, const Config& config);
 
 // docker pause / unpause of every node container: the cluster stops using
 // CPU and keeps its state. A cluster without nodes, or with a node that is
 // not running (pause) or not paused (unpause), is an error; what is already
 // so is left alone.
-void pause(docker::Client& docker, util::Steps& steps, const Config& config);
-void unpause(docker::Client& docker, util::Steps& steps, const Config& config);
+void pause(Provider& provider, util::Steps& steps, const Config& config);
+void unpause(Provider& provider, util::Steps& steps, const Config& config);
 
 // The host port of the API server (on 127.0.0.1); exit 3 when the master
 // does not run (absent, stopped or paused), as status says "not up".
-int apiserver_port(docker::Client& docker, const Config& config);
+int apiserver_port(Provider& provider, const Config& config);
 
 struct NodeStatus {
   std::string name, role, state, ipv4, ipv6;
@@ -54,7 +55,7 @@ struct Status {
   std::string to_table() const;
 };
 
-Status status(docker::Client& docker, const Config& config);
+Status status(Provider& provider, const Config& config);
 
 // The parts snapshot.cpp shares.
 class Action;
@@ -68,6 +69,11 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 // order; lb_image: the load balancer's (several control planes).
 std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image);
 std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image);
+// join's, for the node at ctx.first_new; dind's bootstrap token unless the user gives one.
+std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args);
+// Runs join's actions; on any failure removes the new node alone (its
+// container, its state, its Node object) unless retain.
+void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
 // reup's actions on the existing containers.
 void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan);
 

@@ -2,6 +2,7 @@
 #include "dind_config.hpp"
 #include "docker/client.hpp"
 #include "cluster/config.hpp"
+#include "cluster/docker_provider.hpp"
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
 #include "cluster/lock.hpp"
@@ -208,13 +209,25 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
                   [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
   cluster_command(app, action, "down", "remove the node containers, keep volumes for a fast up", false,
-                  [](auto& d, auto& s, auto& c, auto&) { cluster::down(d, s, c); });
+                  [](auto& d, auto& s, auto& c, auto&) {
+                    cluster::DockerProvider p(d);
+                    cluster::down(p, s, c);
+                  });
   cluster_command(app, action, "clean", "remove the cluster: containers, volumes, network, kubectl context", false,
-                  [](auto& d, auto& s, auto& c, auto&) { cluster::clean(d, s, c); });
+                  [](auto& d, auto& s, auto& c, auto&) {
+                    cluster::DockerProvider p(d);
+                    cluster::clean(p, s, c);
+                  });
   cluster_command(app, action, "pause", "freeze every node container (docker pause); unpause thaws them", false,
-                  [](auto& d, auto& s, auto& c, auto&) { cluster::pause(d, s, c); });
+                  [](auto& d, auto& s, auto& c, auto&) {
+                    cluster::DockerProvider p(d);
+                    cluster::pause(p, s, c);
+                  });
   cluster_command(app, action, "unpause", "thaw the node containers of a paused cluster", false,
-                  [](auto& d, auto& s, auto& c, auto&) { cluster::unpause(d, s, c); });
+                  [](auto& d, auto& s, auto& c, auto&) {
+                    cluster::DockerProvider p(d);
+                    cluster::unpause(p, s, c);
+                  });
   static ClusterFlags port_flags;
   auto* port = app.add_subcommand("apiserver-port", "print the API server's host port (on 127.0.0.1); exit 3 when the master does not run");
   port_flags.add(port, false);
@@ -222,7 +235,8 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
     action = [] {
       auto config = port_flags.load();
       auto docker = docker::Client::from_env();
-      std::printf("%d\n", cluster::apiserver_port(docker, config));
+      cluster::DockerProvider provider(docker);
+      std::printf("%d\n", cluster::apiserver_port(provider, config));
       return 0;
     };
   });
@@ -233,7 +247,8 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
     action = [] {
       auto config = status_flags.load();
       auto docker = docker::Client::from_env();
-      auto s = cluster::status(docker, config);
+      cluster::DockerProvider provider(docker);
+      auto s = cluster::status(provider, config);
       std::printf("%s", status_flags.as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
       return s.up ? 0 : 3;
     };

@@ -2,13 +2,17 @@
 #include "cluster/context.hpp"
 #include "cluster/provider.hpp"
 #include "docker/client.hpp"
+#include "env_guard.hpp"
 #include "util/error.hpp"
 #include "util/steps.hpp"
 #include "util/strings.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -144,6 +148,26 @@ inline std::function<docker::ExecResult(const std::string&, const std::vector<st
     return {0, "", ""};
   };
 }
+
+// HOME and KUBECONFIG in a directory of the test's own: export_kubeconfig
+// writes kubectl and the context there, a cleanup removes the context.
+struct Home {
+  std::string dir;
+  EnvGuard env;
+  Home() {
+    char tmpl[] = "/tmp/dind-fake-home.XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    env.set("HOME", dir.c_str());
+    env.set("KUBECONFIG", (dir + "/kubeconfig").c_str());
+  }
+  ~Home() { std::filesystem::remove_all(dir); }
+  std::string kubeconfig() const {
+    std::ifstream in(dir + "/kubeconfig");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+};
 
 // A Context on a FakeProvider; its Docker client reaches no engine, so an
 // action that still calls Docker itself fails.

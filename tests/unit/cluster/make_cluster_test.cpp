@@ -1,6 +1,5 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/lifecycle.hpp"
-#include "env_guard.hpp"
 #include "fake_provider.hpp"
 #include "plan_fixture.hpp"
 #include "util/error.hpp"
@@ -8,33 +7,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 using namespace dind;
 
 namespace {
-
-// HOME and KUBECONFIG in a directory of the test's own: export_kubeconfig
-// writes kubectl and the context there, a cleanup removes the context.
-struct Home {
-  std::string dir;
-  test::EnvGuard env;
-  Home() {
-    char tmpl[] = "/tmp/dind-make-cluster-test.XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    env.set("HOME", dir.c_str());
-    env.set("KUBECONFIG", (dir + "/kubeconfig").c_str());
-  }
-  ~Home() { std::filesystem::remove_all(dir); }
-  std::string kubeconfig() const {
-    std::ifstream in(dir + "/kubeconfig");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-};
 
 const char* admin = "clusters:\n- name: kubernetes\n  cluster: {certificate-authority-data: Q0E=}\n"
                     "users:\n- name: kubernetes-admin\n  user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ}\n";
@@ -58,7 +34,7 @@ size_t first(const std::vector<std::string>& calls, const std::string& prefix) {
 } // namespace
 
 TEST_CASE("up on a provider: every node provisioned, the actions in order, the cluster marked complete") {
-  Home home;
+  test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
   script_up(run);
   cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false);
@@ -84,7 +60,7 @@ TEST_CASE("up on a provider: every node provisioned, the actions in order, the c
 }
 
 TEST_CASE("up on a provider: an action that fails removes the cluster, and names its step; --retain keeps it") {
-  Home home;
+  test::Home home;
   for (bool retain : {false, true}) {
     test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
     script_up(run);
@@ -103,7 +79,7 @@ TEST_CASE("up on a provider: an action that fails removes the cluster, and names
 }
 
 TEST_CASE("up on a provider: a failure while the nodes are made removes what there is") {
-  Home home;
+  test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
   script_up(run);
   run.provider.fail_on = "provision";
@@ -114,7 +90,7 @@ TEST_CASE("up on a provider: a failure while the nodes are made removes what the
 }
 
 TEST_CASE("reup on a provider: the nodes restarted, no kubeadm; one that never finished kubeadm init is refused") {
-  Home home;
+  test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
   script_up(run);
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
@@ -132,4 +108,36 @@ TEST_CASE("reup on a provider: the nodes restarted, no kubeadm; one that never f
   };
   CHECK_THROWS_WITH(cluster::run_actions(run.ctx, cluster::restart_actions(run.plan, "")),
                     "restarting 2 nodes: cluster default never finished kubeadm init: remove it with `kubectl dind clean`");
+}
+
+TEST_CASE("join on a provider: the new node alone made, joined and waited for; every node gets the new plan") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  script_up(run);
+  run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
+  run.ctx.first_new = 2;
+  cluster::KubeadmArgs args;
+  cluster::add_node(run.ctx, cluster::join_actions(args), false);
+  CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-node-2"});
+  CHECK(run.provider.recorded("write kube-master /etc/dind/plan.json").size() == 1);
+  CHECK(run.provider.recorded("write kube-node-1 /etc/dind/plan.json").size() == 1);
+  CHECK(run.provider.recorded("exec kube-master kubeadm token create").size() == 1);
+  auto joins = run.provider.recorded("exec kube-node-");
+  CHECK(std::count_if(joins.begin(), joins.end(), [](auto& c) { return c.find("kubeadm join") != std::string::npos; }) == 1);
+  CHECK(run.provider.recorded("exec kube-node-2 kubeadm join").size() == 1);
+  CHECK(run.provider.recorded("remove").empty());
+}
+
+TEST_CASE("join on a provider: a failed join removes its node alone, and its Node object; --retain keeps it") {
+  for (bool retain : {false, true}) {
+    test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+    script_up(run);
+    run.ctx.first_new = 2;
+    run.provider.fail_on = "exec kube-node-2 kubeadm join";
+    cluster::KubeadmArgs args;
+    CHECK_THROWS_WITH(cluster::add_node(run.ctx, cluster::join_actions(args), retain),
+                      Catch::StartsWith("joining kube-node-2 (kubeadm join): fake: exec kube-node-2 kubeadm join"));
+    CHECK(run.provider.recorded("remove") == (retain ? std::vector<std::string>{} : std::vector<std::string>{"remove_node kube-node-2"}));
+    CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf delete node kube-node-2 "
+                                "--ignore-not-found").size() == (retain ? 0u : 1u));
+  }
 }
