@@ -54,9 +54,9 @@ std::vector<std::string> select_nodes(docker::Client& docker, const net::Plan& p
   std::sort(running.begin(), running.end());
   if (wanted.empty()) return running;
   std::vector<std::string> out, known;
-  for (auto& n : plan.nodes) known.push_back(n.role);
+  for (auto& n : plan.nodes) known.push_back(n.name);
   for (auto& w : wanted) {
-    auto it = std::find_if(plan.nodes.begin(), plan.nodes.end(), [&](auto& n) { return n.role == w || n.container == w; });
+    auto it = std::find_if(plan.nodes.begin(), plan.nodes.end(), [&](auto& n) { return n.name == w || n.container == w; });
     if (it == plan.nodes.end()) throw UsageError("no node " + w + " in cluster " + plan.name + " (it has " + util::join(known, ", ") + ")");
     if (std::find(running.begin(), running.end(), it->container) == running.end()) throw Error("node " + w + " is not running");
     if (std::find(out.begin(), out.end(), it->container) == out.end()) out.push_back(it->container);

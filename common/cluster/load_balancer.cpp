@@ -44,7 +44,7 @@ std::string haproxy_config(const net::Plan& plan) {
        "  default-server check check-ssl verify none inter 1s fall 2 rise 1\n";
   for (size_t i = 0; plan.is_control_plane(i); ++i) {
     // haproxy takes the last colon of an IPv6 address as the port's
-    c << "  server " << plan.nodes[i].role << " " << primary_ip(plan, plan.nodes[i]) << ":6443\n";
+    c << "  server " << plan.nodes[i].name << " " << primary_ip(plan, plan.nodes[i]) << ":6443\n";
   }
   return c.str();
 }

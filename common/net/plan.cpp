@@ -221,8 +221,8 @@ Plan make_plan(const PlanInput& in) {
     bool master = i < p.control_planes;
     n.nano_cpus = master ? master_cpus : node_cpus;
     n.memory_bytes = master ? master_memory : node_memory;
-    n.role = i == 0 ? "kube-master" : master ? "kube-master-" + std::to_string(i + 1) : "kube-node-" + std::to_string(i + 1 - p.control_planes);
-    n.container = n.role + p.suffix;
+    n.name = i == 0 ? "kube-master" : master ? "kube-master-" + std::to_string(i + 1) : "kube-node-" + std::to_string(i + 1 - p.control_planes);
+    n.container = n.name + p.suffix;
     for (auto& m : p.mgmt) (m.family() == Family::v4 ? n.ipv4 : n.ipv6) = m.nth(static_cast<uint64_t>(i + 2)).str();
     for (auto& c : p.pods) {
       int len = c.family() == Family::v4 ? 24 : c.prefix() + 8;
@@ -233,8 +233,8 @@ Plan make_plan(const PlanInput& in) {
   if (p.control_planes > 1) {
     // the last address is the local registry's
     NodePlan lb;
-    lb.role = "kube-lb";
-    lb.container = lb.role + p.suffix;
+    lb.name = "kube-lb";
+    lb.container = lb.name + p.suffix;
     for (auto& m : p.mgmt) {
       if (m.last_host() < static_cast<uint64_t>(nodes + 3)) refuse(mgmt_var, "'" + m.str() + "' has no room for the load balancer");
       (m.family() == Family::v4 ? lb.ipv4 : lb.ipv6) = m.nth(m.last_host() - 1).str();
@@ -280,7 +280,7 @@ std::string Plan::to_json(bool pretty) const {
   }
   w.key("nodes").begin_array();
   for (auto& n : nodes) {
-    w.begin_object().kv("role", n.role).kv("container", n.container);
+    w.begin_object().kv("role", n.name).kv("container", n.container);
     if (!n.ipv4.empty()) w.kv("ipv4", n.ipv4);
     if (!n.ipv6.empty()) w.kv("ipv6", n.ipv6);
     w.strings("podCidrs", n.pod_cidrs);

@@ -33,8 +33,10 @@ struct PlanInput {
 };
 
 struct NodePlan {
-  std::string role;       // kube-master, kube-master-2, kube-node-1, ...
-  std::string container;  // role + the cluster suffix
+  // kube-master, kube-master-2, kube-node-1, ...: the node in any cluster
+  // (plan.json's "role", as the nodes' dind-net reads it)
+  std::string name;
+  std::string container;  // name + the cluster suffix: the container's and the Kubernetes node's name
   std::string ipv4, ipv6;
   std::vector<std::string> pod_cidrs;
   // The container's limits, which the node reports as its capacity; 0: none.

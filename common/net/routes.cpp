@@ -43,7 +43,7 @@ Plan plan_from_json(const std::string& text) {
   if (!nodes || !nodes->IsArray()) throw Error("plan: no nodes");
   for (auto& n : nodes->GetArray()) {
     NodePlan node;
-    node.role = json::str(n, {"role"});
+    node.name = json::str(n, {"role"});
     node.container = json::str(n, {"container"});
     node.ipv4 = plan_address(n, "ipv4", Family::v4);
     node.ipv6 = plan_address(n, "ipv6", Family::v6);
