@@ -296,7 +296,7 @@ AfterImport plan_after_import(const std::vector<LoadImage>& sent, const std::map
   return out;
 }
 
-void load_images(docker::Client& docker, util::Steps& steps, const Config& config, const LoadOptions& options) {
+void load_into_nodes(docker::Client& docker, util::Steps& steps, const Config& config, const LoadOptions& options) {
   if (options.images.empty() == options.archive.empty()) throw UsageError("load takes image names or --archive FILE (one of them)");
   auto plan = config.plan();
   auto nodes = select_nodes(docker, plan, options.nodes);
