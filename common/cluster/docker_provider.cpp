@@ -1,7 +1,9 @@
 #include "cluster/docker_provider.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/load_balancer.hpp"
 #include "cluster/lxcfs.hpp"
+#include "cluster/nat64.hpp"
 #include "cluster/node.hpp"
 #include "docker/images.hpp"
 #include "docker/networks.hpp"
@@ -65,6 +67,12 @@ void DockerProvider::restart(Context& ctx) {
   ctx.since = std::chrono::system_clock::now();
   start_nodes(ctx);
 }
+
+void DockerProvider::start_load_balancer(Context& ctx, const std::string& image) {
+  start_load_balancer_container(docker_, ctx, image);
+}
+
+void DockerProvider::start_nat64(Context& ctx) { start_nat64_containers(docker_, ctx); }
 
 void DockerProvider::check_state(const net::Plan& plan) {
   auto volumes = docker::list_volumes(docker_, {cluster_filter(plan)});

@@ -27,6 +27,8 @@ public:
   std::optional<std::string> kubernetes_version(const std::string& image) override;
   void provision(Context& ctx) override;
   void restart(Context& ctx) override;
+  void start_load_balancer(Context& ctx, const std::string& image) override;
+  void start_nat64(Context& ctx) override;
   void check_state(const net::Plan& plan) override;
   std::vector<NodeInfo> list(const net::Plan& plan) override;
   NodeAddresses addresses(const net::Plan& plan, const std::string& node) override;

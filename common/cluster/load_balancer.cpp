@@ -65,13 +65,31 @@ docker::ContainerSpec load_balancer_spec(const Context& ctx, const std::string& 
   return spec;
 }
 
+void start_load_balancer_container(docker::Client& docker, Context& ctx, const std::string& image) {
+  const std::string& name = ctx.plan.lb->container;
+  auto info = docker::inspect_container(docker, name);
+  refuse_foreign(ctx, "container", name, info);
+  if (info && json::str(*info, {"Config", "Image"}) != image) {
+    docker::remove_container(docker, name);  // made from an older image
+    info.reset();
+  }
+  if (!info) {
+    docker::create_container(docker, load_balancer_spec(ctx, image));
+    docker::put_files(docker, name, {{"usr/local/etc/haproxy/haproxy.cfg", haproxy_config(ctx.plan)}});
+  }
+  if (!info || !json::flag(*info, {"State", "Running"})) docker::start_container(docker, name);
+  ctx.apiserver_port = published_port(ctx);
+}
+
 void check_load_balancer(Context& ctx) {
   const std::string& name = ctx.plan.lb->container;
-  auto info = docker::inspect_container(ctx.docker, name);
-  if (info && json::flag(*info, {"State", "Running"})) return;
-  std::string why = info ? json::str(*info, {"State", "Status"}) : "missing";
-  if (info) {
-    auto lines = util::split(util::trim(docker::container_logs(ctx.docker, name, "5").err), '\n');
+  std::string why = "missing";
+  for (auto& c : ctx.provider.list(ctx.plan)) {
+    if (c.name == name) why = c.state;
+  }
+  if (why == "running") return;
+  if (why != "missing") {
+    auto lines = util::split(util::trim(ctx.provider.logs(name, 5)), '\n');
     if (!lines.empty() && !lines.back().empty()) why += ": " + lines.back();
   }
   throw Error("load balancer " + name + " is " + why);

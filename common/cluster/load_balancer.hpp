@@ -21,6 +21,11 @@ std::string haproxy_config(const net::Plan& plan);
 // without one.
 docker::ContainerSpec load_balancer_spec(const Context& ctx, const std::string& image);
 
+// Makes (from image: one of another image is made again) or starts the
+// load balancer's container, its configuration in place; reads the port it
+// publishes.
+void start_load_balancer_container(docker::Client& docker, Context& ctx, const std::string& image);
+
 // Throws, with haproxy's last words, unless the load balancer runs: what a
 // failed kubeadm step or wait checks first.
 void check_load_balancer(Context& ctx);

@@ -48,6 +48,12 @@ public:
   // restarted, a missing one made again, all booted; ctx.since is when they
   // started.
   virtual void restart(Context& ctx) = 0;
+  // Several control planes: the load balancer in front of their API servers,
+  // made from image or started (one of that image that runs is kept); sets
+  // ctx.apiserver_port, which it publishes.
+  virtual void start_load_balancer(Context& ctx, const std::string& image) = 0;
+  // IPv6-only: the DNS64 and NAT64 helpers (dns64_ip, nat64_ip), made or started.
+  virtual void start_nat64(Context& ctx) = 0;
   // Refuses kept state of other nodes than the plan's (another NUM_NODES or
   // NUM_CONTROL_PLANES than when it was made).
   virtual void check_state(const net::Plan& plan) = 0;

@@ -1,45 +1,11 @@
 #include "cluster/actions/action.hpp"
-#include "cluster/docker_provider.hpp"
-#include "docker/containers.hpp"
-#include "docker/exec.hpp"
-#include "docker/images.hpp"
-#include "image/derive.hpp"
-#include "image/versions.hpp"
-#include "util/error.hpp"
-#include "util/hash.hpp"
-#include "util/tar.hpp"
-
-#include <sstream>
 
 namespace dind::cluster {
 
 namespace {
 
-// The seed's IPv6-only setup: a bind9 container answering with DNS64
-// addresses and a tayga container translating them to IPv4, per cluster,
-// kept across `down`, removed by `clean`. Built from Debian's packages on the
-// node's base rootfs.
-std::string helper_image(Context& ctx) {
-  auto bases = docker::list_image_tags(ctx.docker, "dind-base");
-  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string dir = image::images_dir() + "/nat64";
-  std::string key = util::Hasher().add(bases.front()).add_file(dir + "/dns64-start").add_file(dir + "/nat64-start").hex();
-  std::string ref = "dind-nat64:" + key.substr(0, 12);
-  if (docker::inspect_image(ctx.docker, ref)) return ref;
-  image::derive_image(ctx.docker, bases.front(), ref, [&](const std::string& id) {
-    docker::exec_check(ctx.docker, id, {"sh", "-c",
-        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
-        "bind9 tayga >/dev/null && rm -rf /var/lib/apt/lists/*"});
-    std::ostringstream tar;
-    util::tar::Writer w(tar);
-    w.add_file("usr/local/bin/dns64-start", dir + "/dns64-start", 0755);
-    w.add_file("usr/local/bin/nat64-start", dir + "/nat64-start", 0755);
-    w.finish();
-    docker::put_archive(ctx.docker, id, "/", tar.str());
-  }, {"CMD []", "ENTRYPOINT []"});
-  return ref;
-}
-
+// The seed's IPv6-only setup: DNS64 and NAT64 helpers per cluster, kept
+// across `down`, removed by `clean`.
 class Dns64Nat64 : public Action {
 public:
   std::string title(const Context& ctx) const override {
@@ -47,39 +13,7 @@ public:
   }
 
   void execute(Context& ctx) override {
-    std::string img = helper_image(ctx);
-    struct Helper {
-      std::string name, role, ipv6, command;
-      std::vector<std::string> env;
-    };
-    std::vector<Helper> helpers = {
-        {"bind9" + ctx.plan.suffix, "dns64", dns64_ip(ctx.plan), "dns64-start", {"DNS64_PREFIX=" + ctx.plan.dns64_prefix}},
-        {"tayga" + ctx.plan.suffix, "nat64", nat64_ip(ctx.plan), "nat64-start",
-         {"NAT64_PREFIX=" + ctx.plan.dns64_prefix, "NAT64_V4_SUBNET=" + ctx.plan.nat64_v4_subnet}},
-    };
-    for (auto& h : helpers) {
-      auto info = docker::inspect_container(ctx.docker, h.name);
-      if (info && json::flag(*info, {"State", "Running"})) continue;
-      if (!info) {
-        docker::ContainerSpec spec;
-        spec.name = h.name;
-        spec.hostname = h.name;
-        spec.image = img;
-        spec.entrypoint = {h.command};
-        spec.env = h.env;
-        spec.labels = ctx.plan.labels;
-        spec.labels[role_label] = h.role;
-        spec.network = ctx.plan.network;
-        spec.ipv6 = h.ipv6;
-        spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"},
-                        {"net.ipv4.ip_forward", "1"}};
-        spec.cap_add = {"NET_ADMIN"};
-        spec.devices = {"/dev/net/tun"};
-        spec.restart_policy = "unless-stopped";
-        docker::create_container(ctx.docker, spec);
-      }
-      docker::start_container(ctx.docker, h.name);
-    }
+    ctx.provider.start_nat64(ctx);
   }
 };
 

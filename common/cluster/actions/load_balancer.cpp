@@ -1,8 +1,4 @@
 #include "cluster/actions/action.hpp"
-#include "cluster/load_balancer.hpp"
-#include "cluster/node.hpp"
-#include "docker/containers.hpp"
-#include "util/json.hpp"
 
 namespace dind::cluster {
 
@@ -21,19 +17,7 @@ public:
   }
 
   void execute(Context& ctx) override {
-    const std::string& name = ctx.plan.lb->container;
-    auto info = docker::inspect_container(ctx.docker, name);
-    refuse_foreign(ctx, "container", name, info);
-    if (info && json::str(*info, {"Config", "Image"}) != image_) {
-      docker::remove_container(ctx.docker, name);  // made from an older image
-      info.reset();
-    }
-    if (!info) {
-      docker::create_container(ctx.docker, load_balancer_spec(ctx, image_));
-      docker::put_files(ctx.docker, name, {{"usr/local/etc/haproxy/haproxy.cfg", haproxy_config(ctx.plan)}});
-    }
-    if (!info || !json::flag(*info, {"State", "Running"})) docker::start_container(ctx.docker, name);
-    ctx.apiserver_port = published_port(ctx);
+    ctx.provider.start_load_balancer(ctx, image_);
   }
 
 private:

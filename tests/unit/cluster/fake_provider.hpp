@@ -28,6 +28,7 @@ public:
   // exec's answer; unset: exit 0, no output
   std::function<docker::ExecResult(const std::string& node, const std::vector<std::string>& cmd)> answer;
   std::map<std::string, std::string> files;  // "node:path": what read_file returns, write_file leaves
+  std::map<std::string, std::string> logs_of;  // what logs() returns, by container
   std::vector<cluster::NodeInfo> nodes;      // what list() says; provision adds the plan's, running
   bool complete = false;
 
@@ -62,6 +63,13 @@ public:
     record("restart");
     ctx.since = std::chrono::system_clock::now();
   }
+  void start_load_balancer(cluster::Context& ctx, const std::string& image) override {
+    record("start_load_balancer " + image);
+    std::lock_guard<std::mutex> lock(mutex_);
+    nodes.push_back({ctx.plan.lb->container, "lb", "running"});
+    ctx.apiserver_port = 16443;
+  }
+  void start_nat64(cluster::Context&) override { record("start_nat64"); }
   void check_state(const net::Plan& plan) override { record("check_state " + plan.name); }
   std::vector<cluster::NodeInfo> list(const net::Plan&) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -87,7 +95,8 @@ public:
   }
   std::string logs(const std::string& container, int) override {
     record("logs " + container);
-    return "";
+    std::lock_guard<std::mutex> lock(mutex_);
+    return logs_of[container];
   }
   void set_paused(const std::string& node, bool paused) override { record((paused ? "pause " : "unpause ") + node); }
   bool has_state(const net::Plan&) override { return !list({}).empty() || complete; }

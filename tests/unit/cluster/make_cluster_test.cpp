@@ -141,3 +141,39 @@ TEST_CASE("join on a provider: a failed join removes its node alone, and its Nod
                                 "--ignore-not-found").size() == (retain ? 0u : 1u));
   }
 }
+
+TEST_CASE("up on a provider with several control planes: the load balancer after the nodes, the control planes join in turn") {
+  test::Home home;
+  test::FakeRun run(test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}}));
+  script_up(run);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "dind-lb:x"), false);
+  auto calls = run.provider.recorded();
+  std::vector<size_t> order = {first(calls, "provision kube-master kube-master-2 kube-master-3 kube-node-1"),
+                               first(calls, "start_load_balancer dind-lb:x"), first(calls, "exec kube-master kubeadm init"),
+                               first(calls, "exec kube-master-2 kubeadm join"), first(calls, "exec kube-master-3 kubeadm join"),
+                               first(calls, "exec kube-node-1 kubeadm join"), first(calls, "mark_complete")};
+  CHECK(std::is_sorted(order.begin(), order.end()));
+  CHECK(run.provider.recorded("exec kube-master kubeadm init --config /etc/dind/kubeadm.yaml --skip-token-print "
+                              "--skip-certificate-key-print --upload-certs").size() == 1);
+}
+
+TEST_CASE("up on a provider, IPv6-only: the DNS64 and NAT64 helpers before the pod network") {
+  test::Home home;
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}}));
+  script_up(run);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false);
+  auto calls = run.provider.recorded();
+  CHECK(first(calls, "provision") < first(calls, "start_nat64"));
+  CHECK(first(calls, "start_nat64") < first(calls, "exec kube-master sh -s"));
+}
+
+TEST_CASE("a control plane's failed join names a load balancer that stopped, with haproxy's last line") {
+  test::FakeRun run(test::plan_of({{"NUM_CONTROL_PLANES", "2"}, {"NUM_NODES", "0"}}));
+  script_up(run);
+  run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-master-2", "master", "running"}, {"kube-lb", "lb", "exited"}};
+  run.provider.logs_of["kube-lb"] = "[NOTICE] haproxy started\n[ALERT] config: cannot bind socket\n";
+  run.provider.fail_on = "exec kube-master-2 kubeadm join";
+  CHECK_THROWS_WITH(cluster::join_control_planes()->execute(run.ctx), "load balancer kube-lb is exited: [ALERT] config: cannot bind socket");
+  run.provider.nodes[2].state = "running";
+  CHECK_THROWS_WITH(cluster::join_control_planes()->execute(run.ctx), Catch::StartsWith("fake: exec kube-master-2 kubeadm join"));
+}
