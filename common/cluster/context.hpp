@@ -20,7 +20,7 @@ namespace dind::cluster {
 
 // What every action of up/reup works with.
 struct Context {
-  // the engine, for what its provider does not cover yet (helpers, load balancer, snapshots)
+  // the engine, for what its provider does not cover: snapshots, the load balancer's image
   docker::Client& docker;
   Provider& provider;
   util::Steps& steps;

@@ -46,13 +46,13 @@ std::optional<std::string> DockerProvider::kubernetes_version(const std::string&
 }
 
 void DockerProvider::provision(Context& ctx) {
-  create_node_containers(ctx);
-  start_nodes(ctx);
+  create_node_containers(docker_, ctx);
+  start_nodes(docker_, ctx);
 }
 
 void DockerProvider::restart(Context& ctx) {
   // limited nodes bind-mount lxcfs's files: it must run before they start
-  auto lxcfs = use_lxcfs(ctx);
+  auto lxcfs = use_lxcfs(docker_, ctx);
   parallel(ctx.plan.nodes.size(), [&](size_t i) {
     const auto& node = ctx.plan.nodes[i];
     auto info = docker::inspect_container(docker_, node.container);
@@ -61,11 +61,11 @@ void DockerProvider::restart(Context& ctx) {
       // for systemd to stop every unit was a third of reup's time
       if (json::flag(*info, {"State", "Running"})) docker::stop_container(docker_, node.container, 0);
     } else {
-      create_node_container(ctx, i);
+      create_node_container(docker_, ctx, i);
     }
   });
   ctx.since = std::chrono::system_clock::now();
-  start_nodes(ctx);
+  start_nodes(docker_, ctx);
 }
 
 void DockerProvider::start_load_balancer(Context& ctx, const std::string& image) {

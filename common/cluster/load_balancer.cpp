@@ -78,7 +78,7 @@ void start_load_balancer_container(docker::Client& docker, Context& ctx, const s
     docker::put_files(docker, name, {{"usr/local/etc/haproxy/haproxy.cfg", haproxy_config(ctx.plan)}});
   }
   if (!info || !json::flag(*info, {"State", "Running"})) docker::start_container(docker, name);
-  ctx.apiserver_port = published_port(ctx);
+  ctx.apiserver_port = published_port(docker, ctx);
 }
 
 void check_load_balancer(Context& ctx) {

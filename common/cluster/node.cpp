@@ -98,36 +98,36 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
   return spec;
 }
 
-std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx) {
+std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx) {
   for (auto& node : ctx.plan.nodes) {
-    if (node.limited()) return std::make_unique<lxcfs::Use>(ctx.docker);
+    if (node.limited()) return std::make_unique<lxcfs::Use>(docker);
   }
   // containers made with limits keep lxcfs's binds whatever this run's
   // variables say (a plain `up` after a host restart starts them again)
-  if (!docker::list_containers(ctx.docker, {cluster_filter(ctx.plan), lxcfs::label}).empty()) {
-    return std::make_unique<lxcfs::Use>(ctx.docker);
+  if (!docker::list_containers(docker, {cluster_filter(ctx.plan), lxcfs::label}).empty()) {
+    return std::make_unique<lxcfs::Use>(docker);
   }
   return nullptr;
 }
 
-void create_node_container(Context& ctx, size_t index) {
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index) {
   const auto& node = ctx.plan.nodes.at(index);
-  docker::create_container(ctx.docker, node_spec(ctx, index));
+  docker::create_container(docker, node_spec(ctx, index));
   const auto& extra = ctx.spec.node_options;
-  for (auto& n : extra.networks) docker::connect_network(ctx.docker, n, node.container);
+  for (auto& n : extra.networks) docker::connect_network(docker, n, node.container);
   // in place before systemd starts containerd and kubelet: one archive put
   auto registries = ctx.spec.registries;  // a containerd patch's mirrors join them
   docker::Files files;
   if (!ctx.spec.kind.containerd_patches.empty()) {
-    std::string base = docker::read_container_file(ctx.docker, node.container, "/etc/containerd/config.toml");
+    std::string base = docker::read_container_file(docker, node.container, "/etc/containerd/config.toml");
     files.emplace_back("etc/containerd/config.toml", patch_containerd(ctx.spec.kind, base, registries.mirrors));
   }
-  for (auto& f : registry::node_files(ctx.docker, node.container, registries)) files.push_back(f);
+  for (auto& f : registry::node_files(docker, node.container, registries)) files.push_back(f);
   if (std::string dropin = proxy_dropin(extra.proxy, ctx.plan); !dropin.empty()) {
     files.emplace_back("etc/systemd/system/containerd.service.d/50-dind-proxy.conf", dropin);
     files.emplace_back("etc/systemd/system/kubelet.service.d/50-dind-proxy.conf", dropin);
   }
-  docker::put_files(ctx.docker, node.container, files);
+  docker::put_files(docker, node.container, files);
 }
 
 void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info) {
@@ -140,25 +140,25 @@ void refuse_foreign(const Context& ctx, const char* what, const std::string& nam
               ctx.plan.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
 }
 
-void create_node_containers(Context& ctx) {
+void create_node_containers(docker::Client& docker, const Context& ctx) {
   // what the nodes join or mount must be there: Docker would make a missing
   // volume itself, and nothing that clean could not remove may be left
   const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) {
-    if (!docker::inspect_network(ctx.docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
+    if (!docker::inspect_network(docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
   }
   for (auto& m : extra.master_mounts) {
-    if (m.type == "volume" && !docker::inspect_volume(ctx.docker, m.source)) {
+    if (m.type == "volume" && !docker::inspect_volume(docker, m.source)) {
       throw Error("MASTER_EXTRA_OPTS: there is no Docker volume " + m.source + " (dind makes no volume it does not own)");
     }
   }
-  auto network = docker::inspect_network(ctx.docker, ctx.plan.network);
+  auto network = docker::inspect_network(docker, ctx.plan.network);
   refuse_foreign(ctx, "network", ctx.plan.network, network);
   for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
     const auto& node = ctx.plan.nodes[i];
-    for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(ctx.docker, v));
+    for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(docker, v));
   }
-  auto lxcfs = use_lxcfs(ctx);
+  auto lxcfs = use_lxcfs(docker, ctx);
   if (!network) {
     docker::NetworkSpec net;
     net.name = ctx.plan.network;
@@ -167,21 +167,21 @@ void create_node_containers(Context& ctx) {
     // fixed IPv6 addresses need the IPv4 subnet spelled out too
     for (size_t i = 0; i < ctx.plan.mgmt.size(); ++i) net.subnets.push_back({ctx.plan.mgmt[i].str(), ctx.plan.gateways[i]});
     if (!ctx.plan.has_v4()) net.subnets.insert(net.subnets.begin(), docker::Subnet{"10.193." + std::to_string(ctx.plan.cluster_id) + ".0/24", ""});
-    docker::create_network(ctx.docker, net);
+    docker::create_network(docker, net);
   }
-  registry::attach(ctx.docker, ctx.plan.network);
+  registry::attach(docker, ctx.plan.network);
   for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
     const auto& node = ctx.plan.nodes[i];
-    docker::create_volume(ctx.docker, var_volume(node), ctx.plan.labels);
-    docker::create_volume(ctx.docker, etc_volume(node), ctx.plan.labels);
-    create_node_container(ctx, i);
+    docker::create_volume(docker, var_volume(node), ctx.plan.labels);
+    docker::create_volume(docker, etc_volume(node), ctx.plan.labels);
+    create_node_container(docker, ctx, i);
   }
 }
 
-void start_nodes(Context& ctx) {
+void start_nodes(docker::Client& docker, Context& ctx) {
   size_t first = ctx.first_new, n = ctx.plan.nodes.size() - first;
-  parallel(n, [&](size_t i) { docker::start_container(ctx.docker, ctx.plan.nodes[first + i].container); });
-  if (!ctx.plan.lb) ctx.apiserver_port = published_port(ctx);
+  parallel(n, [&](size_t i) { docker::start_container(docker, ctx.plan.nodes[first + i].container); });
+  if (!ctx.plan.lb) ctx.apiserver_port = published_port(docker, ctx);
   parallel(n, [&](size_t i) {
     const auto& node = ctx.plan.nodes[first + i];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit
@@ -196,12 +196,12 @@ void start_nodes(Context& ctx) {
       o.timeout = std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(
                                                         deadline - std::chrono::steady_clock::now()));
       try {
-        r = docker::exec(ctx.docker, node.container, {"systemctl", "is-system-running", "--wait"}, o);
+        r = docker::exec(docker, node.container, {"systemctl", "is-system-running", "--wait"}, o);
       } catch (const util::interrupt::Interrupted&) {
         throw;
       } catch (const Error&) {
         // a container that exited answers 409 to exec: say it died, below
-        auto info = docker::inspect_container(ctx.docker, node.container);
+        auto info = docker::inspect_container(docker, node.container);
         if (!info || !json::flag(*info, {"State", "Running"})) break;
         if (std::chrono::steady_clock::now() < deadline) throw;
         throw Error(node.container + ": systemd did not finish booting within 90s (a unit hangs?)");
@@ -211,7 +211,7 @@ void start_nodes(Context& ctx) {
              std::chrono::steady_clock::now() < deadline);
     if (state == "running") return;
     if (state == "degraded") {
-      auto failed = docker::exec(ctx.docker, node.container, {"systemctl", "--failed", "--no-legend", "--plain"});
+      auto failed = docker::exec(docker, node.container, {"systemctl", "--failed", "--no-legend", "--plain"});
       std::string units = util::trim(failed.out);
       // preload or containerd failing means no cluster; other units are noise
       if (units.find("containerd") != std::string::npos || units.find("dind-preload") != std::string::npos) {
@@ -219,7 +219,7 @@ void start_nodes(Context& ctx) {
       }
       return;
     }
-    auto info = docker::inspect_container(ctx.docker, node.container);
+    auto info = docker::inspect_container(docker, node.container);
     bool running = info && json::flag(*info, {"State", "Running"});
     throw Error(node.container + (running ? ": systemd did not boot (" + (state.empty() ? r.err : state) + ")"
                                           : ": container died while booting (exit " +
@@ -227,9 +227,9 @@ void start_nodes(Context& ctx) {
   });
 }
 
-int published_port(Context& ctx) {
+int published_port(docker::Client& docker, const Context& ctx) {
   const std::string& name = ctx.plan.api_container();
-  auto info = docker::inspect_container(ctx.docker, name);
+  auto info = docker::inspect_container(docker, name);
   if (!info) throw Error(name + " is gone");
   std::string port = apiserver_host_port(*info);
   if (port.empty()) throw Error("the API server port of " + name + " is not published");

@@ -33,11 +33,11 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index);
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
 // with the DIND_*_PROXY drop-ins for containerd and kubelet, containerd's
 // registry hosts and DIND_CA_CERT in place.
-void create_node_container(Context& ctx, size_t index);
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index);
 
 // Held while the plan's limited nodes are created or started (lxcfs runs);
 // none for a plan without limits.
-std::unique_ptr<lxcfs::Use> use_lxcfs(const Context& ctx);
+std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx);
 
 // A container, network or volume (`what`) of the planned name that this
 // cluster did not make is someone else's: never take it over, never remove it.
@@ -47,15 +47,15 @@ void refuse_foreign(const Context& ctx, const char* what, const std::string& nam
 // from ctx.first_new, not started; refuses a network or volume of the planned name that dind did
 // not make for this cluster, and a custom network or volume that is missing.
 // The local registry, when there is one, joins the network.
-void create_node_containers(Context& ctx);
+void create_node_containers(docker::Client& docker, const Context& ctx);
 
 // Starts the node containers from ctx.first_new, reads the master's published
 // port (unless a load balancer publishes it), and
 // waits until systemd in every node finished booting (images preloaded);
 // names the node that died or failed.
-void start_nodes(Context& ctx);
+void start_nodes(docker::Client& docker, Context& ctx);
 
 // The API server's published port (the load balancer's, or the master's).
-int published_port(Context& ctx);
+int published_port(docker::Client& docker, const Context& ctx);
 
 } // namespace dind::cluster

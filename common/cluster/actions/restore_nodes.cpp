@@ -39,7 +39,7 @@ public:
       }
     }
     ctx.kubernetes_version = snap.kubernetes_version;
-    create_node_containers(ctx);
+    create_node_containers(ctx.docker, ctx);
     std::atomic<uint64_t> done{0};
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
       for (auto& layer : snap.nodes[i].layers) {
@@ -52,7 +52,7 @@ public:
       }
     });
     ctx.since = std::chrono::system_clock::now();
-    start_nodes(ctx);
+    start_nodes(ctx.docker, ctx);
   }
 };
 
