@@ -5,6 +5,8 @@
 #include "cluster/lxcfs.hpp"
 #include "cluster/nat64.hpp"
 #include "cluster/node.hpp"
+#include "docker/containers.hpp"
+#include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"

@@ -1,7 +1,6 @@
 #pragma once
 #include "cluster/provider.hpp"
 #include "docker/client.hpp"
-#include "docker/containers.hpp"
 #include "util/json.hpp"
 
 #include <string>

@@ -32,8 +32,9 @@ struct ApiServer {
 };
 
 // What runs a cluster's nodes (kind's providers.Provider): the actions and
-// the lifecycle commands ask it, never the container engine. Docker's is the
-// one there is (docker_provider.hpp); the unit tests have a fake.
+// the lifecycle commands ask it, not the container engine (snapshots and
+// `load` still stream archives through the engine). Docker's is the one
+// there is (docker_provider.hpp); the unit tests have a fake.
 class Provider {
 public:
   virtual ~Provider() = default;
