@@ -24,6 +24,8 @@ struct Config {
   // The plan of these variables, with a kind config's per-node limits.
   net::Plan plan() const;
   std::string image() const { return get("DIND_IMAGE"); }
+  // "node image X not found: run `kubectl dind build-image [--k8s-version V]` first"
+  std::string image_missing() const;
   int num_nodes() const;
   std::optional<int> apiserver_port() const;  // nullopt: random
   std::chrono::seconds wait_timeout() const;

@@ -39,7 +39,7 @@ std::string plan_id(const Config& config, const net::Plan& plan) {
 
 std::string image_id(docker::Client& docker, const Config& config) {
   auto image = docker::inspect_image(docker, config.image());
-  if (!image) throw Error("node image " + config.image() + " not found: run `kubectl dind build-image` first");
+  if (!image) throw Error(config.image_missing());
   return json::str(*image, {"Id"});
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one upstream Go component at the version pinned in images/versions.
-#   build.sh kubernetes|etcd|coredns|crictl|e2e|agnhost OUTDIR
+# Builds one upstream Go component at the version pinned in images/versions
+# (with images/versions.d/MINOR over it when a Kubernetes minor is named).
+#   build.sh kubernetes|etcd|coredns|crictl|e2e|agnhost [MINOR] OUTDIR
 # Go is a build tool for Kubernetes only: this runs on the host's Go with
 # modules from the Go module proxy. Output: static binaries in OUTDIR.
 set -euo pipefail
@@ -8,6 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../versions
 . "$here/../versions"
 component=$1
+if [ $# -eq 3 ]; then
+  # shellcheck source=/dev/null
+  . "$here/../versions.d/$2"
+  shift
+fi
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 work="$out/.module"
 rm -rf "$work" && mkdir -p "$work"

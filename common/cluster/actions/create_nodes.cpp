@@ -18,7 +18,7 @@ public:
 
   void execute(Context& ctx) override {
     auto image = docker::inspect_image(ctx.docker, ctx.config.image());
-    if (!image) throw Error("node image " + ctx.config.image() + " not found: run `kubectl dind build-image` first");
+    if (!image) throw Error(ctx.config.image_missing());
     ctx.kubernetes_version = json::str(*image, {"Config", "Labels", "io.dind.kubernetes-version"});
     if (ctx.kubernetes_version.empty()) throw Error(ctx.config.image() + " is not a dind node image (no io.dind.kubernetes-version label)");
 
