@@ -36,14 +36,11 @@ case "$component" in
 kubernetes|e2e|agnhost)
   module k8s.io/kubernetes "$KUBERNETES_VERSION"
   # k8s.io/kubernetes points its staging modules at ./staging; as a dependency
-  # those replaces are ignored, so map each to its published v0.X.Y release.
+  # those replaces are ignored, so map each to its published v0.X.Y release
+  # (the list is the release's own: it grows from one minor to the next).
   staging=v0.${KUBERNETES_VERSION#v1.}
-  for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go \
-           cloud-provider cluster-bootstrap code-generator component-base component-helpers \
-           controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation \
-           endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy \
-           kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission \
-           sample-apiserver sample-cli-plugin sample-controller; do
+  dir=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  for m in $(sed -n 's#^\s*k8s.io/\([a-z-]*\) => ./staging/src/.*#\1#p' "$dir/go.mod"); do
     echo "replace k8s.io/$m => k8s.io/$m $staging" >> "$work/go.mod"
   done
   minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
