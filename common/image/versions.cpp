@@ -67,7 +67,7 @@ Release kubernetes_release(const std::string& images, const std::string& wanted)
   if (!w.empty() && minor_of(w) != r.minor) {
     auto minors = kubernetes_minors(images);
     if (std::find(minors.begin(), minors.end(), minor_of(w)) == minors.end()) {
-      throw UsageError("Kubernetes " + w + " is not supported: dind builds " + util::join(minors, ", ") +
+      throw UsageError("Kubernetes " + wanted + " is not supported: dind builds " + util::join(minors, ", ") +
                        " (images/versions.d)");
     }
     r.minor = minor_of(w);
@@ -77,7 +77,7 @@ Release kubernetes_release(const std::string& images, const std::string& wanted)
   // a patch release is pinned per minor: another one would be a different build
   const std::string& pinned = version(r.versions, "KUBERNETES_VERSION");
   if (w.size() > r.minor.size() && w != pinned) {
-    throw UsageError("Kubernetes " + w + " is not supported: dind builds " + pinned + " of " + r.minor);
+    throw UsageError("Kubernetes " + wanted + " is not supported: dind builds " + pinned + " of " + r.minor);
   }
   return r;
 }

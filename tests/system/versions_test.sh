@@ -42,6 +42,7 @@ for file in "$IMAGES"/versions.d/v1.*; do
   start=$SECONDS
   "$KD" up -q --k8s-version "$minor"
   log "$minor: up took $((SECONDS - start)) s"
+  "$KD" load -q "$BUSYBOX"
   kubectl="$HOME/.kubeadm-dind-cluster/kubectl-$version"
   check "$minor: kubectl $version left beside the default one" \
     bash -c "'$kubectl' version --client -o json | grep -qF '\"gitVersion\": \"$version\"'"
