@@ -19,6 +19,7 @@ const std::map<std::string, std::string>& known_variables() {
       {"IP_MODE", "ipv4"},       {"MGMT_CIDRS", ""},          {"DIND_SUBNET", ""},
       {"DIND_SUBNET_SIZE", ""},  {"POD_NETWORK_CIDR", ""},    {"SERVICE_CIDR", ""},
       {"DNS64_PREFIX", ""},      {"NAT64_V4_SUBNET_PREFIX", ""}, {"DIND_IMAGE", ""},
+      {"DIND_K8S_VERSION", ""},
       {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"CNI_PLUGIN", "bridge"},
       {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"},
       // several control planes behind a load balancer (the seed had one)
@@ -134,12 +135,21 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
     const std::string& v = c.values[r.name];
     if (!v.empty() && v != r.accepted) throw UsageError(std::string(r.name) + "=" + v + " is not supported: " + r.why);
   }
-  if (c.values["DIND_IMAGE"].empty()) c.values["DIND_IMAGE"] = image::default_node_image();
+  // the image names its Kubernetes version; a version asks for its image
+  if (!c.values["DIND_IMAGE"].empty() && !c.values["DIND_K8S_VERSION"].empty()) {
+    throw UsageError("DIND_K8S_VERSION and DIND_IMAGE both given: the node image carries its Kubernetes version, give one");
+  }
+  if (c.values["DIND_IMAGE"].empty()) c.values["DIND_IMAGE"] = image::default_node_image(c.values["DIND_K8S_VERSION"]);
   // every value checked before anything runs
   cluster_spec(c);
   c.num_nodes();
   c.plan();  // the node limits' spelling
   return c;
+}
+
+std::string image_missing(const std::string& image, const std::string& k8s_version) {
+  return "node image " + image + " not found: run `kubectl dind build-image" +
+         (k8s_version.empty() ? "" : " --k8s-version " + k8s_version) + "` first";
 }
 
 std::string Config::get(const std::string& key) const {

@@ -33,6 +33,9 @@ struct Config {
   std::string to_json() const;
 };
 
+// "node image X not found: run `kubectl dind build-image [--k8s-version V]` first"
+std::string image_missing(const std::string& image, const std::string& k8s_version);
+
 // The variables dind knows, with their defaults ("" = unset).
 const std::map<std::string, std::string>& known_variables();
 

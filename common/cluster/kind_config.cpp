@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -227,6 +228,19 @@ void networking(const Field& f, KindConfig& k) {
   }
 }
 
+// kind names the Kubernetes version by its node image (kindest/node:v1.35.0,
+// maybe @sha256:...): dind runs its own image of that minor version, the
+// same on every node
+void node_image_version(const Field& f, KindConfig& k) {
+  std::smatch m;
+  std::string image = f.str();
+  if (!std::regex_match(image, m, std::regex(R"((?:docker\.io/)?kindest/node:(v1\.[0-9]+)\.[0-9]+(?:@sha256:[0-9a-f]{64})?)"))) {
+    f.fail("kindest/node:vX.Y.Z expected: dind runs its own node image of that Kubernetes version (DIND_IMAGE for another)");
+  }
+  auto [it, first] = k.variables.emplace("DIND_K8S_VERSION", m[1]);
+  if (!first && it->second != m[1]) f.fail("every node runs one Kubernetes version in dind, " + it->second + " above");
+}
+
 } // namespace
 
 bool is_kind_config(const std::string& text) {
@@ -267,8 +281,8 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file) {
       Field n = nodes.at(i);
       // cpus and memory: dind's own, as NODE_CPUS and NODE_MEMORY for this node
       n.only({"role", "labels", "extraPortMappings", "extraMounts", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902",
-              "image", "cpus", "memory"},
-             {{"image", "dind runs its own node image (DIND_IMAGE, `kubectl dind build-image`) on every node"}});
+              "image", "cpus", "memory"});
+      if (n.has("image")) node_image_version(n["image"], k);
       std::string role = n.has("role") ? n["role"].str() : "control-plane";
       if (role == "control-plane") control_planes.push_back(node_settings(n));
       else if (role == "worker") workers.push_back(node_settings(n));

@@ -137,6 +137,8 @@ std::string init_config(const KubeadmInput& in) {
        "kind: KubeletConfiguration\n"
        "cgroupDriver: systemd\n"
        "failSwapOn: false\n"
+       // kubelet 1.35 and later refuse a cgroup v1 host unless told (this VM family is v1)
+       "failCgroupV1: false\n"
        // the node's disk is the host's: never evict for it; memory keeps
        // kubelet's default (the map replaces all defaults), which a node with
        // NODE_MEMORY reaches as a small machine would

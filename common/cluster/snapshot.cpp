@@ -40,7 +40,7 @@ std::string plan_id(const Config& config, const net::Plan& plan) {
 
 std::string image_id(docker::Client& docker, const Config& config) {
   auto image = docker::inspect_image(docker, config.image());
-  if (!image) throw Error("node image " + config.image() + " not found: run `kubectl dind build-image` first");
+  if (!image) throw Error(image_missing(config.image(), config.get("DIND_K8S_VERSION")));
   return json::str(*image, {"Id"});
 }
 

@@ -11,6 +11,7 @@ std::string to_string(ProxyMode mode) { return mode == ProxyMode::nftables ? "nf
 ClusterSpec cluster_spec(const Config& config) {
   ClusterSpec s;
   s.image = config.image();
+  s.k8s_version = config.get("DIND_K8S_VERSION");
   std::string cni = config.get("CNI_PLUGIN");
   if (cni == "bridge") s.cni = CniPlugin::bridge;
   else if (cni == "ptp") s.cni = CniPlugin::ptp;

@@ -23,6 +23,7 @@ std::string to_string(ProxyMode mode);
 // actions read its fields, never a variable.
 struct ClusterSpec {
   std::string image;                           // DIND_IMAGE
+  std::string k8s_version;                     // DIND_K8S_VERSION, which named the image ("" = the default)
   CniPlugin cni = CniPlugin::bridge;           // CNI_PLUGIN
   ProxyMode kube_proxy = ProxyMode::iptables;  // KUBE_PROXY_MODE
   std::chrono::seconds wait{300};              // DIND_WAIT: for the nodes Ready and CoreDNS

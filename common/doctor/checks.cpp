@@ -80,11 +80,14 @@ Check cgroup(int version, const std::string& driver, const std::string& image) {
   int minor = std::regex_search(image, m, std::regex(":v1\\.([0-9]+)")) ? std::stoi(m[1]) : 0;
   std::string found = "cgroup v" + std::to_string(version) + " (" + (driver.empty() ? "unknown driver" : driver + " driver") + ")";
   if (version == 1) {
+    // kubelet 1.35+ refuses cgroup v1 by default; dind's KubeletConfiguration
+    // says failCgroupV1: false, upstream's way to keep such hosts running
     if (minor >= 35) {
-      return make("cgroup", Status::fail, found + ": the kubelet of " + image + " refuses cgroup v1 (Kubernetes 1.35+)",
-                  "boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1), or use a Kubernetes 1.34 node image (DIND_IMAGE)");
+      return make("cgroup", Status::warn, found + ": the kubelet of " + image + " runs on it only because dind sets " +
+                  "failCgroupV1: false (cgroup v1 is in maintenance upstream)",
+                  "boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1)");
     }
-    return make("cgroup", Status::info, found + ": Kubernetes up to 1.34 runs on it (1.35+ needs cgroup v2)");
+    return make("cgroup", Status::info, found + ": Kubernetes up to 1.34 runs on it as is; 1.35+ with failCgroupV1: false, which dind sets");
   }
   return make("cgroup", Status::ok, found + ": every Kubernetes version dind builds runs on it");
 }

@@ -18,6 +18,8 @@
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -55,12 +57,12 @@ struct Context {
   std::string cache_root;
   Cache cache;
   std::string images;  // images/ dir
-  std::map<std::string, std::string> versions;
-  std::string versions_hash;
+  Release release;
+  std::string versions_hash;  // of images/versions: the Debian root filesystem is the same for every release
 };
 
 std::string go_component(Context& ctx, const std::string& component, const std::string& title) {
-  return image::go_component(ctx.steps, component, title, ctx.cache_root);
+  return image::go_component(ctx.steps, component, title, ctx.cache_root, ctx.release);
 }
 
 std::string local_binaries(Context& ctx, const std::string& src) {
@@ -79,7 +81,7 @@ std::string local_binaries(Context& ctx, const std::string& src) {
 std::string rootfs(Context& ctx) {
   std::string key = util::Hasher().add(ctx.versions_hash).add_file(ctx.images + "/rootfs/build.sh").hex();
   bool cached = ctx.cache.has("rootfs", key);
-  std::string suite = version(ctx.versions, "DEBIAN_SUITE");
+  std::string suite = version(ctx.release.versions, "DEBIAN_SUITE");
   ctx.steps.run("Debian " + suite + " root filesystem (debootstrap)" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     if (::geteuid() != 0 && !cached) throw Error("debootstrap needs root: run build-image as root once (the result is cached)");
     ctx.cache.ensure("rootfs", key, [&](const std::string& out) {
@@ -136,13 +138,14 @@ std::string proxy_userland(Context& ctx, const std::string& base) {
 
 std::string component_images(Context& ctx, const std::string& k8s, const std::string& etcd, const std::string& coredns,
                              const std::string& base, std::vector<std::string>& refs) {
-  const std::string& k8s_version = version(ctx.versions, "KUBERNETES_VERSION");
+  const std::string& k8s_version = version(ctx.release.versions, "KUBERNETES_VERSION");
   std::string pause = sibling_binary("dind-pause");
   util::Hasher h;
   h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("worker-set-1");
   for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
   std::string key = h.hex();
   refs = kubeadm_images(k8s + "/kubeadm", k8s_version);
+  std::string pins = ctx.release.override_file.empty() ? "images/versions" : ctx.release.override_file;
   bool cached = ctx.cache.has("images", key);
   ctx.steps.run("Control-plane images (" + std::to_string(refs.size()) + ")" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     ctx.cache.ensure("images", key, [&](const std::string& out) {
@@ -154,11 +157,11 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         std::string tag = docker::split_reference(ref).second;
         ComponentImage img{ref, {}, path_env};
         if (name == "etcd") {
-          std::string want = version(ctx.versions, "ETCD_VERSION").substr(1);
-          if (!util::starts_with(tag, want + "-")) throw Error("images/versions: ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
+          std::string want = version(ctx.release.versions, "ETCD_VERSION").substr(1);
+          if (!util::starts_with(tag, want + "-")) throw Error(pins + ": ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
           img.files = {{"usr/local/bin/etcd", etcd + "/etcd"}};
         } else if (name == "coredns") {
-          if (tag != version(ctx.versions, "COREDNS_VERSION")) throw Error("images/versions: COREDNS_VERSION but kubeadm wants coredns " + tag);
+          if (tag != version(ctx.release.versions, "COREDNS_VERSION")) throw Error(pins + ": COREDNS_VERSION but kubeadm wants coredns " + tag);
           img.files = {{"coredns", coredns + "/coredns"}};
           img.changes.push_back(R"(ENTRYPOINT ["/coredns"])");
         } else if (name == "pause") {
@@ -212,6 +215,18 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
   return key;
 }
 
+// containerd 1.x runs pod sandboxes from its own sandbox_image, not kubelet's:
+// it must name the pause image this release's kubeadm preloads (nothing is pulled)
+std::string containerd_config(const std::string& file, const std::vector<std::string>& preloaded) {
+  auto pause = std::find_if(preloaded.begin(), preloaded.end(), [](auto& r) { return r.find("/pause:") != std::string::npos; });
+  if (pause == preloaded.end()) throw Error("kubeadm lists no pause image");
+  std::string text = util::read_file(file);
+  auto key = text.find("sandbox_image = \"");
+  if (key == std::string::npos) throw Error(file + " has no sandbox_image");
+  auto begin = key + std::strlen("sandbox_image = \""), end = text.find('"', begin);
+  return text.replace(begin, end - begin, *pause);
+}
+
 } // namespace
 
 std::string script_component(util::Steps& steps, const std::string& name, const std::string& script,
@@ -254,36 +269,40 @@ std::string script_image(docker::Client& docker, util::Steps& steps, const std::
 }
 
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
-                         const std::string& cache_root) {
+                         const std::string& cache_root, const Release& release) {
   std::string images = images_dir();
-  return script_component(steps, "go-" + component, images + "/go/build.sh", {component}, {images + "/versions"}, title,
-                          cache_root);
+  std::vector<std::string> args = {component}, inputs = {images + "/versions"};
+  if (!release.override_file.empty()) args.push_back(release.minor), inputs.push_back(release.override_file);
+  return script_component(steps, "go-" + component, images + "/go/build.sh", args, inputs, title, cache_root);
 }
 
-std::string default_node_image() {
+std::string default_node_image(const std::string& k8s_version) {
   std::string dir;
   try {
     dir = images_dir();
   } catch (const Error&) {
+    if (!k8s_version.empty()) throw;
     return std::string("dind-node:") + DIND_KUBERNETES_VERSION;
   }
-  return "dind-node:" + version(load_versions(dir + "/versions"), "KUBERNETES_VERSION");
+  return "dind-node:" + version(kubernetes_release(dir, k8s_version).versions, "KUBERNETES_VERSION");
 }
 
 BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const BuildOptions& options) {
   std::string cache_root = options.cache_root.empty() ? util::cache_dir() : options.cache_root;
-  Context ctx{docker, steps, cache_root, Cache(cache_root), images_dir(), {}, {}};
-  ctx.versions = load_versions(ctx.images + "/versions");
+  std::string images_root = images_dir();
+  Release release = kubernetes_release(images_root, options.k8s_version);
+  Context ctx{docker, steps, cache_root, Cache(cache_root), images_root, release, {}};
   ctx.versions_hash = util::Hasher().add_file(ctx.images + "/versions").hex();
   BuildReport report;
-  report.kubernetes_version = version(ctx.versions, "KUBERNETES_VERSION");
+  report.kubernetes_version = version(ctx.release.versions, "KUBERNETES_VERSION");
 
   std::string k8s = options.k8s_binaries.empty()
                         ? go_component(ctx, "kubernetes", "Kubernetes " + report.kubernetes_version + " binaries (go build)")
                         : local_binaries(ctx, options.k8s_binaries);
-  std::string etcd = go_component(ctx, "etcd", "etcd " + version(ctx.versions, "ETCD_VERSION") + " (go build)");
-  std::string coredns = go_component(ctx, "coredns", "CoreDNS " + version(ctx.versions, "COREDNS_VERSION") + " (go build)");
-  std::string crictl = go_component(ctx, "crictl", "crictl " + version(ctx.versions, "CRI_TOOLS_VERSION") + " (go build)");
+  std::string etcd = go_component(ctx, "etcd", "etcd " + version(ctx.release.versions, "ETCD_VERSION") + " (go build)");
+  std::string coredns = go_component(ctx, "coredns", "CoreDNS " + version(ctx.release.versions, "COREDNS_VERSION") + " (go build)");
+  // crictl talks CRI, which every release shares: one build
+  std::string crictl = image::go_component(ctx.steps, "crictl", "crictl " + version(ctx.release.versions, "CRI_TOOLS_VERSION") + " (go build)", ctx.cache_root);
   std::string rootfs_key = rootfs(ctx);
   std::string base = base_image(ctx, rootfs_key);
   std::string images_key = component_images(ctx, k8s, etcd, coredns, base, report.preloaded);
@@ -308,7 +327,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("usr/local/bin/dind-preload", node_files + "/dind-preload", 0755);
         w.add_file("usr/local/bin/dind-net", dind_net, 0755);
         w.add_file("etc/systemd/system/dind-net.service", node_files + "/dind-net.service", 0644);
-        w.add_file("etc/containerd/config.toml", node_files + "/containerd-config.toml", 0644);
+        w.add_data("etc/containerd/config.toml", containerd_config(node_files + "/containerd-config.toml", report.preloaded), 0644);
         w.add_file("etc/systemd/system/kubelet.service", node_files + "/kubelet.service", 0644);
         w.add_dir("etc/systemd/system/kubelet.service.d");
         w.add_file("etc/systemd/system/kubelet.service.d/10-kubeadm.conf", node_files + "/10-kubeadm.conf", 0644);

@@ -1,5 +1,6 @@
 #pragma once
 #include "docker/client.hpp"
+#include "image/versions.hpp"
 #include "util/steps.hpp"
 
 #include <string>
@@ -12,6 +13,7 @@ struct BuildOptions {
   // building from the Go module: the seed's BUILD_KUBEADM/BUILD_HYPERKUBE.
   std::string k8s_binaries;
   std::string cache_root;  // default: util::cache_dir()
+  std::string k8s_version; // a minor version from images/versions.d ("" = images/versions')
 };
 
 struct BuildReport {
@@ -43,9 +45,9 @@ std::string script_image(docker::Client& docker, util::Steps& steps, const std::
 // One upstream Go component built by images/go/build.sh (kubernetes, etcd,
 // coredns, crictl, e2e, agnhost), cached by its inputs; its directory.
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
-                         const std::string& cache_root = "");
+                         const std::string& cache_root = "", const Release& release = {});
 
-// The default node image reference for the pinned Kubernetes version.
-std::string default_node_image();
+// The node image reference of a Kubernetes minor version ("" = the default).
+std::string default_node_image(const std::string& k8s_version = "");
 
 } // namespace dind::image

@@ -5,6 +5,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace dind::image {
@@ -28,6 +29,57 @@ const std::string& version(const std::map<std::string, std::string>& versions, c
   auto it = versions.find(key);
   if (it == versions.end() || it->second.empty()) throw Error("images/versions has no " + key);
   return it->second;
+}
+
+namespace {
+
+std::string minor_of(const std::string& version) {
+  auto second_dot = version.find('.', version.find('.') + 1);
+  return version.substr(0, second_dot);
+}
+
+// "v1.9" before "v1.10"
+bool older(const std::string& a, const std::string& b) {
+  auto minor = [](const std::string& m) { return std::stoi(m.substr(m.find('.') + 1)); };
+  return minor(a) < minor(b);
+}
+
+} // namespace
+
+std::vector<std::string> kubernetes_minors(const std::string& images) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> minors = {minor_of(version(load_versions(images + "/versions"), "KUBERNETES_VERSION"))};
+  if (fs::is_directory(images + "/versions.d")) {
+    for (auto& e : fs::directory_iterator(images + "/versions.d")) {
+      std::string name = e.path().filename();
+      if (util::starts_with(name, "v1.") && name != minors.front()) minors.push_back(name);
+    }
+  }
+  std::sort(minors.begin(), minors.end(), older);
+  return minors;
+}
+
+Release kubernetes_release(const std::string& images, const std::string& wanted) {
+  Release r;
+  r.versions = load_versions(images + "/versions");
+  r.minor = minor_of(version(r.versions, "KUBERNETES_VERSION"));
+  std::string w = wanted.empty() || wanted[0] == 'v' ? wanted : "v" + wanted;
+  if (!w.empty() && minor_of(w) != r.minor) {
+    auto minors = kubernetes_minors(images);
+    if (std::find(minors.begin(), minors.end(), minor_of(w)) == minors.end()) {
+      throw UsageError("Kubernetes " + wanted + " is not supported: dind builds " + util::join(minors, ", ") +
+                       " (images/versions.d)");
+    }
+    r.minor = minor_of(w);
+    r.override_file = images + "/versions.d/" + r.minor;
+    for (auto& [k, v] : load_versions(r.override_file)) r.versions[k] = v;
+  }
+  // a patch release is pinned per minor: another one would be a different build
+  const std::string& pinned = version(r.versions, "KUBERNETES_VERSION");
+  if (w.size() > r.minor.size() && w != pinned) {
+    throw UsageError("Kubernetes " + wanted + " is not supported: dind builds " + pinned + " of " + r.minor);
+  }
+  return r;
 }
 
 } // namespace dind::image

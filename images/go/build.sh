@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one upstream Go component at the version pinned in images/versions.
-#   build.sh kubernetes|etcd|coredns|crictl|e2e|agnhost OUTDIR
+# Builds one upstream Go component at the version pinned in images/versions
+# (with images/versions.d/MINOR over it when a Kubernetes minor is named).
+#   build.sh kubernetes|etcd|coredns|crictl|e2e|agnhost [MINOR] OUTDIR
 # Go is a build tool for Kubernetes only: this runs on the host's Go with
 # modules from the Go module proxy. Output: static binaries in OUTDIR.
 set -euo pipefail
@@ -8,6 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../versions
 . "$here/../versions"
 component=$1
+if [ $# -eq 3 ]; then
+  # shellcheck source=/dev/null
+  . "$here/../versions.d/$2"
+  shift
+fi
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 work="$out/.module"
 rm -rf "$work" && mkdir -p "$work"
@@ -30,14 +36,11 @@ case "$component" in
 kubernetes|e2e|agnhost)
   module k8s.io/kubernetes "$KUBERNETES_VERSION"
   # k8s.io/kubernetes points its staging modules at ./staging; as a dependency
-  # those replaces are ignored, so map each to its published v0.X.Y release.
+  # those replaces are ignored, so map each to its published v0.X.Y release
+  # (the list is the release's own: it grows from one minor to the next).
   staging=v0.${KUBERNETES_VERSION#v1.}
-  for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go \
-           cloud-provider cluster-bootstrap code-generator component-base component-helpers \
-           controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation \
-           endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy \
-           kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission \
-           sample-apiserver sample-cli-plugin sample-controller; do
+  dir=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  for m in $(sed -n 's#^\s*k8s.io/\([a-z-]*\) => ./staging/src/.*#\1#p' "$dir/go.mod"); do
     echo "replace k8s.io/$m => k8s.io/$m $staging" >> "$work/go.mod"
   done
   minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}

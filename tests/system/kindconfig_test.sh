@@ -92,7 +92,8 @@ refuse() { # refuse WORD YAML-LINES...
 }
 refuse "nodes[0].extraPortMapping is not a kind v1alpha4 field" "nodes:" "- role: control-plane" "  extraPortMapping: []"
 refuse "one node with role control-plane is needed" "nodes:" "- role: worker"
-refuse "nodes[0].image is not supported" "nodes:" "- role: control-plane" "  image: kindest/node:v1.29.0"
+refuse "Kubernetes v1.29 is not supported" "nodes:" "- role: control-plane" "  image: kindest/node:v1.29.0"
+refuse "nodes[0].image: kindest/node:vX.Y.Z expected" "nodes:" "- role: control-plane" "  image: myorg/node:dev"
 refuse "networking.disableDefaultCNI: true is not supported" "networking:" "  disableDefaultCNI: true"
 refuse "kubeadmConfigPatches[0]: a patch for kind 'Pod'" "kubeadmConfigPatches:" "- |" "  kind: Pod"
 check "nothing of $NAME was made by the refused configs" test "$(labelled io.dind.cluster=$NAME)" = 0

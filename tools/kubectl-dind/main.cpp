@@ -12,6 +12,7 @@
 #include "registry/local.hpp"
 #include "report/source.hpp"
 #include "util/cli.hpp"
+#include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
@@ -59,10 +60,13 @@ void add_build_image(CLI::App& app, util::Action& action) {
   auto* cmd = app.add_subcommand("build-image", "build the node image offline (cached by content hash)");
   cmd->add_option("--k8s-source", options.k8s_binaries, "use kubeadm, kubelet, ... from this directory instead of building them")
       ->check(CLI::ExistingDirectory);
+  cmd->add_option("--k8s-version", options.k8s_version, "Kubernetes minor version, e.g. v1.35 (DIND_K8S_VERSION, default: images/versions')");
   cmd->add_flag("--json", as_json, "print the result as JSON on stdout");
-  cmd->footer("Example:\n  kubectl dind build-image\n  kubectl dind build-image --k8s-source ~/k8s/_output/bin");
+  cmd->footer("Example:\n  kubectl dind build-image\n  kubectl dind build-image --k8s-version v1.35\n"
+              "  kubectl dind build-image --k8s-source ~/k8s/_output/bin");
   cmd->callback([&action] {
     action = [] {
+      if (options.k8s_version.empty()) options.k8s_version = util::env("DIND_K8S_VERSION").value_or("");
       auto docker = docker::Client::from_env();
       auto steps = util::Steps::for_cli();
       util::interrupt::Armed armed;
@@ -92,6 +96,7 @@ struct ClusterFlags : util::ClusterSelection {
     cmd->add_option("--control-planes", vars["NUM_CONTROL_PLANES"], "control-plane nodes behind a load balancer, 1..7 (NUM_CONTROL_PLANES, default 1)");
     cmd->add_option("--ip-mode", vars["IP_MODE"], "ipv4, ipv6 or dual-stack (IP_MODE)");
     cmd->add_option("--image", vars["DIND_IMAGE"], "node image (DIND_IMAGE)");
+    cmd->add_option("--k8s-version", vars["DIND_K8S_VERSION"], "Kubernetes minor version of the node image, e.g. v1.35 (DIND_K8S_VERSION)");
     cmd->add_option("--apiserver-port", vars["APISERVER_PORT"], "host port on 127.0.0.1 (APISERVER_PORT, default random)");
     cmd->add_option("--wait", vars["DIND_WAIT"], "seconds to wait for Ready nodes (DIND_WAIT, default 300)");
     cmd->add_option("--node-cpus", vars["NODE_CPUS"], "CPUs of each node, e.g. 1.5 (NODE_CPUS, default: the host's)");

@@ -15,7 +15,7 @@ public:
 
   void execute(Context& ctx) override {
     auto version = ctx.provider.kubernetes_version(ctx.spec.image);
-    if (!version) throw Error("node image " + ctx.spec.image + " not found: run `kubectl dind build-image` first");
+    if (!version) throw Error(image_missing(ctx.spec.image, ctx.spec.k8s_version));
     if (version->empty()) throw Error(ctx.spec.image + " is not a dind node image (no io.dind.kubernetes-version label)");
     ctx.kubernetes_version = *version;
     ctx.provider.provision(ctx);

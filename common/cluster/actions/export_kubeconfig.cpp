@@ -20,13 +20,17 @@ public:
   void execute(Context& ctx) override {
     namespace fs = std::filesystem;
     const auto& master = ctx.plan.nodes.at(0);
-    // the node image's kubectl, copied once per Kubernetes version
+    // the node image's kubectl, kept per Kubernetes version; `kubectl` is the
+    // version of the cluster brought up last, as in the seed
     std::string dir = kubectl_dir();
-    std::string kubectl = dir + "/kubectl";
-    std::string stamp = dir + "/.kubectl-version";
-    if (!fs::exists(kubectl) || !fs::exists(stamp) || util::read_file(stamp) != ctx.kubernetes_version) {
+    std::string versioned = dir + "/kubectl-" + ctx.kubernetes_version;
+    if (!fs::exists(versioned)) {
       fs::create_directories(dir);
-      util::write_file(kubectl, ctx.provider.read_file(master.container, "/usr/bin/kubectl"), 0755);
+      util::write_file(versioned, ctx.provider.read_file(master.container, "/usr/bin/kubectl"), 0755);
+    }
+    std::string stamp = dir + "/.kubectl-version";
+    if (!fs::exists(dir + "/kubectl") || !fs::exists(stamp) || util::read_file(stamp) != ctx.kubernetes_version) {
+      util::write_file(dir + "/kubectl", util::read_file(versioned), 0755);
       util::write_file(stamp, ctx.kubernetes_version);
     }
     merge_context(ctx.plan.context, ctx.provider.read_file(master.container, admin_conf),

@@ -146,12 +146,23 @@ TEST_CASE("several control-plane nodes: NUM_CONTROL_PLANES, and their settings f
   CHECK(k.nodes[4].labels.at("w") == "b");
 }
 
+TEST_CASE("kind's node image names the Kubernetes minor version dind runs") {
+  auto k = cluster::parse_kind_config(
+      "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- image: kindest/node:v1.35.0@sha256:" + std::string(64, 'a') +
+          "\n- role: worker\n  image: docker.io/kindest/node:v1.35.2\n",
+      "k.yaml");
+  CHECK(k.variables.at("DIND_K8S_VERSION") == "v1.35");
+  CHECK(cluster::parse_kind_config("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n", "k.yaml").variables.count("DIND_K8S_VERSION") == 0);
+}
+
 TEST_CASE("anything kind does not document, or dind cannot do, is one line naming the field") {
   CHECK(refusal("nodes:\n- role: control-plane\n  extraPortMapping: []\n") ==
         "k.yaml: nodes[0].extraPortMapping is not a kind v1alpha4 field dind knows");
   CHECK(refusal("nodes:\n- role: worker\n") == "k.yaml: nodes: one node with role control-plane is needed");
   CHECK(refusal("nodes:\n- role: boss\n") == "k.yaml: nodes[0].role: control-plane or worker expected");
-  CHECK(refusal("nodes:\n- image: kindest/node:v1.29.0\n").find("nodes[0].image is not supported: dind runs its own") != std::string::npos);
+  CHECK(refusal("nodes:\n- image: myorg/node:v1.35.0\n").find("k.yaml: nodes[0].image: kindest/node:vX.Y.Z expected") == 0);
+  CHECK(refusal("nodes:\n- image: kindest/node:v1.35.0\n- role: worker\n  image: kindest/node:v1.36.1\n") ==
+        "k.yaml: nodes[1].image: every node runs one Kubernetes version in dind, v1.35 above");
   CHECK(refusal("nodes:\n- extraMounts:\n  - hostPath: /no/such/dir\n    containerPath: /x\n") ==
         "k.yaml: nodes[0].extraMounts[0].hostPath: /no/such/dir does not exist");
   CHECK(refusal("nodes:\n- extraPortMappings:\n  - containerPort: 70000\n") ==

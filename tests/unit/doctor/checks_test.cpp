@@ -29,10 +29,11 @@ TEST_CASE("doctor inotify: blocks below what the nodes need, warns below kind's 
   CHECK(doctor::inotify(50, 524288, 3).status == Status::fail);
 }
 
-TEST_CASE("doctor cgroup: v1 runs up to 1.34, 1.35+ needs v2") {
+TEST_CASE("doctor cgroup: v1 runs up to 1.34 as is, 1.35+ with failCgroupV1 (a warning, not a block)") {
   CHECK(doctor::cgroup(1, "cgroupfs", "dind-node:v1.34.4").status == Status::info);
-  auto v135 = doctor::cgroup(1, "cgroupfs", "dind-node:v1.35.0");
-  CHECK(v135.status == Status::fail);
+  auto v135 = doctor::cgroup(1, "cgroupfs", "dind-node:v1.35.4");
+  CHECK(v135.status == Status::warn);
+  CHECK(v135.message.find("failCgroupV1: false") != std::string::npos);
   CHECK(v135.fix.find("cgroup v2") != std::string::npos);
   CHECK(doctor::cgroup(2, "systemd", "dind-node:v1.35.0").status == Status::ok);
 }
