@@ -1,5 +1,6 @@
 // dind-net: plans a cluster's networks and configures them on nodes.
 #include "net/daemon.hpp"
+#include "net/dns_probe.hpp"
 #include "net/plan.hpp"
 #include "util/cli.hpp"
 #include "util/env.hpp"
@@ -68,6 +69,20 @@ int main(int argc, char** argv) {
       action = [] {
         net::write_cni_config(node_flags.options, node_flags.plugin, node_flags.out);
         return 0;
+      };
+    });
+    auto* probe = app.add_subcommand("dns-probe", "ask SERVER for NAME once over UDP: exit 0 when it answers with a record, 1 when not");
+    static std::string server, name;
+    static int timeout_ms = 1000;
+    probe->add_option("server", server, "the DNS server's address (a cluster's: the 10th of its service CIDR)")->required();
+    probe->add_option("name", name, "the name to ask for, e.g. kubernetes.default.svc.cluster.local")->required();
+    probe->add_option("--timeout-ms", timeout_ms, "how long to wait for the answer (default 1000)")->check(CLI::Range(1, 60000));
+    probe->footer("Example (in a node):\n  dind-net dns-probe 10.96.0.10 kubernetes.default.svc.cluster.local");
+    probe->callback([&action] {
+      action = [] {
+        if (net::dns_answers(net::Address::parse(server), name, std::chrono::milliseconds(timeout_ms))) return 0;
+        std::fprintf(stderr, "dind-net: %s did not answer %s\n", server.c_str(), name.c_str());
+        return 1;
       };
     });
     plan->callback([&action] {

@@ -40,6 +40,21 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
                             master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), since);
 }
 
+// CoreDNS available is not DNS answering on every node: a node's kube-proxy
+// refuses the service's port until it has CoreDNS's endpoints. Asked from
+// each node as a pod there would; an image without the probe is not waited for.
+std::vector<std::string> dns_not_answering(Context& ctx) {
+  std::string server = ctx.plan.services.at(0).nth(10).str();
+  std::vector<std::string> silent(ctx.plan.nodes.size());
+  parallel(ctx.plan.nodes.size(), [&](size_t i) {
+    const auto& node = ctx.plan.nodes[i].container;
+    auto r = ctx.provider.exec(node, {"dind-net", "dns-probe", server, "kubernetes.default.svc.cluster.local"});
+    if (r.exit_code == 1) silent[i] = "DNS from " + node;
+  });
+  silent.erase(std::remove(silent.begin(), silent.end(), ""), silent.end());
+  return silent;
+}
+
 // The last line a crash-looping pod wrote, e.g. kube-proxy's "too many open
 // files" when the host's inotify instances run out.
 std::string crash_reasons(Context& ctx, const std::vector<std::string>& missing) {
@@ -63,7 +78,7 @@ class WaitReady : public Action {
 public:
   std::string title(const Context& ctx) const override {
     if (ctx.first_new > 0) return "Waiting for " + ctx.plan.nodes[ctx.first_new].container + " Ready";
-    return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and CoreDNS available";
+    return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and DNS answering";
   }
 
   void execute(Context& ctx) override {
@@ -74,6 +89,7 @@ public:
       nodes_still_running(ctx);
       try {
         missing = not_ready(ctx, since);
+        if (missing.empty() && ctx.first_new == 0) missing = dns_not_answering(ctx);
         if (missing.empty()) return;
       } catch (const Error&) {
         util::interrupt::check();

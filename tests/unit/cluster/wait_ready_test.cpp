@@ -2,6 +2,7 @@
 #include "fake_provider.hpp"
 #include "plan_fixture.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,6 +29,7 @@ TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and
   std::atomic<int> asked{0};
   auto ready = test::all_ready(run.plan);
   run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    if (cmd.at(0) == "dind-net") return {0, "", ""};
     CHECK(node == "kube-master");
     // the API server first, then heartbeats from before the start, then Ready
     if (test::kubectl_args(cmd) == "get nodes -o json" && ++asked < 3) {
@@ -38,6 +40,35 @@ TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and
   };
   cluster::wait_ready()->execute(run.ctx);
   CHECK(asked == 3);
+}
+
+TEST_CASE("wait_ready: then DNS must answer from every node (its kube-proxy may lag CoreDNS)") {
+  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  nodes_running(run);
+  std::atomic<int> probes{0};
+  auto ready = test::all_ready(run.plan);
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    if (cmd.at(0) != "dind-net") return ready(node, cmd);
+    CHECK(util::join(cmd, " ") == "dind-net dns-probe 10.96.0.10 kubernetes.default.svc.cluster.local");
+    ++probes;
+    // the worker's kube-proxy refuses the DNS port the first time it is asked
+    return {node == "kube-node-1" && probes <= 2 ? 1 : 0, "", ""};
+  };
+  cluster::wait_ready()->execute(run.ctx);
+  CHECK(probes == 4);  // two nodes, twice
+
+  run.spec.wait = std::chrono::seconds(1);
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    if (cmd.at(0) != "dind-net") return ready(node, cmd);
+    return {node == "kube-node-1" ? 1 : 0, "", ""};
+  };
+  CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx), "timed out after 1s (DIND_WAIT) waiting for DNS from kube-node-1");
+  // an older node image without the probe (CLI11's exit for an unknown subcommand) is not waited for
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    if (cmd.at(0) != "dind-net") return ready(node, cmd);
+    return {109, "", "The following argument was not expected: dns-probe"};
+  };
+  cluster::wait_ready()->execute(run.ctx);
 }
 
 TEST_CASE("wait_ready: a node that stopped ends the wait at once") {
