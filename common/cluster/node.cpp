@@ -232,6 +232,10 @@ int published_port(docker::Client& docker, const Context& ctx) {
   auto info = docker::inspect_container(docker, name);
   if (!info) throw Error(name + " is gone");
   std::string port = apiserver_host_port(*info);
+  // a container that exited at once has no ports left to read: say why
+  if (port.empty() && !json::flag(*info, {"State", "Running"})) {
+    throw Error(name + ": container died while booting (exit " + std::to_string(json::num(*info, {"State", "ExitCode"})) + ")");
+  }
   if (port.empty()) throw Error("the API server port of " + name + " is not published");
   return std::stoi(port);
 }
