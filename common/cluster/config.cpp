@@ -70,12 +70,26 @@ const Refused refused_variables[] = {
     {"DIND_ALLOW_AAAA_USE", "", "IPv6-only clusters always resolve through DNS64 (the outside is IPv4 through NAT64)"},
     {"REMOTE_DNS64_V4SERVER", "", "DNS64 forwards to Docker's embedded DNS, which uses the host's resolvers"},
     {"USE_HAIRPIN", "", "the bridge and ptp CNI configs set hairpin mode themselves"},
-    {"KUBE_ROUTER_VERSION", "", "CNI_PLUGIN is bridge or ptp (kube-router needs IP_VS)"},
-    {"CALICO_VERSION", "", "CNI_PLUGIN is bridge or ptp"},
+    {"KUBE_ROUTER_VERSION", "", "CNI_PLUGIN is bridge, ptp or flannel (kube-router needs IP_VS)"},
+    {"CALICO_VERSION", "", "CNI_PLUGIN is bridge, ptp or flannel (calico is not built here)"},
     {"LOCAL_KUBECTL_VERSION", "", "up installs the node image's own kubectl into ~/.kubeadm-dind-cluster"},
     {"KUBECTL_DIR", "", "kubectl goes to ~/.kubeadm-dind-cluster"},
     {"DIND_CA_CERT_URL", "", "fetching it needs a network: download the file and give DIND_CA_CERT"},
 };
+
+// Why CNI_PLUGIN cannot be used ("" when it can), each plugin the seed offered
+// named with its reason.
+std::string cni_refusal(const std::string& cni, const std::string& ip_mode) {
+  if (cni == "bridge" || cni == "ptp") return "";
+  if (cni == "flannel") return ip_mode == "ipv4" ? "" : "flannel is set up for IP_MODE=ipv4 only (use bridge or ptp for " + ip_mode + ")";
+  if (cni == "kube-router") return "kube-router needs IP_VS, which this kernel lacks";
+  if (cni == "weave") return "weave is archived upstream (weaveworks/weave, unmaintained since 2024)";
+  if (cni == "calico" || cni == "calico-kdd") {
+    return "calico is not built here: the Go module proxy lists no calico release (github.com/projectcalico/calico has only "
+           "untagged commits, github.com/projectcalico/felix is refused); for VXLAN use flannel";
+  }
+  return "bridge, ptp or flannel";
+}
 
 } // namespace
 
@@ -134,10 +148,8 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
     if (!v.empty() && v != r.accepted) throw UsageError(std::string(r.name) + "=" + v + " is not supported: " + r.why);
   }
   if (c.values["DIND_IMAGE"].empty()) c.values["DIND_IMAGE"] = image::default_node_image();
-  std::string cni = c.values["CNI_PLUGIN"];
-  if (cni != "bridge" && cni != "ptp") {
-    throw UsageError("CNI_PLUGIN: '" + cni + "' is not supported: bridge or ptp" +
-                     (cni == "kube-router" ? " (kube-router needs IP_VS, which this kernel lacks)" : ""));
+  if (auto why = cni_refusal(c.values["CNI_PLUGIN"], c.values["IP_MODE"]); !why.empty()) {
+    throw UsageError("CNI_PLUGIN: '" + c.values["CNI_PLUGIN"] + "' is not supported: " + why);
   }
   std::string proxy = c.values["KUBE_PROXY_MODE"];
   if (proxy != "iptables" && proxy != "nftables") {

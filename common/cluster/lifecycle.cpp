@@ -110,12 +110,12 @@ namespace {
 
 // up's and init's: a new cluster
 void create(Context& ctx, bool retain) {
-  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : ""), retain);
+  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : "", ctx.config.get("CNI_PLUGIN")), retain);
 }
 
 } // namespace
 
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image) {
+std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, const std::string& cni) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -126,6 +126,7 @@ std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const
   actions.push_back(kubeadm_init());
   if (plan.control_planes > 1) actions.push_back(join_control_planes());
   if (plan.workers() > 0) actions.push_back(kubeadm_join());
+  if (cni == "flannel") actions.push_back(flannel());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
   return actions;
@@ -289,6 +290,7 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   actions.push_back(pod_network());
   if (args.discovery.token.empty()) actions.push_back(bootstrap_token());
   actions.push_back(kubeadm_join());
+  if (config.get("CNI_PLUGIN") == "flannel") actions.push_back(flannel());
   actions.push_back(wait_ready());
   try {
     run_actions(ctx, actions);

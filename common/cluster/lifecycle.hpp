@@ -68,8 +68,9 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 bool has_state(docker::Client& docker, const net::Plan& plan);
 bool is_complete(docker::Client& docker, const net::Plan& plan);
 // up's actions for a new cluster, and reup's on existing containers, in
-// order; lb_image: the load balancer's (several control planes).
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image);
+// order; lb_image: the load balancer's (several control planes); cni:
+// CNI_PLUGIN (flannel has a step of its own after the joins).
+std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, const std::string& cni);
 std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image);
 // reup's actions on the existing containers.
 void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan);
