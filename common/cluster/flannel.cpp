@@ -96,19 +96,28 @@ spec:
       serviceAccountName: flannel
       tolerations: [{operator: Exists}]
       initContainers:
-      - name: install-cni
+      - name: install-cni-plugin
         image: )" << image << R"(
         imagePullPolicy: Never
-        command: [sh, -c, "cp /opt/bin/flannel /host/cni-bin/flannel && cp /etc/kube-flannel/cni-conf.json /host/cni-net/10-flannel.conflist"]
+        command: [cp, /opt/bin/flannel, /host/cni-bin/flannel]
         volumeMounts:
         - {name: cni-bin, mountPath: /host/cni-bin}
-        - {name: cni-net, mountPath: /host/cni-net}
-        - {name: cfg, mountPath: /etc/kube-flannel}
       containers:
       - name: kube-flannel
         image: )" << image << R"(
         imagePullPolicy: Never
-        args: [--ip-masq, --kube-subnet-mgr]
+        # the CNI config, which makes the node Ready, only once flanneld has
+        # written the subnet file the plugin reads: a pod given the node
+        # before that fails its sandbox and waits out kubelet's back-off
+        command:
+        - sh
+        - -c
+        - |
+          /opt/bin/flanneld --ip-masq --kube-subnet-mgr & pid=$!
+          trap 'kill -TERM $pid; wait $pid; exit' TERM INT
+          until [ -s /run/flannel/subnet.env ]; do kill -0 $pid 2>/dev/null || exit 1; sleep 0.2; done
+          cp /etc/kube-flannel/cni-conf.json /host/cni-net/10-flannel.conflist
+          wait $pid
         env:
         - name: POD_NAME
           valueFrom: {fieldRef: {fieldPath: metadata.name}}
@@ -122,6 +131,7 @@ spec:
         volumeMounts:
         - {name: run, mountPath: /run/flannel}
         - {name: cfg, mountPath: /etc/kube-flannel}
+        - {name: cni-net, mountPath: /host/cni-net}
         - {name: xtables-lock, mountPath: /run/xtables.lock}
       volumes:
       - {name: run, hostPath: {path: /run/flannel}}

@@ -17,8 +17,9 @@ std::string flannel_image(docker::Client& docker, util::Steps& steps);
 
 // Namespace, RBAC, config and DaemonSet. flanneld's kube subnet manager takes
 // each node's spec.podCIDR (which dind sets to the planned one) and routes the
-// others' over flannel.1; the init container puts the CNI plugin and its
-// config (flannel, delegating to bridge) on the node.
+// others' over flannel.1; the init container puts the CNI plugin on the node,
+// and the flannel container its config (flannel, delegating to bridge) once
+// flanneld has written the subnet file the plugin reads.
 std::string flannel_manifest(const net::Plan& plan, const std::string& image);
 
 // The merge patch that gives a node its planned pod CIDR (accepted once:
