@@ -1,14 +1,8 @@
 #include "cluster/flannel.hpp"
 
-#include "docker/containers.hpp"
-#include "docker/images.hpp"
 #include "image/build.hpp"
-#include "image/derive.hpp"
-#include "image/versions.hpp"
 #include "util/error.hpp"
-#include "util/hash.hpp"
 #include "util/json.hpp"
-#include "util/tar.hpp"
 
 #include <sstream>
 
@@ -24,25 +18,8 @@ const char* cni_conflist = R"({"cniVersion": "0.4.0", "name": "dind", "plugins":
 } // namespace
 
 std::string flannel_image(docker::Client& docker, util::Steps& steps) {
-  auto bases = docker::list_image_tags(docker, "dind-base");
-  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string dir = image::script_component(steps, "flannel", image::images_dir() + "/flannel/build.sh", {}, {},
-                                            "flanneld and the flannel CNI plugin (go build)");
-  std::string ref = "dind-flannel:" + util::Hasher().add_file(dir + "/.complete").add(bases.front()).add("flannel-1").hex().substr(0, 12);
-  if (docker::inspect_image(docker, ref)) return ref;
-  steps.run("Image " + ref + " (from " + bases.front() + ")", [&] {
-    image::derive_image(docker, bases.front(), ref, [&](const std::string& id) {
-      std::ostringstream tar;
-      util::tar::Writer w(tar);
-      w.add_dir("opt");
-      w.add_dir("opt/bin");
-      w.add_file("opt/bin/flanneld", dir + "/flanneld", 0755);
-      w.add_file("opt/bin/flannel", dir + "/flannel", 0755);
-      w.finish();
-      docker::put_archive(docker, id, "/", tar.str());
-    }, {R"(ENTRYPOINT ["/opt/bin/flanneld"])", "CMD []"});
-  });
-  return ref;
+  return image::script_image(docker, steps, "flannel", {}, {"ENV PATH=/usr/sbin:/bin", R"(ENTRYPOINT ["/opt/bin/flanneld"])"},
+                             "flanneld, the flannel CNI plugin (go build) and iptables");
 }
 
 std::string flannel_manifest(const net::Plan& plan, const std::string& image) {

@@ -10,9 +10,9 @@ namespace dind::cluster {
 // CNI_PLUGIN=flannel: flanneld with its VXLAN backend as a DaemonSet, as
 // upstream runs it, from an image built here (no registry to pull from).
 
-// The image: dind-base (iptables, sh) with flanneld and the flannel CNI
-// plugin, both built from Go modules by images/flannel/build.sh; built once
-// per content, "dind-flannel:<key>".
+// The image: flanneld and the flannel CNI plugin built from Go modules, with
+// iptables, sh, cp and sleep (images/flannel/build.sh); built once per
+// content, "dind-flannel:<key>".
 std::string flannel_image(docker::Client& docker, util::Steps& steps);
 
 // Namespace, RBAC, config and DaemonSet. flanneld's kube subnet manager takes
