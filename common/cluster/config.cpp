@@ -72,12 +72,13 @@ const Refused refused_variables[] = {
     {"DIND_ALLOW_AAAA_USE", "", "IPv6-only clusters always resolve through DNS64 (the outside is IPv4 through NAT64)"},
     {"REMOTE_DNS64_V4SERVER", "", "DNS64 forwards to Docker's embedded DNS, which uses the host's resolvers"},
     {"USE_HAIRPIN", "", "the bridge and ptp CNI configs set hairpin mode themselves"},
-    {"KUBE_ROUTER_VERSION", "", "CNI_PLUGIN is bridge or ptp (kube-router needs IP_VS)"},
-    {"CALICO_VERSION", "", "CNI_PLUGIN is bridge or ptp"},
+    {"KUBE_ROUTER_VERSION", "", "CNI_PLUGIN is bridge, ptp or flannel (kube-router needs IP_VS)"},
+    {"CALICO_VERSION", "", "CNI_PLUGIN is bridge, ptp or flannel (calico is not built here)"},
     {"LOCAL_KUBECTL_VERSION", "", "up installs the node image's own kubectl into ~/.kubeadm-dind-cluster"},
     {"KUBECTL_DIR", "", "kubectl goes to ~/.kubeadm-dind-cluster"},
     {"DIND_CA_CERT_URL", "", "fetching it needs a network: download the file and give DIND_CA_CERT"},
 };
+
 
 } // namespace
 

@@ -223,7 +223,7 @@ void networking(const Field& f, KindConfig& k) {
     k.variables["KUBE_PROXY_MODE"] = mode;  // checked with the variable
   }
   if (f.has("disableDefaultCNI") && f["disableDefaultCNI"].boolean()) {
-    f["disableDefaultCNI"].fail("true is not supported: dind's pod network (CNI_PLUGIN bridge or ptp) routes the "
+    f["disableDefaultCNI"].fail("true is not supported: dind's pod network (CNI_PLUGIN bridge, ptp or flannel) routes the "
                                 "pod CIDRs it plans itself");
   }
 }

@@ -71,12 +71,12 @@ namespace {
 
 // up's and init's: a new cluster
 void create(Context& ctx, bool retain) {
-  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : ""), retain);
+  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : "", ctx.spec.cni), retain);
 }
 
 } // namespace
 
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image) {
+std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -87,6 +87,7 @@ std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const
   actions.push_back(kubeadm_init());
   if (plan.control_planes > 1) actions.push_back(join_control_planes());
   if (plan.workers() > 0) actions.push_back(kubeadm_join());
+  if (cni == CniPlugin::flannel) actions.push_back(flannel());
   actions.push_back(wait_ready());
   actions.push_back(export_kubeconfig());
   return actions;
@@ -217,13 +218,14 @@ size_t workers_of(Provider& provider, const Config& config, const net::Plan& pla
 
 } // namespace
 
-std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args) {
+std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPlugin cni) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   // every node's plan and routes get the new one
   actions.push_back(pod_network());
   if (args.discovery.token.empty()) actions.push_back(bootstrap_token());
   actions.push_back(kubeadm_join());
+  if (cni == CniPlugin::flannel) actions.push_back(flannel());
   actions.push_back(wait_ready());
   return actions;
 }
@@ -261,7 +263,7 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   ctx.first_new = index;
-  add_node(ctx, join_actions(args), retain);
+  add_node(ctx, join_actions(args, ctx.spec.cni), retain);
   steps.note("Node " + node.container + " joined cluster " + plan.name + ": kubectl --context " + plan.context + " get nodes");
 }
 

@@ -2,6 +2,7 @@
 #include "cluster/config.hpp"
 #include "cluster/kubeadm_args.hpp"
 #include "cluster/provider.hpp"
+#include "cluster/spec.hpp"
 #include "docker/client.hpp"
 #include "util/steps.hpp"
 
@@ -66,11 +67,12 @@ void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actio
 // (error, exception, signal) removes it unless retain.
 void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
 // up's actions for a new cluster, and reup's on existing containers, in
-// order; lb_image: the load balancer's (several control planes).
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image);
+// order; lb_image: the load balancer's (several control planes); cni:
+// CNI_PLUGIN (flannel has a step of its own after the joins).
+std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni);
 std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image);
 // join's, for the node at ctx.first_new; dind's bootstrap token unless the user gives one.
-std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args);
+std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPlugin cni);
 // Runs join's actions; on any failure removes the new node alone (its
 // container, its state, its Node object) unless retain.
 void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);

@@ -296,9 +296,8 @@ AfterImport plan_after_import(const std::vector<LoadImage>& sent, const std::map
   return out;
 }
 
-void load_into_nodes(docker::Client& docker, util::Steps& steps, const Config& config, const LoadOptions& options) {
+void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan& plan, const LoadOptions& options) {
   if (options.images.empty() == options.archive.empty()) throw UsageError("load takes image names or --archive FILE (one of them)");
-  auto plan = config.plan();
   auto nodes = select_nodes(docker, plan, options.nodes);
   docker.api_version();  // negotiated once, before the threads share the client
 

@@ -22,7 +22,7 @@ struct LoadOptions {
 // for the right image ID, as kubelet looks them up; one whose content is
 // there under another name only gets the name. The rest is one `docker
 // save` stream, fanned out to every node's `ctr images import` at once.
-void load_into_nodes(docker::Client& docker, util::Steps& steps, const Config& config, const LoadOptions& options);
+void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan& plan, const LoadOptions& options);
 
 // The decisions, apart from Docker (unit-tested).
 

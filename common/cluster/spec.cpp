@@ -5,20 +5,39 @@
 
 namespace dind::cluster {
 
-std::string to_string(CniPlugin cni) { return cni == CniPlugin::ptp ? "ptp" : "bridge"; }
+std::string to_string(CniPlugin cni) {
+  return cni == CniPlugin::ptp ? "ptp" : cni == CniPlugin::flannel ? "flannel" : "bridge";
+}
+
 std::string to_string(ProxyMode mode) { return mode == ProxyMode::nftables ? "nftables" : "iptables"; }
+
+namespace {
+
+// Why CNI_PLUGIN cannot be used ("" when it can), each plugin the seed offered
+// named with its reason.
+std::string cni_refusal(const std::string& cni, const std::string& ip_mode) {
+  if (cni == "bridge" || cni == "ptp") return "";
+  if (cni == "flannel") return ip_mode == "ipv4" ? "" : "flannel is set up for IP_MODE=ipv4 only (use bridge or ptp for " + ip_mode + ")";
+  if (cni == "kube-router") return "kube-router needs IP_VS, which this kernel lacks";
+  if (cni == "weave") return "weave is archived upstream (weaveworks/weave, unmaintained since 2024)";
+  if (cni == "calico" || cni == "calico-kdd") {
+    return "calico is not built here: the Go module proxy lists no calico release (github.com/projectcalico/calico has only "
+           "untagged commits, github.com/projectcalico/felix is refused); for VXLAN use flannel";
+  }
+  return "bridge, ptp or flannel";
+}
+
+} // namespace
 
 ClusterSpec cluster_spec(const Config& config) {
   ClusterSpec s;
   s.image = config.image();
   s.k8s_version = config.get("DIND_K8S_VERSION");
   std::string cni = config.get("CNI_PLUGIN");
-  if (cni == "bridge") s.cni = CniPlugin::bridge;
-  else if (cni == "ptp") s.cni = CniPlugin::ptp;
-  else {
-    throw UsageError("CNI_PLUGIN: '" + cni + "' is not supported: bridge or ptp" +
-                     (cni == "kube-router" ? " (kube-router needs IP_VS, which this kernel lacks)" : ""));
+  if (auto why = cni_refusal(cni, config.get("IP_MODE")); !why.empty()) {
+    throw UsageError("CNI_PLUGIN: '" + cni + "' is not supported: " + why);
   }
+  s.cni = cni == "ptp" ? CniPlugin::ptp : cni == "flannel" ? CniPlugin::flannel : CniPlugin::bridge;
   std::string proxy = config.get("KUBE_PROXY_MODE");
   if (proxy == "iptables") s.kube_proxy = ProxyMode::iptables;
   else if (proxy == "nftables") s.kube_proxy = ProxyMode::nftables;

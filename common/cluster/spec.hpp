@@ -12,7 +12,7 @@ namespace dind::cluster {
 
 struct Config;
 
-enum class CniPlugin { bridge, ptp };
+enum class CniPlugin { bridge, ptp, flannel };
 enum class ProxyMode { iptables, nftables };
 // As the variables, dind-net and kubeadm spell them.
 std::string to_string(CniPlugin cni);

@@ -33,7 +33,7 @@ void prepare_dind_run(docker::Client& docker, util::Steps& steps, const cluster:
   if (!out_dir_given && !config.get("E2E_REPORT_DIR").empty()) options.out_dir = config.get("E2E_REPORT_DIR");
   auto built = build_all(docker, steps);
   options.e2e_test = built.e2e_test;
-  cluster::load_into_nodes(docker, steps, config, cluster::LoadOptions{built.images, {}, {}});
+  cluster::load_into_nodes(docker, steps, config.plan(), cluster::LoadOptions{built.images, {}, {}});
   options.kubeconfig = cluster::host_kubeconfig();
   options.context = plan.context;
   options.kubectl = cluster::kubectl_dir() + "/kubectl";

@@ -260,7 +260,7 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
   static cluster::LoadOptions load;
   auto* load_cmd = cluster_command(app, action, "load", "copy images from the host's Docker (or an archive) into the nodes", false,
-                                   [](auto& d, auto& s, auto& c, auto&) { cluster::load_into_nodes(d, s, c, load); });
+                                   [](auto& d, auto& s, auto& c, auto&) { cluster::load_into_nodes(d, s, c.plan(), load); });
   load_cmd->footer("Examples:\n  kubectl dind load myapp:dev other:v2\n  kubectl dind load --nodes kube-node-1 myapp@sha256:...\n"
                    "  kubectl dind load --archive myapp.tar");
   load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");

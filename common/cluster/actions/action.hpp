@@ -23,6 +23,7 @@ std::unique_ptr<Action> kubeadm_init();
 std::unique_ptr<Action> join_control_planes();  // the other control planes, one at a time
 std::unique_ptr<Action> pod_network();       // CNI config and routes on every node
 std::unique_ptr<Action> kubeadm_join();      // workers in parallel
+std::unique_ptr<Action> flannel();           // CNI_PLUGIN=flannel: its image, the nodes' pod CIDRs, the DaemonSet
 std::unique_ptr<Action> wait_ready();        // nodes Ready, CoreDNS available, DNS answering on each
 std::unique_ptr<Action> export_kubeconfig(); // host kubeconfig context, kubectl, port forwarder
 std::unique_ptr<Action> dns64_nat64();       // IPv6-only: bind9 (DNS64) and tayga (NAT64) helpers

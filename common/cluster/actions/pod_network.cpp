@@ -26,19 +26,30 @@ std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
 class PodNetwork : public Action {
 public:
   std::string title(const Context& ctx) const override {
+    if (flannel(ctx)) return "Installing the pod network (flannel's VXLAN routes; dind-net keeps the service guard)";
     return "Installing the pod network (" + to_string(ctx.spec.cni) + " CNI, routes kept by dind-net)";
   }
 
   void execute(Context& ctx) override {
+    // with flannel, the nodes' copy of the plan has no pod CIDRs: flanneld
+    // routes them over flannel.1, and dind-net's routes via the node
+    // addresses would replace those; the CNI config is flannel's own
+    net::Plan routed = ctx.plan;
+    if (flannel(ctx)) {
+      for (auto& n : routed.nodes) n.pod_cidrs.clear();
+    }
     parallel(ctx.plan.nodes.size(), [&](size_t i) {
-      const auto& node = ctx.plan.nodes[i];
+      const auto& node = routed.nodes[i];
       // routes and resolv.conf first: pods start as soon as the CNI config is
       // there. From then on the node's dind-net keeps the routes itself.
-      node_exec(ctx, node, {"sh", "-s"}, routes_script(ctx.plan, node));
-      node_write(ctx, node, "/etc/dind/plan.json", ctx.plan.to_json());
-      node_exec(ctx, node, {"dind-net", "cni", "--plugin", to_string(ctx.spec.cni)});
+      node_exec(ctx, node, {"sh", "-s"}, routes_script(routed, node));
+      node_write(ctx, node, "/etc/dind/plan.json", routed.to_json());
+      if (!flannel(ctx)) node_exec(ctx, node, {"dind-net", "cni", "--plugin", to_string(ctx.spec.cni)});
     });
   }
+
+private:
+  static bool flannel(const Context& ctx) { return ctx.spec.cni == CniPlugin::flannel; }
 };
 
 } // namespace

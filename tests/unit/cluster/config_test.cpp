@@ -32,6 +32,13 @@ TEST_CASE("config refusals name the variable") {
   std::ofstream(path) << "NUM_NODE=3\n";
   CHECK_THROWS_WITH(cluster::load_config({}, path), Catch::Contains("unknown variable NUM_NODE"));
   CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", "kube-router"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("IP_VS"));
+  CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", "weave"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("archived"));
+  for (auto calico : {"calico", "calico-kdd"}) {
+    CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", calico}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("no calico release"));
+  }
+  CHECK(cluster::load_config({{"CNI_PLUGIN", "flannel"}, {"DIND_IMAGE", "x"}}, "").get("CNI_PLUGIN") == "flannel");
+  CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", "flannel"}, {"IP_MODE", "dual-stack"}, {"DIND_IMAGE", "x"}}, ""),
+                    Catch::Contains("IP_MODE=ipv4 only"));
   CHECK_THROWS_WITH(cluster::load_config({{"KUBE_PROXY_MODE", "ipvs"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("IP_VS"));
   CHECK_THROWS_AS(cluster::load_config({{"APISERVER_PORT", "70000"}, {"DIND_IMAGE", "x"}}, ""), UsageError);
 }

@@ -24,15 +24,18 @@ std::vector<std::string> steps_of(const std::vector<std::unique_ptr<cluster::Act
 
 TEST_CASE("up's actions: the plan decides which run, in kind's order") {
   auto one = test::plan_of({{"NUM_NODES", "2"}});
-  CHECK(steps_of(cluster::create_actions(one, ""), one) ==
+  CHECK(steps_of(cluster::create_actions(one, "", cluster::CniPlugin::bridge), one) ==
         std::vector<std::string>{"Creating 3", "Installing the", "Starting control-plane", "Joining 2", "Waiting for",
                                  "Setting kubectl"});
+  CHECK(steps_of(cluster::create_actions(one, "", cluster::CniPlugin::flannel), one) ==
+        std::vector<std::string>{"Creating 3", "Installing the", "Starting control-plane", "Joining 2", "Starting flannel",
+                                 "Waiting for", "Setting kubectl"});
   auto alone = test::plan_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}});
-  CHECK(steps_of(cluster::create_actions(alone, ""), alone) ==
+  CHECK(steps_of(cluster::create_actions(alone, "", cluster::CniPlugin::bridge), alone) ==
         std::vector<std::string>{"Creating 1", "DNS64 and", "Installing the", "Starting control-plane", "Waiting for",
                                  "Setting kubectl"});
   auto ha = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
-  CHECK(steps_of(cluster::create_actions(ha, "dind-lb:x"), ha) ==
+  CHECK(steps_of(cluster::create_actions(ha, "dind-lb:x", cluster::CniPlugin::bridge), ha) ==
         std::vector<std::string>{"Creating 4", "Starting load", "Installing the", "Starting control-plane", "Joining 2",
                                  "Joining 1", "Waiting for", "Setting kubectl"});
 }

@@ -37,7 +37,7 @@ TEST_CASE("up on a provider: every node provisioned, the actions in order, the c
   test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false);
 
   auto calls = run.provider.recorded();
   CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-master kube-node-1 kube-node-2"});
@@ -66,7 +66,7 @@ TEST_CASE("up on a provider: an action that fails removes the cluster, and names
     script_up(run);
     run.provider.fail_on = "exec kube-master kubeadm init";
     try {
-      cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), retain);
+      cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), retain);
       FAIL("make_cluster did not throw");
     } catch (const Error& e) {
       CHECK(std::string(e.what()).rfind("starting control-plane on kube-master (kubeadm init): fake: exec kube-master kubeadm init", 0) == 0);
@@ -83,7 +83,7 @@ TEST_CASE("up on a provider: a failure while the nodes are made removes what the
   test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
   script_up(run);
   run.provider.fail_on = "provision";
-  CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false),
+  CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false),
                     Catch::StartsWith("creating 2 nodes (dind-node:test): fake: provision"));
   CHECK(run.provider.recorded() == std::vector<std::string>{"kubernetes_version dind-node:test", "provision kube-master kube-node-1",
                                                             "remove_cluster default"});
@@ -116,7 +116,7 @@ TEST_CASE("join on a provider: the new node alone made, joined and waited for; e
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
   run.ctx.first_new = 2;
   cluster::KubeadmArgs args;
-  cluster::add_node(run.ctx, cluster::join_actions(args), false);
+  cluster::add_node(run.ctx, cluster::join_actions(args, cluster::CniPlugin::bridge), false);
   CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-node-2"});
   CHECK(run.provider.recorded("write kube-master /etc/dind/plan.json").size() == 1);
   CHECK(run.provider.recorded("write kube-node-1 /etc/dind/plan.json").size() == 1);
@@ -134,7 +134,7 @@ TEST_CASE("join on a provider: a failed join removes its node alone, and its Nod
     run.ctx.first_new = 2;
     run.provider.fail_on = "exec kube-node-2 kubeadm join";
     cluster::KubeadmArgs args;
-    CHECK_THROWS_WITH(cluster::add_node(run.ctx, cluster::join_actions(args), retain),
+    CHECK_THROWS_WITH(cluster::add_node(run.ctx, cluster::join_actions(args, cluster::CniPlugin::bridge), retain),
                       Catch::StartsWith("joining kube-node-2 (kubeadm join): fake: exec kube-node-2 kubeadm join"));
     CHECK(run.provider.recorded("remove") == (retain ? std::vector<std::string>{} : std::vector<std::string>{"remove_node kube-node-2"}));
     CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf delete node kube-node-2 "
@@ -146,7 +146,7 @@ TEST_CASE("up on a provider with several control planes: the load balancer after
   test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "dind-lb:x"), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "dind-lb:x", cluster::CniPlugin::bridge), false);
   auto calls = run.provider.recorded();
   std::vector<size_t> order = {first(calls, "provision kube-master kube-master-2 kube-master-3 kube-node-1"),
                                first(calls, "start_load_balancer dind-lb:x"), first(calls, "exec kube-master kubeadm init"),
@@ -161,7 +161,7 @@ TEST_CASE("up on a provider, IPv6-only: the DNS64 and NAT64 helpers before the p
   test::Home home;
   test::FakeRun run(test::plan_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, ""), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false);
   auto calls = run.provider.recorded();
   CHECK(first(calls, "provision") < first(calls, "start_nat64"));
   CHECK(first(calls, "start_nat64") < first(calls, "exec kube-master sh -s"));

@@ -31,9 +31,9 @@ TEST_CASE("cluster spec: the variables read once into typed fields") {
 
 TEST_CASE("cluster spec: a value dind cannot take is refused there, naming the variable") {
   cluster::Config config;
-  config.values = {{"DIND_IMAGE", "x"}, {"CNI_PLUGIN", "calico"}, {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"}};
+  config.values = {{"DIND_IMAGE", "x"}, {"CNI_PLUGIN", "cilium"}, {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"}};
   CHECK_THROWS_AS(cluster::cluster_spec(config), UsageError);
-  CHECK_THROWS_WITH(cluster::cluster_spec(config), "CNI_PLUGIN: 'calico' is not supported: bridge or ptp");
+  CHECK_THROWS_WITH(cluster::cluster_spec(config), "CNI_PLUGIN: 'cilium' is not supported: bridge, ptp or flannel");
   config.values["CNI_PLUGIN"] = "bridge";
   config.values["KUBE_PROXY_MODE"] = "userspace";
   CHECK_THROWS_WITH(cluster::cluster_spec(config), "KUBE_PROXY_MODE: 'userspace' is not supported: iptables or nftables");
