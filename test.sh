@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: sets up what is missing (./setup.sh --no-up), then runs
 # every suite against the real engine: unit, docker (+ remote TLS/ssh), image,
-# package (static build, .deb, krew), cluster, load, snapshot, knobs, initjoin,
-# kindconfig, resources, registry, ha, faults, report, e2e.
+# package (static build, .deb, krew), cluster (+ netmodes, flannel), load,
+# snapshot, knobs, initjoin, kindconfig, resources, registry, ha, versions
+# (other Kubernetes releases, skipped where not built), faults, report, e2e.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-up
