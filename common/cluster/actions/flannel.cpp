@@ -7,7 +7,8 @@ namespace dind::cluster {
 namespace {
 
 // After the joins, when every node is registered: each gets its planned pod
-// CIDR before flanneld (whose kube subnet manager only reads it) asks. Again on `join` for the new node: the rest is a no-op then.
+// CIDR before flanneld (whose kube subnet manager only reads it) asks. Again
+// on `join` for the new node: the rest is a no-op then.
 class Flannel : public Action {
 public:
   std::string title(const Context&) const override { return "Starting flannel (VXLAN): image into the nodes, pod CIDRs, DaemonSet"; }
