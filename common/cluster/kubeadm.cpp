@@ -129,8 +129,15 @@ std::string init_config(const KubeadmInput& in) {
   y << "controllerManager:\n"
        "  extraArgs:\n";
   extra_args(y, "  ", {{"allocate-node-cidrs", "false"}});
+  // One control plane has nobody to elect. A restarted controller manager or
+  // scheduler would otherwise wait out its predecessor's 15 s lease (the
+  // container died holding it) before the endpoints of restarted CoreDNS pods
+  // are written: most of reup's wait. The user's flags come after and win.
+  const bool single = in.plan.control_planes == 1;
+  if (single) extra_args(y, "  ", {{"leader-elect", "false"}});
   extra_args(y, "  ", in.components.controller_manager);
-  if (!in.components.scheduler.empty()) y << "scheduler:\n  extraArgs:\n";
+  if (single || !in.components.scheduler.empty()) y << "scheduler:\n  extraArgs:\n";
+  if (single) extra_args(y, "  ", {{"leader-elect", "false"}});
   extra_args(y, "  ", in.components.scheduler);
   y << "---\n"
        "apiVersion: kubelet.config.k8s.io/v1beta1\n"

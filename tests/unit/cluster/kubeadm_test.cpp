@@ -45,7 +45,9 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
                   "  - name: event-ttl\n    value: \"say \\\"hi\\\"\"\n"
                   "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\ncontrollerManager:\n") != std::string::npos);
   CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n"
+                  "  - name: leader-elect\n    value: \"false\"\n"
                   "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\nscheduler:\n  extraArgs:\n"
+                  "  - name: leader-elect\n    value: \"false\"\n"
                   "  - name: v\n    value: \"2\"\n  - name: feature-gates\n") != std::string::npos);
   CHECK(init.find("  kubeletExtraArgs:\n  - name: node-ip\n    value: \"10.192.0.2\"\n  - name: max-pods\n    value: \"50\"\n") !=
         std::string::npos);
@@ -55,9 +57,24 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
   CHECK(cluster::join_config(in, 1, cluster::dind_discovery(in, {}, "sha256:0f")).find("  - name: max-pods\n    value: \"50\"\n") != std::string::npos);
   // without settings: no empty sections
   std::string plain = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
-  CHECK(plain.find("scheduler:") == std::string::npos);
+  CHECK(plain.find("scheduler:\n  extraArgs:\n  - name: leader-elect\n    value: \"false\"\n---\n") != std::string::npos);
   CHECK(plain.find("featureGates") == std::string::npos);
   CHECK(plain.find("]\ncontrollerManager:\n") != std::string::npos);
+}
+
+TEST_CASE("one control plane elects no leader; several do, and the user's flag comes last") {
+  const std::string off = "  - name: leader-elect\n    value: \"false\"\n";
+  auto one = test::plan_of({{"NUM_NODES", "1"}});
+  std::string init = cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
+  CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n" + off) != std::string::npos);
+  CHECK(init.find("scheduler:\n  extraArgs:\n" + off) != std::string::npos);
+  auto ha = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
+  std::string ha_init = cluster::init_config({ha, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
+  CHECK(ha_init.find("leader-elect") == std::string::npos);
+  CHECK(ha_init.find("scheduler:") == std::string::npos);
+  auto user = cluster::component_settings({{"CONTROLLER_MANAGER_leader_elect", "true"}});
+  std::string mine = cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables", user});
+  CHECK(mine.find(off + "  - name: leader-elect\n    value: \"true\"\n") != std::string::npos);
 }
 
 TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
