@@ -34,13 +34,7 @@ void node_write(Context& ctx, const net::NodePlan& node, const std::string& path
 }
 
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input) {
-  const auto& master = ctx.plan.nodes.at(0).container;
-  auto cmd = admin_kubectl(args);
-  docker::ExecOptions o;
-  o.input = input;
-  auto r = ctx.provider.exec(master, cmd, o);
-  if (r.exit_code != 0) throw docker::exec_error(master, cmd, r);
-  return r.out;
+  return exec_checked(ctx.provider, ctx.plan.nodes.at(0).container, admin_kubectl(args), input);
 }
 
 void parallel(size_t n, const std::function<void(size_t)>& f) {

@@ -3,7 +3,6 @@
 #include "cluster/kubeadm_args.hpp"
 #include "cluster/provider.hpp"
 #include "cluster/spec.hpp"
-#include "docker/client.hpp"
 #include "net/plan.hpp"
 #include "util/steps.hpp"
 
@@ -20,8 +19,6 @@ namespace dind::cluster {
 
 // What every action of up/reup works with.
 struct Context {
-  // the engine, for what its provider does not cover: snapshots, the load balancer's image
-  docker::Client& docker;
   Provider& provider;
   util::Steps& steps;
   const ClusterSpec& spec;

@@ -1,6 +1,7 @@
 #include "cluster/docker_provider.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/flannel.hpp"
 #include "cluster/load_balancer.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/nat64.hpp"
@@ -39,16 +40,59 @@ namespace {
 constexpr const char* complete_label = "io.dind.complete";
 std::string complete_volume(const net::Plan& plan) { return "kubeadm-dind-complete" + plan.suffix; }
 
+// The node image's label; a node container has its image's labels.
+constexpr const char* kubernetes_version_label = "io.dind.kubernetes-version";
+
+// A command in a node, its stdin through the engine's hijacked connection.
+class DockerStream : public NodeStream {
+public:
+  DockerStream(docker::Client& docker, const std::string& node, const std::vector<std::string>& cmd)
+      : exec_(docker, node, cmd, docker::ExecOptions{}) {}
+  void write(std::string_view data) override { exec_.write(data); }
+  docker::ExecResult finish() override { return exec_.finish(); }
+
+private:
+  docker::ExecStream exec_;
+};
+
 } // namespace
 
-std::optional<std::string> DockerProvider::kubernetes_version(const std::string& image) {
-  auto info = docker::inspect_image(docker_, image);
+std::string DockerProvider::endpoint() const { return docker_.endpoint().text; }
+
+std::optional<Image> DockerProvider::image(const std::string& reference) {
+  auto info = docker::inspect_image(docker_, reference);
   if (!info) return std::nullopt;
-  return json::str(*info, {"Config", "Labels", "io.dind.kubernetes-version"});
+  return Image{json::str(*info, {"Id"}), json::str(*info, {"Config", "Labels", kubernetes_version_label}),
+               static_cast<double>(json::num(*info, {"Size"}))};
 }
 
-void DockerProvider::provision(Context& ctx) {
+Image DockerProvider::node_image(const std::string& node) {
+  auto info = docker::inspect_container(docker_, node);
+  if (!info) throw Error(node + " is gone");
+  return Image{json::str(*info, {"Image"}), json::str(*info, {"Config", "Labels", kubernetes_version_label}), 0};
+}
+
+std::string DockerProvider::helper_image(Helper helper, util::Steps& steps) {
+  switch (helper) {
+  case Helper::load_balancer: return load_balancer_image(docker_, steps);
+  case Helper::flannel: return flannel_image(docker_, steps);
+  }
+  throw Error("unknown helper image");
+}
+
+void DockerProvider::save_images(const std::vector<std::string>& references, const Sink& sink) {
+  docker::save_images_stream(docker_, references, sink);
+}
+
+void DockerProvider::provision(Context& ctx, const std::function<void(size_t)>& fill) {
   create_node_containers(docker_, ctx);
+  // a created container's volumes take an archive put: the state is in
+  // place before systemd starts
+  if (fill) {
+    size_t first = ctx.first_new;
+    parallel(ctx.plan.nodes.size() - first, [&](size_t i) { fill(first + i); });
+  }
+  ctx.since = std::chrono::system_clock::now();
   start_nodes(docker_, ctx);
 }
 
@@ -127,6 +171,10 @@ docker::ExecResult DockerProvider::exec(const std::string& node, const std::vect
   return docker::exec(docker_, node, cmd, options);
 }
 
+std::unique_ptr<NodeStream> DockerProvider::exec_stream(const std::string& node, const std::vector<std::string>& cmd) {
+  return std::make_unique<DockerStream>(docker_, node, cmd);
+}
+
 std::string DockerProvider::read_file(const std::string& node, const std::string& path) {
   return docker::read_container_file(docker_, node, path);
 }
@@ -149,6 +197,36 @@ std::string DockerProvider::logs(const std::string& container, int tail) {
 void DockerProvider::set_paused(const std::string& node, bool paused) {
   if (paused) docker::pause_container(docker_, node);
   else docker::unpause_container(docker_, node);
+}
+
+void DockerProvider::stop_nodes(const std::vector<std::string>& nodes) {
+  parallel(nodes.size(), [&](size_t i) { docker::stop_container(docker_, nodes[i], 10); });
+}
+
+std::vector<std::string> DockerProvider::mounts(const std::string& node) {
+  auto info = docker::inspect_container(docker_, node);
+  if (!info) throw Error(node + " is gone");
+  std::vector<std::string> out;
+  const auto* mounts = json::find(*info, {"Mounts"});
+  if (!mounts || !mounts->IsArray()) return out;
+  for (auto& m : mounts->GetArray()) {
+    std::string dest = json::str(m, {"Destination"});
+    // the node's two volumes, and the host's modules every node has
+    if (dest != "/var" && dest != "/etc/kubernetes" && dest != "/lib/modules") out.push_back(dest);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, int>> DockerProvider::changes(const std::string& node) {
+  return docker::container_changes(docker_, node);
+}
+
+void DockerProvider::archive_from(const std::string& node, const std::string& path, const Sink& sink) {
+  docker::get_archive_stream(docker_, node, path, sink);
+}
+
+void DockerProvider::archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) {
+  docker::put_archive_stream(docker_, node, dir, tar, size);
 }
 
 bool DockerProvider::has_state(const net::Plan& plan) {

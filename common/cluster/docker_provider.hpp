@@ -23,8 +23,12 @@ class DockerProvider : public Provider {
 public:
   explicit DockerProvider(docker::Client& docker) : docker_(docker) {}
 
-  std::optional<std::string> kubernetes_version(const std::string& image) override;
-  void provision(Context& ctx) override;
+  std::string endpoint() const override;
+  std::optional<Image> image(const std::string& reference) override;
+  Image node_image(const std::string& node) override;
+  std::string helper_image(Helper helper, util::Steps& steps) override;
+  void save_images(const std::vector<std::string>& references, const Sink& sink) override;
+  void provision(Context& ctx, const std::function<void(size_t)>& fill) override;
   void restart(Context& ctx) override;
   void start_load_balancer(Context& ctx, const std::string& image) override;
   void start_nat64(Context& ctx) override;
@@ -34,10 +38,16 @@ public:
   ApiServer apiserver(const net::Plan& plan) override;
   docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd,
                           const docker::ExecOptions& options = {}) override;
+  std::unique_ptr<NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) override;
   std::string read_file(const std::string& node, const std::string& path) override;
   void write_file(const std::string& node, const std::string& path, const std::string& content) override;
   std::string logs(const std::string& container, int tail) override;
   void set_paused(const std::string& node, bool paused) override;
+  void stop_nodes(const std::vector<std::string>& nodes) override;
+  std::vector<std::string> mounts(const std::string& node) override;
+  std::vector<std::pair<std::string, int>> changes(const std::string& node) override;
+  void archive_from(const std::string& node, const std::string& path, const Sink& sink) override;
+  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override;
   bool has_state(const net::Plan& plan) override;
   bool is_complete(const net::Plan& plan) override;
   void mark_complete(const net::Plan& plan) override;

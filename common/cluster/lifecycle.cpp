@@ -2,10 +2,9 @@
 
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
-#include "cluster/docker_provider.hpp"
+#include "cluster/docker_provider.hpp"  // var_volume, etc_volume: --retain's hint
 #include "cluster/kubeadm.hpp"
 #include "cluster/kubeconfig.hpp"
-#include "cluster/load_balancer.hpp"
 #include "cluster/snapshot.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -69,9 +68,15 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 
 namespace {
 
+// The load balancer's image when the plan has one, built before the steps
+// that use it.
+std::string lb_image(Provider& provider, util::Steps& steps, const net::Plan& plan) {
+  return plan.lb ? provider.helper_image(Helper::load_balancer, steps) : "";
+}
+
 // up's and init's: a new cluster
 void create(Context& ctx, bool retain) {
-  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : "", ctx.spec.cni), retain);
+  make_cluster(ctx, create_actions(ctx.plan, lb_image(ctx.provider, ctx.steps, ctx.plan), ctx.spec.cni), retain);
 }
 
 } // namespace
@@ -105,14 +110,13 @@ std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, cons
   return actions;
 }
 
-void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
-  DockerProvider provider(docker);
+void restart(Provider& provider, util::Steps& steps, const Config& config, const net::Plan& plan) {
   // what a restart finds must be the plan's nodes, no more, no fewer: another
   // NUM_NODES or NUM_CONTROL_PLANES gives nodes other addresses and roles
   provider.check_state(plan);
   auto spec = cluster_spec(config);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
-  run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  run_actions(ctx, restart_actions(plan, lb_image(provider, steps, plan)));
 }
 
 namespace {
@@ -126,19 +130,18 @@ void remove_half_made(Provider& provider, util::Steps& steps, const net::Plan& p
 
 } // namespace
 
-void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
+void up(Provider& provider, util::Steps& steps, const Config& config, bool retain) {
   auto plan = config.plan();
-  DockerProvider provider(docker);
   remove_half_made(provider, steps, plan);
   std::string from;
   if (provider.has_state(plan)) {
     steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
-    restart(docker, steps, config, plan);
-  } else if (auto snap = auto_restore(docker, steps, config, plan, retain)) {
+    restart(provider, steps, config, plan);
+  } else if (auto snap = auto_restore(provider, steps, config, plan, retain)) {
     from = " (restored from snapshot " + *snap + ")";
   } else {
     auto spec = cluster_spec(config);
-    Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+    Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
     create(ctx, retain);
   }
   steps.note("Cluster " + plan.name + " is up" + from + ": kubectl --context " + plan.context + " get nodes");
@@ -150,10 +153,9 @@ Config master_only(const Config& config) {
   return c;
 }
 
-void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
+void init(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
   Config master = master_only(config);
   auto plan = master.plan();
-  DockerProvider provider(docker);
   remove_half_made(provider, steps, plan);
   if (provider.has_state(plan)) throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, or `kubectl dind join` to it");
   // the other control planes join with the certificates init uploads
@@ -164,7 +166,7 @@ void init(docker::Client& docker, util::Steps& steps, const Config& config, cons
     }
   }
   auto spec = cluster_spec(master);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   create(ctx, retain);
   // what kubeadm init prints for its workers (dind's token lives as long as the cluster)
@@ -251,8 +253,7 @@ void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions,
   }
 }
 
-void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
-  DockerProvider provider(docker);
+void join(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
   size_t workers = workers_of(provider, config, config.plan());
   Config grown = config;
   grown.values["NUM_NODES"] = std::to_string(workers + 1);
@@ -260,14 +261,14 @@ void join(docker::Client& docker, util::Steps& steps, const Config& config, cons
   size_t index = static_cast<size_t>(plan.control_planes) + workers;
   const auto& node = plan.nodes.at(index);
   auto spec = cluster_spec(grown);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   ctx.first_new = index;
   add_node(ctx, join_actions(args, ctx.spec.cni), retain);
   steps.note("Node " + node.container + " joined cluster " + plan.name + ": kubectl --context " + plan.context + " get nodes");
 }
 
-void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }
+void reup(Provider& provider, util::Steps& steps, const Config& config, bool retain) { up(provider, steps, config, retain); }
 
 void down(Provider& provider, util::Steps& steps, const Config& config) {
   auto plan = config.plan();

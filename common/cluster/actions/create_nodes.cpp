@@ -14,11 +14,11 @@ public:
   }
 
   void execute(Context& ctx) override {
-    auto version = ctx.provider.kubernetes_version(ctx.spec.image);
-    if (!version) throw Error(image_missing(ctx.spec.image, ctx.spec.k8s_version));
-    if (version->empty()) throw Error(ctx.spec.image + " is not a dind node image (no io.dind.kubernetes-version label)");
-    ctx.kubernetes_version = *version;
-    ctx.provider.provision(ctx);
+    auto image = ctx.provider.image(ctx.spec.image);
+    if (!image) throw Error(image_missing(ctx.spec.image, ctx.spec.k8s_version));
+    if (image->kubernetes_version.empty()) throw Error(ctx.spec.image + " is not a dind node image (no io.dind.kubernetes-version label)");
+    ctx.kubernetes_version = image->kubernetes_version;
+    ctx.provider.provision(ctx, {});
   }
 };
 

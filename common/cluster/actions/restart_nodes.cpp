@@ -14,7 +14,7 @@ public:
   }
 
   void execute(Context& ctx) override {
-    if (auto version = ctx.provider.kubernetes_version(ctx.spec.image)) ctx.kubernetes_version = *version;
+    if (auto image = ctx.provider.image(ctx.spec.image)) ctx.kubernetes_version = image->kubernetes_version;
     ctx.provider.restart(ctx);
     // a cluster that failed before kubeadm init finished cannot be restarted
     if (ctx.provider.exec(ctx.plan.nodes[0].container, {"test", "-f", admin_conf}).exit_code != 0) {

@@ -1,7 +1,6 @@
 #pragma once
 #include "cluster/context.hpp"
 #include "cluster/provider.hpp"
-#include "docker/client.hpp"
 #include "env_guard.hpp"
 #include "util/error.hpp"
 #include "util/steps.hpp"
@@ -10,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -27,10 +28,19 @@ public:
   std::string fail_on;
   // exec's answer; unset: exit 0, no output
   std::function<docker::ExecResult(const std::string& node, const std::vector<std::string>& cmd)> answer;
+  // a streamed exec's answer, given what it was sent; unset: exit 0, no output
+  std::function<docker::ExecResult(const std::string& node, const std::string& input)> stream_answer;
   std::map<std::string, std::string> files;  // "node:path": what read_file returns, write_file leaves
   std::map<std::string, std::string> logs_of;  // what logs() returns, by container
   std::vector<cluster::NodeInfo> nodes;      // what list() says; provision adds the plan's, running
   bool complete = false;
+  std::map<std::string, cluster::Image> images;       // image(): by reference
+  std::map<std::string, cluster::Image> node_images;  // node_image(): by node
+  std::string saved;                                  // what save_images streams
+  std::map<std::string, std::vector<std::string>> mounts_of;                  // by node
+  std::map<std::string, std::vector<std::pair<std::string, int>>> changes_of;  // by node
+  std::map<std::string, std::string> archives;  // "node:path": what archive_from streams, archive_into left
+  std::map<std::string, std::string> streamed;  // by node: what its streamed exec was sent
 
   std::vector<std::string> recorded() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -45,14 +55,36 @@ public:
     return out;
   }
 
-  std::optional<std::string> kubernetes_version(const std::string& image) override {
-    record("kubernetes_version " + image);
-    return std::string("v1.31.0");
+  std::string endpoint() const override { return "fake"; }
+  std::optional<cluster::Image> image(const std::string& reference) override {
+    record("image " + reference);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = images.find(reference);
+    if (it == images.end()) return std::nullopt;
+    return it->second;
   }
-  void provision(cluster::Context& ctx) override {
-    std::string call = "provision";
-    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) call += " " + ctx.plan.nodes[i].container;
-    record(call);
+  cluster::Image node_image(const std::string& node) override {
+    record("node_image " + node);
+    std::lock_guard<std::mutex> lock(mutex_);
+    return node_images.at(node);
+  }
+  std::string helper_image(cluster::Helper helper, util::Steps&) override {
+    std::string name = helper == cluster::Helper::flannel ? "dind-flannel:fake" : "dind-lb:fake";
+    record("helper_image " + name);
+    return name;
+  }
+  void save_images(const std::vector<std::string>& references, const cluster::Sink& sink) override {
+    record("save_images " + util::join(references, " "));
+    sink(saved);
+  }
+  // Made, filled (each new node in turn), then started: "provision <nodes>",
+  // what fill did, "start <nodes>".
+  void provision(cluster::Context& ctx, const std::function<void(size_t)>& fill) override {
+    std::string made;
+    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) made += " " + ctx.plan.nodes[i].container;
+    record("provision" + made);
+    for (size_t i = ctx.first_new; fill && i < ctx.plan.nodes.size(); ++i) fill(i);
+    record("start" + made);
     std::lock_guard<std::mutex> lock(mutex_);
     for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
       nodes.push_back({ctx.plan.nodes[i].container, ctx.plan.is_control_plane(i) ? "master" : "worker", "running"});
@@ -81,6 +113,10 @@ public:
     record("exec " + node + " " + util::join(cmd, " "));
     return answer ? answer(node, cmd) : docker::ExecResult{0, "", ""};
   }
+  std::unique_ptr<cluster::NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) override {
+    record("exec_stream " + node + " " + util::join(cmd, " "));
+    return std::make_unique<Stream>(*this, node);
+  }
   std::string read_file(const std::string& node, const std::string& path) override {
     record("read " + node + " " + path);
     std::lock_guard<std::mutex> lock(mutex_);
@@ -99,6 +135,30 @@ public:
     return logs_of[container];
   }
   void set_paused(const std::string& node, bool paused) override { record((paused ? "pause " : "unpause ") + node); }
+  void stop_nodes(const std::vector<std::string>& names) override { record("stop_nodes " + util::join(names, " ")); }
+  std::vector<std::string> mounts(const std::string& node) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return mounts_of[node];
+  }
+  std::vector<std::pair<std::string, int>> changes(const std::string& node) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return changes_of[node];
+  }
+  void archive_from(const std::string& node, const std::string& path, const cluster::Sink& sink) override {
+    record("archive_from " + node + " " + path);
+    std::string data;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      data = archives[node + ":" + path];
+    }
+    sink(data);
+  }
+  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override {
+    record("archive_into " + node + " " + dir + " " + std::to_string(size));
+    std::string data(std::istreambuf_iterator<char>(tar), {});
+    std::lock_guard<std::mutex> lock(mutex_);
+    archives[node + ":" + dir] = data;
+  }
   bool has_state(const net::Plan&) override { return !list({}).empty() || complete; }
   bool is_complete(const net::Plan&) override { return complete; }
   void mark_complete(const net::Plan& plan) override {
@@ -115,6 +175,23 @@ public:
   }
 
 private:
+  // Keeps what it is sent in streamed[node]; its answer on finish.
+  class Stream : public cluster::NodeStream {
+  public:
+    Stream(FakeProvider& fake, std::string node) : fake_(fake), node_(std::move(node)) {}
+    void write(std::string_view data) override { input_.append(data); }
+    docker::ExecResult finish() override {
+      fake_.record("finish " + node_);
+      std::lock_guard<std::mutex> lock(fake_.mutex_);
+      fake_.streamed[node_] = input_;
+      return fake_.stream_answer ? fake_.stream_answer(node_, input_) : docker::ExecResult{0, "", ""};
+    }
+
+  private:
+    FakeProvider& fake_;
+    std::string node_, input_;
+  };
+
   void record(const std::string& call) {
     std::lock_guard<std::mutex> lock(mutex_);
     calls_.push_back(call);
@@ -178,17 +255,18 @@ struct Home {
   }
 };
 
-// A Context on a FakeProvider; its Docker client reaches no engine, so an
-// action that still calls Docker itself fails.
+// A Context on a FakeProvider, which has the node image dind-node:test.
 struct FakeRun {
   FakeProvider provider;
   cluster::ClusterSpec spec;
-  docker::Client docker{docker::parse_endpoint("unix:///nonexistent.sock")};
   util::Steps steps{true, false};
   net::Plan plan;
-  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
-  explicit FakeRun(net::Plan p) : plan(std::move(p)) { spec.image = "dind-node:test"; }
+  explicit FakeRun(net::Plan p) : plan(std::move(p)) {
+    spec.image = "dind-node:test";
+    provider.images[spec.image] = {"sha256:0d", "v1.31.0", 0};
+  }
 };
 
 } // namespace dind::test

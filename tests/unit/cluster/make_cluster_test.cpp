@@ -85,7 +85,7 @@ TEST_CASE("up on a provider: a failure while the nodes are made removes what the
   run.provider.fail_on = "provision";
   CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false),
                     Catch::StartsWith("creating 2 nodes (dind-node:test): fake: provision"));
-  CHECK(run.provider.recorded() == std::vector<std::string>{"kubernetes_version dind-node:test", "provision kube-master kube-node-1",
+  CHECK(run.provider.recorded() == std::vector<std::string>{"image dind-node:test", "provision kube-master kube-node-1",
                                                             "remove_cluster default"});
 }
 

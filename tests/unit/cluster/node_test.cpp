@@ -22,7 +22,7 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
   util::Steps steps(true, false);
   cluster::DockerProvider provider(docker);
-  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
   auto worker = cluster::node_spec(ctx, 1);
   CHECK(worker.nano_cpus == 1000000000);
