@@ -22,9 +22,9 @@
 
 namespace dind::cluster {
 
-std::string var_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container; }
-std::string etc_volume(const net::NodePlan& node) { return "kubeadm-dind-" + node.container + "-etc"; }
-std::string cluster_filter(const net::Plan& plan) { return std::string(net::cluster_label) + "=" + plan.name; }
+std::string var_volume(const NodeLayout& node) { return "kubeadm-dind-" + node.container; }
+std::string etc_volume(const NodeLayout& node) { return "kubeadm-dind-" + node.container + "-etc"; }
+std::string cluster_filter(const Layout& plan) { return std::string(cluster_label) + "=" + plan.name; }
 
 std::string apiserver_host_port(const json::Value& info) {
   const auto* ports = json::find(info, {"NetworkSettings", "Ports", apiserver_port_key});
@@ -38,7 +38,7 @@ namespace {
 // (SIGKILL, a crash, a reboot) leaves no mark, and the next `up` starts over
 // instead of restarting what never worked.
 constexpr const char* complete_label = "io.dind.complete";
-std::string complete_volume(const net::Plan& plan) { return "kubeadm-dind-complete" + plan.suffix; }
+std::string complete_volume(const Layout& plan) { return "kubeadm-dind-complete" + plan.suffix; }
 
 // The node image's label; a node container has its image's labels.
 constexpr const char* kubernetes_version_label = "io.dind.kubernetes-version";
@@ -90,7 +90,7 @@ void DockerProvider::provision(Context& ctx, const std::function<void(size_t)>& 
   // place before systemd starts
   if (fill) {
     size_t first = ctx.first_new;
-    parallel(ctx.plan.nodes.size() - first, [&](size_t i) { fill(first + i); });
+    parallel(ctx.layout.nodes.size() - first, [&](size_t i) { fill(first + i); });
   }
   ctx.since = std::chrono::system_clock::now();
   start_nodes(docker_, ctx);
@@ -99,8 +99,8 @@ void DockerProvider::provision(Context& ctx, const std::function<void(size_t)>& 
 void DockerProvider::restart(Context& ctx) {
   // limited nodes bind-mount lxcfs's files: it must run before they start
   auto lxcfs = use_lxcfs(docker_, ctx);
-  parallel(ctx.plan.nodes.size(), [&](size_t i) {
-    const auto& node = ctx.plan.nodes[i];
+  parallel(ctx.layout.nodes.size(), [&](size_t i) {
+    const auto& node = ctx.layout.nodes[i];
     auto info = docker::inspect_container(docker_, node.container);
     if (info) {
       // no graceful shutdown: etcd and kubelet are crash-safe, and waiting
@@ -120,7 +120,7 @@ void DockerProvider::start_load_balancer(Context& ctx, const std::string& image)
 
 void DockerProvider::start_nat64(Context& ctx) { start_nat64_containers(docker_, ctx); }
 
-void DockerProvider::check_state(const net::Plan& plan) {
+void DockerProvider::check_state(const Layout& plan) {
   auto volumes = docker::list_volumes(docker_, {cluster_filter(plan)});
   std::sort(volumes.begin(), volumes.end());  // the first extra node named is the lowest
   std::set<std::string> planned = {complete_volume(plan)};
@@ -140,7 +140,7 @@ void DockerProvider::check_state(const net::Plan& plan) {
   }
 }
 
-std::vector<NodeInfo> DockerProvider::list(const net::Plan& plan) {
+std::vector<NodeInfo> DockerProvider::list(const Layout& plan) {
   std::vector<NodeInfo> out;
   for (auto& c : docker::list_containers(docker_, {cluster_filter(plan)})) {
     auto role = c.labels.find(role_label);
@@ -149,7 +149,7 @@ std::vector<NodeInfo> DockerProvider::list(const net::Plan& plan) {
   return out;
 }
 
-NodeAddresses DockerProvider::addresses(const net::Plan& plan, const std::string& node) {
+NodeAddresses DockerProvider::addresses(const Layout& plan, const std::string& node) {
   NodeAddresses a;
   auto info = docker::inspect_container(docker_, node);
   if (!info) return a;
@@ -160,7 +160,7 @@ NodeAddresses DockerProvider::addresses(const net::Plan& plan, const std::string
   return a;
 }
 
-ApiServer DockerProvider::apiserver(const net::Plan& plan) {
+ApiServer DockerProvider::apiserver(const Layout& plan) {
   auto info = docker::inspect_container(docker_, plan.api_container());
   if (!info) return {"absent", ""};
   return {json::str(*info, {"State", "Status"}), apiserver_host_port(*info)};
@@ -229,16 +229,16 @@ void DockerProvider::archive_into(const std::string& node, const std::string& di
   docker::put_archive_stream(docker_, node, dir, tar, size);
 }
 
-bool DockerProvider::has_state(const net::Plan& plan) {
+bool DockerProvider::has_state(const Layout& plan) {
   return !docker::list_containers(docker_, {cluster_filter(plan)}).empty() ||
          !docker::list_volumes(docker_, {cluster_filter(plan)}).empty();
 }
 
-bool DockerProvider::is_complete(const net::Plan& plan) {
+bool DockerProvider::is_complete(const Layout& plan) {
   return !docker::list_volumes(docker_, {cluster_filter(plan), std::string(complete_label) + "=1"}).empty();
 }
 
-void DockerProvider::mark_complete(const net::Plan& plan) {
+void DockerProvider::mark_complete(const Layout& plan) {
   auto labels = plan.labels;
   labels[complete_label] = "1";
   docker::create_volume(docker_, complete_volume(plan), labels);
@@ -256,7 +256,7 @@ void DockerProvider::remove_nodes(const std::vector<std::string>& nodes) {
   lxcfs::release(docker_);
 }
 
-void DockerProvider::remove_node(const net::NodePlan& node) {
+void DockerProvider::remove_node(const NodeLayout& node) {
   if (docker::inspect_container(docker_, node.container)) docker::remove_container(docker_, node.container);
   for (auto& v : {var_volume(node), etc_volume(node)}) {
     if (docker::inspect_volume(docker_, v)) docker::remove_volume(docker_, v);
@@ -264,7 +264,7 @@ void DockerProvider::remove_node(const net::NodePlan& node) {
   lxcfs::release(docker_);
 }
 
-void DockerProvider::remove_cluster(const net::Plan& plan) {
+void DockerProvider::remove_cluster(const Layout& plan) {
   auto containers = docker::list_containers(docker_, {cluster_filter(plan)});
   parallel(containers.size(), [&](size_t i) { docker::remove_container(docker_, containers[i].id); });
   auto volumes = docker::list_volumes(docker_, {cluster_filter(plan)});

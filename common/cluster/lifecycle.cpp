@@ -39,7 +39,7 @@ void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actio
 namespace {
 
 // Everything of the cluster, and its context in the host kubeconfig.
-void remove_all(Provider& provider, const net::Plan& plan) {
+void remove_all(Provider& provider, const Layout& plan) {
   provider.remove_cluster(plan);
   remove_context(plan.context);
 }
@@ -49,7 +49,7 @@ void remove_all(Provider& provider, const net::Plan& plan) {
 void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
   try {
     run_actions(ctx, actions);
-    ctx.provider.mark_complete(ctx.plan);
+    ctx.provider.mark_complete(ctx.layout);
   } catch (...) {
     // one failure path for every error, exception and signal
     util::interrupt::Cleanup cleaning;
@@ -57,7 +57,7 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
       log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
     } else {
       try {
-        remove_all(ctx.provider, ctx.plan);
+        remove_all(ctx.provider, ctx.layout);
       } catch (const std::exception& e) {
         log::error("removing the failed cluster: {}", e.what());
       }
@@ -70,18 +70,18 @@ namespace {
 
 // The load balancer's image when the plan has one, built before the steps
 // that use it.
-std::string lb_image(Provider& provider, util::Steps& steps, const net::Plan& plan) {
+std::string lb_image(Provider& provider, util::Steps& steps, const Layout& plan) {
   return plan.lb ? provider.helper_image(Helper::load_balancer, steps) : "";
 }
 
 // up's and init's: a new cluster
 void create(Context& ctx, bool retain) {
-  make_cluster(ctx, create_actions(ctx.plan, lb_image(ctx.provider, ctx.steps, ctx.plan), ctx.spec.cni), retain);
+  make_cluster(ctx, create_actions(ctx.layout, lb_image(ctx.provider, ctx.steps, ctx.layout), ctx.spec.cni), retain);
 }
 
 } // namespace
 
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni) {
+std::vector<std::unique_ptr<Action>> create_actions(const Layout& plan, const std::string& lb_image, CniPlugin cni) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -98,7 +98,7 @@ std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const
   return actions;
 }
 
-std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image) {
+std::vector<std::unique_ptr<Action>> restart_actions(const Layout& plan, const std::string& lb_image) {
   std::vector<std::unique_ptr<Action>> actions;
   // before the nodes: the control planes' kubelets reach their API server through it
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -110,7 +110,7 @@ std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, cons
   return actions;
 }
 
-void restart(Provider& provider, util::Steps& steps, const Config& config, const net::Plan& plan) {
+void restart(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan) {
   // what a restart finds must be the plan's nodes, no more, no fewer: another
   // NUM_NODES or NUM_CONTROL_PLANES gives nodes other addresses and roles
   provider.check_state(plan);
@@ -121,7 +121,7 @@ void restart(Provider& provider, util::Steps& steps, const Config& config, const
 
 namespace {
 
-void remove_half_made(Provider& provider, util::Steps& steps, const net::Plan& plan) {
+void remove_half_made(Provider& provider, util::Steps& steps, const Layout& plan) {
   if (provider.has_state(plan) && !provider.is_complete(plan)) {
     steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
     remove_all(provider, plan);
@@ -131,7 +131,7 @@ void remove_half_made(Provider& provider, util::Steps& steps, const net::Plan& p
 } // namespace
 
 void up(Provider& provider, util::Steps& steps, const Config& config, bool retain) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   remove_half_made(provider, steps, plan);
   std::string from;
   if (provider.has_state(plan)) {
@@ -155,7 +155,7 @@ Config master_only(const Config& config) {
 
 void init(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
   Config master = master_only(config);
-  auto plan = master.plan();
+  auto plan = master.layout();
   remove_half_made(provider, steps, plan);
   if (provider.has_state(plan)) throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, or `kubectl dind join` to it");
   // the other control planes join with the certificates init uploads
@@ -181,7 +181,7 @@ namespace {
 
 // How many workers there are, which must be kube-node-1.. without a gap
 // (the plan gives each index its addresses): the next one is one more.
-size_t workers_of(Provider& provider, const Config& config, const net::Plan& plan) {
+size_t workers_of(Provider& provider, const Config& config, const Layout& plan) {
   const std::string& master = plan.nodes.at(0).container;
   auto all = provider.list(plan);
   auto running = [&](const std::string& name) {
@@ -208,7 +208,7 @@ size_t workers_of(Provider& provider, const Config& config, const net::Plan& pla
   }
   Config counted = config;
   counted.values["NUM_NODES"] = std::to_string(workers.size());
-  auto have = counted.plan();
+  auto have = counted.layout();
   for (size_t i = static_cast<size_t>(have.control_planes); i < have.nodes.size(); ++i) {
     if (std::find(workers.begin(), workers.end(), have.nodes[i].container) == workers.end()) {
       throw Error("cluster " + plan.name + " has " + std::to_string(workers.size()) + " workers but no " +
@@ -233,7 +233,7 @@ std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPl
 }
 
 void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
-  const auto& node = ctx.plan.nodes.at(ctx.first_new);
+  const auto& node = ctx.layout.nodes.at(ctx.first_new);
   try {
     run_actions(ctx, actions);
   } catch (...) {
@@ -254,10 +254,10 @@ void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions,
 }
 
 void join(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
-  size_t workers = workers_of(provider, config, config.plan());
+  size_t workers = workers_of(provider, config, config.layout());
   Config grown = config;
   grown.values["NUM_NODES"] = std::to_string(workers + 1);
-  auto plan = grown.plan();
+  auto plan = grown.layout();
   size_t index = static_cast<size_t>(plan.control_planes) + workers;
   const auto& node = plan.nodes.at(index);
   auto spec = cluster_spec(grown);
@@ -271,7 +271,7 @@ void join(Provider& provider, util::Steps& steps, const Config& config, const Ku
 void reup(Provider& provider, util::Steps& steps, const Config& config, bool retain) { up(provider, steps, config, retain); }
 
 void down(Provider& provider, util::Steps& steps, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   // the DNS64/NAT64 helpers stay, as in the seed: up after down is faster
   std::vector<std::string> nodes;
   for (auto& n : cluster_nodes(provider, plan)) nodes.push_back(n.name);
@@ -280,7 +280,7 @@ void down(Provider& provider, util::Steps& steps, const Config& config) {
 }
 
 void clean(Provider& provider, util::Steps& steps, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   steps.run("Removing cluster " + plan.name + " (containers, volumes, network, context " + plan.context + ")",
             [&] { remove_all(provider, plan); });
 }
@@ -288,7 +288,7 @@ void clean(Provider& provider, util::Steps& steps, const Config& config) {
 namespace {
 
 void set_paused(Provider& provider, util::Steps& steps, const Config& config, bool pause) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) throw Error("cluster " + plan.name + " has no nodes: `kubectl dind up` first");
   const std::string from = pause ? "running" : "paused", to = pause ? "paused" : "running";
@@ -311,7 +311,7 @@ void pause(Provider& provider, util::Steps& steps, const Config& config) { set_p
 void unpause(Provider& provider, util::Steps& steps, const Config& config) { set_paused(provider, steps, config, false); }
 
 int apiserver_port(Provider& provider, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   const std::string& name = plan.api_container();
   auto api = provider.apiserver(plan);
   if (api.state != "running") throw Error("cluster " + plan.name + " is not up: " + name + " is " + api.state, 3);
@@ -320,7 +320,7 @@ int apiserver_port(Provider& provider, const Config& config) {
 }
 
 Status status(Provider& provider, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   Status s;
   s.name = plan.name;
   s.context = plan.context;

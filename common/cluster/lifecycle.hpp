@@ -68,14 +68,14 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 // up's actions for a new cluster, and reup's on existing containers, in
 // order; lb_image: the load balancer's (several control planes); cni:
 // CNI_PLUGIN (flannel has a step of its own after the joins).
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni);
-std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image);
+std::vector<std::unique_ptr<Action>> create_actions(const Layout& plan, const std::string& lb_image, CniPlugin cni);
+std::vector<std::unique_ptr<Action>> restart_actions(const Layout& plan, const std::string& lb_image);
 // join's, for the node at ctx.first_new; dind's bootstrap token unless the user gives one.
 std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPlugin cni);
 // Runs join's actions; on any failure removes the new node alone (its
 // container, its state, its Node object) unless retain.
 void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
 // reup's actions on the existing containers.
-void restart(Provider& provider, util::Steps& steps, const Config& config, const net::Plan& plan);
+void restart(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan);
 
 } // namespace dind::cluster

@@ -46,7 +46,7 @@ struct Target {
 // node of this cluster is bad usage.
 } // namespace
 
-std::vector<std::string> select_nodes(Provider& provider, const net::Plan& plan, const std::vector<std::string>& wanted) {
+std::vector<std::string> select_nodes(Provider& provider, const Layout& plan, const std::vector<std::string>& wanted) {
   std::vector<std::string> running;
   for (auto& c : cluster_nodes(provider, plan, true)) running.push_back(c.name);
   if (running.empty()) throw Error("cluster " + plan.name + " has no running nodes: `kubectl dind up` first");
@@ -295,7 +295,7 @@ AfterImport plan_after_import(const std::vector<LoadImage>& sent, const std::map
   return out;
 }
 
-void load_into_nodes(Provider& provider, util::Steps& steps, const net::Plan& plan, const LoadOptions& options) {
+void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan, const LoadOptions& options) {
   if (options.images.empty() == options.archive.empty()) throw UsageError("load takes image names or --archive FILE (one of them)");
   auto nodes = select_nodes(provider, plan, options.nodes);
 

@@ -1,6 +1,6 @@
 #pragma once
 #include "cluster/provider.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <map>
@@ -22,14 +22,14 @@ struct LoadOptions {
 // for the right image ID, as kubelet looks them up; one whose content is
 // there under another name only gets the name. The rest is one `docker
 // save` stream, fanned out to every node's `ctr images import` at once.
-void load_into_nodes(Provider& provider, util::Steps& steps, const net::Plan& plan, const LoadOptions& options);
+void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan, const LoadOptions& options);
 
 // The decisions (unit-tested).
 
 // The running nodes' containers asked for (kube-node-1 or its container
 // name; all, sorted, when none is named); a name that is not a node of this
 // cluster is bad usage, one that does not run an error.
-std::vector<std::string> select_nodes(Provider& provider, const net::Plan& plan, const std::vector<std::string>& wanted);
+std::vector<std::string> select_nodes(Provider& provider, const Layout& plan, const std::vector<std::string>& wanted);
 
 // One image to load: its ID (config digest) and the names nodes must have.
 struct LoadImage {

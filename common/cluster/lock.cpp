@@ -1,6 +1,6 @@
 #include "cluster/lock.hpp"
 
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -10,7 +10,7 @@ namespace dind::cluster {
 
 std::unique_ptr<util::FileLock> lock_cluster(const Provider& provider, const Config& config, const std::string& what,
                                              bool wait, util::Steps& steps) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(provider.endpoint()).substr(0, 12) + "-" +
                      plan.name + ".lock";
   try {

@@ -2,7 +2,7 @@
 
 namespace dind::cluster {
 
-std::vector<NodeInfo> cluster_nodes(Provider& provider, const net::Plan& plan, bool running_only) {
+std::vector<NodeInfo> cluster_nodes(Provider& provider, const Layout& plan, bool running_only) {
   std::vector<NodeInfo> out;
   for (auto& n : provider.list(plan)) {
     if ((n.role == "master" || n.role == "worker") && (!running_only || n.state == "running")) out.push_back(n);

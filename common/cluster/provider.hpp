@@ -1,6 +1,6 @@
 #pragma once
 #include "docker/exec.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <cstdint>
@@ -104,12 +104,12 @@ public:
   virtual void start_nat64(Context& ctx) = 0;
   // Refuses kept state of other nodes than the plan's (another NUM_NODES or
   // NUM_CONTROL_PLANES than when it was made).
-  virtual void check_state(const net::Plan& plan) = 0;
+  virtual void check_state(const Layout& plan) = 0;
 
   // Every container of the cluster, nodes and helpers.
-  virtual std::vector<NodeInfo> list(const net::Plan& plan) = 0;
-  virtual NodeAddresses addresses(const net::Plan& plan, const std::string& node) = 0;
-  virtual ApiServer apiserver(const net::Plan& plan) = 0;
+  virtual std::vector<NodeInfo> list(const Layout& plan) = 0;
+  virtual NodeAddresses addresses(const Layout& plan, const std::string& node) = 0;
+  virtual ApiServer apiserver(const Layout& plan) = 0;
 
   // cmd in a running node: the exit code is in the result.
   virtual docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd,
@@ -141,21 +141,21 @@ public:
   virtual void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) = 0;
 
   // Anything of the cluster is there (nodes or their kept state).
-  virtual bool has_state(const net::Plan& plan) = 0;
+  virtual bool has_state(const Layout& plan) = 0;
   // `up` finished it (a run that died half-way leaves no mark).
-  virtual bool is_complete(const net::Plan& plan) = 0;
-  virtual void mark_complete(const net::Plan& plan) = 0;
+  virtual bool is_complete(const Layout& plan) = 0;
+  virtual void mark_complete(const Layout& plan) = 0;
 
   // Stops (cleanly, briefly) and removes these nodes; their state is kept.
   virtual void remove_nodes(const std::vector<std::string>& nodes) = 0;
   // One node with its kept state (a failed join).
-  virtual void remove_node(const net::NodePlan& node) = 0;
+  virtual void remove_node(const NodeLayout& node) = 0;
   // Everything of the cluster: nodes, helpers, kept state, network.
-  virtual void remove_cluster(const net::Plan& plan) = 0;
+  virtual void remove_cluster(const Layout& plan) = 0;
 };
 
 // The cluster's Kubernetes nodes (master and workers, not its helpers).
-std::vector<NodeInfo> cluster_nodes(Provider& provider, const net::Plan& plan, bool running_only = false);
+std::vector<NodeInfo> cluster_nodes(Provider& provider, const Layout& plan, bool running_only = false);
 // cmd in a running node; a non-zero exit throws with the command and the
 // last line of its stderr. Its stdout.
 std::string exec_checked(Provider& provider, const std::string& node, const std::vector<std::string>& cmd,

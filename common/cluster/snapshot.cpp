@@ -30,8 +30,8 @@ std::string now_rfc3339() {
 
 std::string short_id(const std::string& id) { return id.substr(id.find(':') + 1, 12); }
 
-std::string plan_id(const Config& config, const net::Plan& plan) {
-  return snapshot::plan_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
+std::string plan_id(const Config& config, const Layout& plan) {
+  return snapshot::layout_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
                                  config.components().key() + proxy_dropin(config.node_options().proxy, plan) + config.kind.key());
 }
 
@@ -70,7 +70,7 @@ std::unique_ptr<util::FileLock> lock_store(const snapshot::Store& store, util::S
   return store.lock([&](const std::string& holder) { steps.note("Waiting for " + holder + " (snapshot store is busy)"); });
 }
 
-void restore_manifest(Provider& provider, util::Steps& steps, const Config& config, const net::Plan& plan,
+void restore_manifest(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan,
                       const snapshot::Store& store, snapshot::Manifest& m, bool retain) {
   auto spec = cluster_spec(config);
   Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
@@ -89,7 +89,7 @@ void restore_manifest(Provider& provider, util::Steps& steps, const Config& conf
 } // namespace
 
 void snapshot(Provider& provider, util::Steps& steps, const Config& config, const SnapshotOptions& options) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   std::string name = options.name.empty() ? plan.name : options.name;
   if (!snapshot::valid_name(name)) throw UsageError("snapshot name '" + name + "': use a-z, 0-9, '.', '_', '-' (at most 63)");
   // a snapshot holds one control plane's state; restoring an etcd cluster's
@@ -165,7 +165,7 @@ void snapshot(Provider& provider, util::Steps& steps, const Config& config, cons
 }
 
 void restore(Provider& provider, util::Steps& steps, const Config& config, const RestoreOptions& options) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   if (provider.has_state(plan)) {
     throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, then restore");
   }
@@ -188,7 +188,7 @@ void restore(Provider& provider, util::Steps& steps, const Config& config, const
 }
 
 std::optional<std::string> auto_restore(Provider& provider, util::Steps& steps, const Config& config,
-                                        const net::Plan& plan, bool retain) {
+                                        const Layout& plan, bool retain) {
   if (!config.get("SKIP_SNAPSHOT").empty()) return std::nullopt;
   snapshot::Store store(snapshot::Store::default_dir());
   if (!std::filesystem::exists(store.dir())) return std::nullopt;

@@ -1,7 +1,7 @@
 #pragma once
 #include "cluster/config.hpp"
 #include "cluster/provider.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <optional>
@@ -35,7 +35,7 @@ void restore(Provider& provider, util::Steps& steps, const Config& config, const
 // plan unless SKIP_SNAPSHOT is set. Returns its name; nullopt when there is
 // none, or when it failed (said in a note; up then creates the cluster).
 std::optional<std::string> auto_restore(Provider& provider, util::Steps& steps, const Config& config,
-                                        const net::Plan& plan, bool retain);
+                                        const Layout& plan, bool retain);
 
 // snapshot ls: a table, or JSON.
 std::string list_snapshots(bool as_json);

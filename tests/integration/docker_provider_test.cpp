@@ -6,7 +6,7 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "docker/volumes.hpp"
-#include "../unit/plan_fixture.hpp"
+#include "../unit/layout_fixture.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,7 +30,7 @@ struct Leftovers {
   }
 };
 
-std::string state_of(cluster::Provider& p, const net::Plan& plan, const std::string& name) {
+std::string state_of(cluster::Provider& p, const cluster::Layout& plan, const std::string& name) {
   for (auto& n : p.list(plan)) {
     if (n.name == name) return n.state;
   }
@@ -46,7 +46,7 @@ TEST_CASE("docker provider: nodes listed with role and state, files, exec, pause
     return;
   }
   Leftovers leftovers{c};
-  auto plan = test::plan_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "1"}});
+  auto plan = test::layout_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "1"}});
   plan.labels["io.dind.test"] = "docker-provider";
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     const auto& node = plan.nodes[i];
@@ -90,9 +90,9 @@ TEST_CASE("docker provider: nodes listed with role and state, files, exec, pause
   p.mark_complete(plan);
   CHECK(p.is_complete(plan));
   p.check_state(plan);
-  auto other = test::plan_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "2"}});
+  auto other = test::layout_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "2"}});
   CHECK_THROWS_WITH(p.check_state(other), Catch::StartsWith("cluster cluster-72 has no kube-node-2-cluster-72: NUM_NODES"));
-  auto fewer = test::plan_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "0"}});
+  auto fewer = test::layout_of({{"CLUSTER_ID", "72"}, {"NUM_NODES", "0"}});
   CHECK_THROWS_WITH(p.check_state(fewer), Catch::StartsWith("cluster cluster-72 has kube-node-1-cluster-72, which the plan has not"));
 
   p.remove_nodes({worker});

@@ -250,7 +250,7 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
   static cluster::LoadOptions load;
   auto* load_cmd = cluster_command(app, action, "load", "copy images from the host's Docker (or an archive) into the nodes", false,
-                                   [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::load_into_nodes(p, s, c.plan(), load); });
+                                   [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::load_into_nodes(p, s, c.layout(), load); });
   load_cmd->footer("Examples:\n  kubectl dind load myapp:dev other:v2\n  kubectl dind load --nodes kube-node-1 myapp@sha256:...\n"
                    "  kubectl dind load --archive myapp.tar");
   load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");
@@ -348,7 +348,7 @@ void add_report(CLI::App& app, util::Action& action) {
       auto docker = docker::Client::from_env();
       util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
       auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
-      auto r = report::write_report(dump, out, "live cluster " + config.plan().name);
+      auto r = report::write_report(dump, out, "live cluster " + config.layout().name);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
       return 0;
     };

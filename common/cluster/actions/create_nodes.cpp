@@ -8,8 +8,8 @@ namespace {
 class CreateNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    size_t n = ctx.plan.nodes.size() - ctx.first_new;
-    if (ctx.first_new > 0) return "Creating node " + ctx.plan.nodes[ctx.first_new].container + " (" + ctx.spec.image + ")";
+    size_t n = ctx.layout.nodes.size() - ctx.first_new;
+    if (ctx.first_new > 0) return "Creating node " + ctx.layout.nodes[ctx.first_new].container + " (" + ctx.spec.image + ")";
     return "Creating " + std::to_string(n) + " nodes (" + ctx.spec.image + ")";
   }
 

@@ -22,16 +22,16 @@ std::string put_dir(const std::string& path) {
 class RestoreNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Restoring " + std::to_string(ctx.plan.nodes.size()) + " nodes from snapshot " + ctx.snapshot->name + " (" +
+    return "Restoring " + std::to_string(ctx.layout.nodes.size()) + " nodes from snapshot " + ctx.snapshot->name + " (" +
            ctx.snapshot->created + ")";
   }
 
   void execute(Context& ctx) override {
     const auto& snap = *ctx.snapshot;
-    if (snap.nodes.size() != ctx.plan.nodes.size()) throw Error("snapshot " + snap.name + " has another number of nodes");
+    if (snap.nodes.size() != ctx.layout.nodes.size()) throw Error("snapshot " + snap.name + " has another number of nodes");
     for (size_t i = 0; i < snap.nodes.size(); ++i) {
-      if (snap.nodes[i].container != ctx.plan.nodes[i].container) {
-        throw Error("snapshot " + snap.name + " has node " + snap.nodes[i].container + " where the plan has " + ctx.plan.nodes[i].container);
+      if (snap.nodes[i].container != ctx.layout.nodes[i].container) {
+        throw Error("snapshot " + snap.name + " has node " + snap.nodes[i].container + " where the plan has " + ctx.layout.nodes[i].container);
       }
     }
     ctx.kubernetes_version = snap.kubernetes_version;
@@ -40,7 +40,7 @@ public:
       for (auto& layer : snap.nodes[i].layers) {
         snapshot::Store::BlobStream blob(*ctx.store, layer);
         std::istream in(&blob);
-        ctx.provider.archive_into(ctx.plan.nodes[i].container, put_dir(layer.path), in, static_cast<int64_t>(layer.size));
+        ctx.provider.archive_into(ctx.layout.nodes[i].container, put_dir(layer.path), in, static_cast<int64_t>(layer.size));
         blob.check();
         ctx.steps.progress_bytes("restored", done += layer.size);
       }

@@ -40,15 +40,15 @@ std::vector<std::string> user_mounts(Context& ctx, const std::string& container)
 class SaveNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Saving " + std::to_string(ctx.plan.nodes.size()) + " nodes to snapshot " + ctx.snapshot->name;
+    return "Saving " + std::to_string(ctx.layout.nodes.size()) + " nodes to snapshot " + ctx.snapshot->name;
   }
 
   void execute(Context& ctx) override {
     std::atomic<uint64_t> done{0};
     auto& nodes = ctx.snapshot->nodes;
-    nodes.assign(ctx.plan.nodes.size(), {});
-    parallel(ctx.plan.nodes.size(), [&](size_t i) {
-      const auto& node = ctx.plan.nodes[i];
+    nodes.assign(ctx.layout.nodes.size(), {});
+    parallel(ctx.layout.nodes.size(), [&](size_t i) {
+      const auto& node = ctx.layout.nodes[i];
       auto& state = nodes[i];
       state.container = node.container;
       state.role = i == 0 ? "master" : "worker";

@@ -81,13 +81,13 @@ public:
   // what fill did, "start <nodes>".
   void provision(cluster::Context& ctx, const std::function<void(size_t)>& fill) override {
     std::string made;
-    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) made += " " + ctx.plan.nodes[i].container;
+    for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) made += " " + ctx.layout.nodes[i].container;
     record("provision" + made);
-    for (size_t i = ctx.first_new; fill && i < ctx.plan.nodes.size(); ++i) fill(i);
+    for (size_t i = ctx.first_new; fill && i < ctx.layout.nodes.size(); ++i) fill(i);
     record("start" + made);
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
-      nodes.push_back({ctx.plan.nodes[i].container, ctx.plan.is_control_plane(i) ? "master" : "worker", "running"});
+    for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
+      nodes.push_back({ctx.layout.nodes[i].container, ctx.layout.is_control_plane(i) ? "master" : "worker", "running"});
     }
     ctx.apiserver_port = 16443;
   }
@@ -98,17 +98,17 @@ public:
   void start_load_balancer(cluster::Context& ctx, const std::string& image) override {
     record("start_load_balancer " + image);
     std::lock_guard<std::mutex> lock(mutex_);
-    nodes.push_back({ctx.plan.lb->container, "lb", "running"});
+    nodes.push_back({ctx.layout.lb->container, "lb", "running"});
     ctx.apiserver_port = 16443;
   }
   void start_nat64(cluster::Context&) override { record("start_nat64"); }
-  void check_state(const net::Plan& plan) override { record("check_state " + plan.name); }
-  std::vector<cluster::NodeInfo> list(const net::Plan&) override {
+  void check_state(const cluster::Layout& plan) override { record("check_state " + plan.name); }
+  std::vector<cluster::NodeInfo> list(const cluster::Layout&) override {
     std::lock_guard<std::mutex> lock(mutex_);
     return nodes;
   }
-  cluster::NodeAddresses addresses(const net::Plan&, const std::string&) override { return {}; }
-  cluster::ApiServer apiserver(const net::Plan&) override { return {"running", "16443"}; }
+  cluster::NodeAddresses addresses(const cluster::Layout&, const std::string&) override { return {}; }
+  cluster::ApiServer apiserver(const cluster::Layout&) override { return {"running", "16443"}; }
   docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd, const docker::ExecOptions&) override {
     record("exec " + node + " " + util::join(cmd, " "));
     return answer ? answer(node, cmd) : docker::ExecResult{0, "", ""};
@@ -159,15 +159,15 @@ public:
     std::lock_guard<std::mutex> lock(mutex_);
     archives[node + ":" + dir] = data;
   }
-  bool has_state(const net::Plan&) override { return !list({}).empty() || complete; }
-  bool is_complete(const net::Plan&) override { return complete; }
-  void mark_complete(const net::Plan& plan) override {
+  bool has_state(const cluster::Layout&) override { return !list({}).empty() || complete; }
+  bool is_complete(const cluster::Layout&) override { return complete; }
+  void mark_complete(const cluster::Layout& plan) override {
     record("mark_complete " + plan.name);
     complete = true;
   }
   void remove_nodes(const std::vector<std::string>& names) override { record("remove_nodes " + util::join(names, " ")); }
-  void remove_node(const net::NodePlan& node) override { record("remove_node " + node.container); }
-  void remove_cluster(const net::Plan& plan) override {
+  void remove_node(const cluster::NodeLayout& node) override { record("remove_node " + node.container); }
+  void remove_cluster(const cluster::Layout& plan) override {
     record("remove_cluster " + plan.name);
     std::lock_guard<std::mutex> lock(mutex_);
     nodes.clear();
@@ -204,7 +204,7 @@ private:
 
 // kubectl's JSON for the plan's nodes, each Ready (status "True") or not
 // with a heartbeat at `heartbeat`, and for CoreDNS, one replica, started then.
-inline std::string nodes_json(const net::Plan& plan, const std::string& status, const std::string& heartbeat) {
+inline std::string nodes_json(const cluster::Layout& plan, const std::string& status, const std::string& heartbeat) {
   std::vector<std::string> items;
   for (auto& n : plan.nodes) {
     items.push_back(R"({"metadata":{"name":")" + n.container + R"("},"status":{"conditions":[{"type":"Ready","status":")" +
@@ -225,7 +225,7 @@ inline std::string kubectl_args(const std::vector<std::string>& cmd) {
 }
 
 // A cluster whose every node is Ready and CoreDNS available (long after any `since`).
-inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const net::Plan& plan) {
+inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const cluster::Layout& plan) {
   return [plan](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = kubectl_args(cmd);
     if (args == "get nodes -o json") return {0, nodes_json(plan, "True", "2999-01-01T00:00:00Z"), ""};
@@ -260,10 +260,10 @@ struct FakeRun {
   FakeProvider provider;
   cluster::ClusterSpec spec;
   util::Steps steps{true, false};
-  net::Plan plan;
-  cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Layout layout;
+  cluster::Context ctx{provider, steps, spec, layout, {}, {}, 0, std::chrono::system_clock::now()};
 
-  explicit FakeRun(net::Plan p) : plan(std::move(p)) {
+  explicit FakeRun(cluster::Layout p) : layout(std::move(p)) {
     spec.image = "dind-node:test";
     provider.images[spec.image] = {"sha256:0d", "v1.31.0", 0};
   }

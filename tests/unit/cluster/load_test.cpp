@@ -1,6 +1,6 @@
 #include "cluster/load.hpp"
 #include "fake_provider.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -112,7 +112,7 @@ std::string crictl_has(const std::string& id, const std::vector<std::string>& na
 
 TEST_CASE("load picks the running nodes asked for, by node or container name; others are refused") {
   test::FakeProvider provider;
-  auto plan = test::plan_of({{"NUM_NODES", "2"}});
+  auto plan = test::layout_of({{"NUM_NODES", "2"}});
   three_nodes(provider);
   CHECK(select_nodes(provider, plan, {}) == std::vector<std::string>{"kube-master", "kube-node-1"});
   CHECK(select_nodes(provider, plan, {"kube-node-1", "kube-master", "kube-node-1"}) ==
@@ -144,14 +144,14 @@ TEST_CASE("load resolves references to the provider's images: one per ID, every 
 }
 
 TEST_CASE("load on a provider: what every node has is not sent, what one has under another name is tagged") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
   run.provider.images["app:v1"] = {id1, "", 1000};
   SECTION("every node has it: nothing sent, nothing tagged") {
     run.provider.answer = [](const std::string&, const std::vector<std::string>&) {
       return docker::ExecResult{0, crictl_has(id1, {"docker.io/library/app:v1"}), ""};
     };
-    load_into_nodes(run.provider, run.steps, run.plan, {{"app:v1"}, "", {}});
+    load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}});
     CHECK(run.provider.recorded("save_images").empty());
     CHECK(run.provider.recorded("exec_stream").empty());
     CHECK(run.provider.recorded("exec kube-master ctr").empty());
@@ -166,7 +166,7 @@ TEST_CASE("load on a provider: what every node has is not sent, what one has und
     run.provider.stream_answer = [](const std::string&, const std::string&) {
       return docker::ExecResult{0, "unpacking docker.io/library/app:v1 (" + m1 + ")...done\n", ""};
     };
-    load_into_nodes(run.provider, run.steps, run.plan, {{"app:v1"}, "", {}});
+    load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}});
     CHECK(run.provider.recorded("exec kube-master ctr") ==
           std::vector<std::string>{"exec kube-master ctr -n k8s.io images tag --force docker.io/library/old:1 docker.io/library/app:v1"});
     CHECK(run.provider.recorded("save_images") == std::vector<std::string>{"save_images docker.io/library/app:v1"});
@@ -183,7 +183,7 @@ TEST_CASE("load on a provider: what every node has is not sent, what one has und
       if (node == "kube-node-1") return docker::ExecResult{1, "", "ctr: no space left on device"};
       return docker::ExecResult{0, "unpacking docker.io/library/app:v1 (" + m1 + ")...done\n", ""};
     };
-    CHECK_THROWS_WITH(load_into_nodes(run.provider, run.steps, run.plan, {{"app:v1"}, "", {}}),
+    CHECK_THROWS_WITH(load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}}),
                       Catch::Contains("kube-node-1") && Catch::Contains("no space left on device"));
     CHECK(run.provider.recorded("finish").size() == 2);
   }

@@ -1,14 +1,15 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/actions/snapshot_run.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace dind;
 
 TEST_CASE("restore_nodes: the nodes made, each layer put where its archive unpacks, then started") {
-  test::SnapshotRun run({{"NUM_NODES", "1"}});
+  test::SnapshotRun run(test::layout_of({{"NUM_NODES", "1"}}));
   run.manifest.kubernetes_version = "v1.34.4";
-  for (auto& node : run.plan.nodes) {
+  for (auto& node : run.layout.nodes) {
     const auto& n = node.container;
     run.manifest.nodes.push_back({n, "", {test::put(run.store, "root of " + n, "/"), test::put(run.store, "var of " + n, "/var"),
                                           test::put(run.store, "etc of " + n, "/etc/kubernetes")}});
@@ -31,7 +32,7 @@ TEST_CASE("restore_nodes: the nodes made, each layer put where its archive unpac
 }
 
 TEST_CASE("restore_nodes: a snapshot of other nodes than the plan's is refused before anything is made") {
-  test::SnapshotRun run({{"NUM_NODES", "1"}});
+  test::SnapshotRun run(test::layout_of({{"NUM_NODES", "1"}}));
   auto& m = run.manifest;
   m.nodes = {{"kube-master", "master", {}}, {"kube-node-2", "worker", {}}};
   CHECK_THROWS_WITH(cluster::restore_nodes()->execute(run.ctx), "snapshot snap has node kube-node-2 where the plan has kube-node-1");

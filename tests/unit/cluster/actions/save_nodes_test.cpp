@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/actions/snapshot_run.hpp"
+#include "layout_fixture.hpp"
 #include "util/tar.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,7 +31,7 @@ size_t position(const std::vector<std::string>& calls, const std::string& call) 
 } // namespace
 
 TEST_CASE("save_nodes: each node's changed paths as one layer from /, then /var and /etc/kubernetes whole; mounts left out") {
-  test::SnapshotRun run({{"NUM_NODES", "1"}});
+  test::SnapshotRun run(test::layout_of({{"NUM_NODES", "1"}}));
   auto& m = run.manifest;
   for (auto* node : {"kube-master", "kube-node-1"}) {
     std::string n = node;
@@ -46,7 +47,7 @@ TEST_CASE("save_nodes: each node's changed paths as one layer from /, then /var 
   CHECK(run.provider.recorded("archive_from kube-master /data").empty());  // the user's mount: the host's files
   REQUIRE(m.nodes.size() == 2);
   for (size_t i = 0; i < 2; ++i) {
-    const auto& node = run.plan.nodes[i].container;
+    const auto& node = run.layout.nodes[i].container;
     CHECK(m.nodes[i].container == node);
     CHECK(m.nodes[i].role == (i == 0 ? "master" : "worker"));
     CHECK(position(calls, "archive_from " + node + " /etc/dind") < position(calls, "archive_from " + node + " /var"));
@@ -62,7 +63,7 @@ TEST_CASE("save_nodes: each node's changed paths as one layer from /, then /var 
 }
 
 TEST_CASE("save_nodes: a mount inside a volume saved whole is refused before anything is saved") {
-  test::SnapshotRun run({{"NUM_NODES", "0"}});
+  test::SnapshotRun run(test::layout_of({{"NUM_NODES", "0"}}));
   run.provider.mounts_of["kube-master"] = {"/var/lib/data"};
   CHECK_THROWS_WITH(cluster::save_nodes()->execute(run.ctx),
                     Catch::StartsWith("cannot snapshot kube-master: it mounts /var/lib/data inside /var"));

@@ -1,11 +1,9 @@
 #pragma once
 #include "cluster/fake_provider.hpp"
-#include "plan_fixture.hpp"
 #include "snapshot/manifest.hpp"
 #include "snapshot/store_fixture.hpp"
 
-#include <map>
-#include <string>
+#include <utility>
 
 namespace dind::test {
 
@@ -16,7 +14,7 @@ struct SnapshotRun : FakeRun {
   snapshot::Store store{dir.path};
   snapshot::Manifest manifest;
 
-  explicit SnapshotRun(const std::map<std::string, std::string>& vars) : FakeRun(plan_of(vars)) {
+  explicit SnapshotRun(cluster::Layout layout) : FakeRun(std::move(layout)) {
     manifest.name = "snap";
     ctx.store = &store;
     ctx.snapshot = &manifest;
