@@ -144,7 +144,7 @@ Config load_config(const std::map<std::string, std::string>& flags, const std::s
   // every value checked before anything runs
   cluster_spec(c);
   c.num_nodes();
-  c.plan();  // the node limits' spelling
+  c.layout();  // the node limits' spelling
   return c;
 }
 
@@ -158,16 +158,16 @@ std::string Config::get(const std::string& key) const {
   return it == values.end() ? "" : it->second;
 }
 
-net::PlanInput Config::plan_input() const {
-  return net::PlanInput::from([this](const std::string& k) -> std::optional<std::string> {
+LayoutInput Config::layout_input() const {
+  return LayoutInput::from([this](const std::string& k) -> std::optional<std::string> {
     std::string v = get(k);
     if (v.empty()) return std::nullopt;
     return v;
   });
 }
 
-net::Plan Config::plan() const {
-  auto plan = net::make_plan(plan_input());
+Layout Config::layout() const {
+  auto plan = make_layout(layout_input());
   // a node's own cpus/memory in a kind config, unless a flag or the
   // environment sets that node's limit (they win over the file)
   auto from_file = [this](const char* var) {

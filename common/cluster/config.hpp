@@ -2,7 +2,7 @@
 #include "cluster/components.hpp"
 #include "cluster/kind_config.hpp"
 #include "cluster/node_options.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "registry/hosts.hpp"
 
 #include <chrono>
@@ -20,9 +20,9 @@ struct Config {
   KindConfig kind;  // what a kind config file asks beyond the variables (empty otherwise)
 
   std::string get(const std::string& key) const;
-  net::PlanInput plan_input() const;
-  // The plan of these variables, with a kind config's per-node limits.
-  net::Plan plan() const;
+  LayoutInput layout_input() const;
+  // The cluster's layout from these variables, with a kind config's per-node limits.
+  Layout layout() const;
   std::string image() const { return get("DIND_IMAGE"); }
   int num_nodes() const;
   std::optional<int> apiserver_port() const;  // nullopt: random

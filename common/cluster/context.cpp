@@ -10,7 +10,7 @@
 
 namespace dind::cluster {
 
-std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd, const std::string& input) {
+std::string node_exec(Context& ctx, const NodeLayout& node, const std::vector<std::string>& cmd, const std::string& input) {
   docker::ExecOptions o;
   o.input = input;
   if (log::verbosity() == log::Verbosity::verbose) {
@@ -29,18 +29,12 @@ std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector
   throw docker::exec_error(node.container, cmd, r);
 }
 
-void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content) {
+void node_write(Context& ctx, const NodeLayout& node, const std::string& path, const std::string& content) {
   ctx.provider.write_file(node.container, path, content);
 }
 
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input) {
-  const auto& master = ctx.plan.nodes.at(0).container;
-  auto cmd = admin_kubectl(args);
-  docker::ExecOptions o;
-  o.input = input;
-  auto r = ctx.provider.exec(master, cmd, o);
-  if (r.exit_code != 0) throw docker::exec_error(master, cmd, r);
-  return r.out;
+  return exec_checked(ctx.provider, ctx.layout.nodes.at(0).container, admin_kubectl(args), input);
 }
 
 void parallel(size_t n, const std::function<void(size_t)>& f) {

@@ -3,8 +3,7 @@
 #include "cluster/kubeadm_args.hpp"
 #include "cluster/provider.hpp"
 #include "cluster/spec.hpp"
-#include "docker/client.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <chrono>
@@ -20,12 +19,10 @@ namespace dind::cluster {
 
 // What every action of up/reup works with.
 struct Context {
-  // the engine, for what its provider does not cover: snapshots, the load balancer's image
-  docker::Client& docker;
   Provider& provider;
   util::Steps& steps;
   const ClusterSpec& spec;
-  const net::Plan& plan;
+  const Layout& layout;
   std::string kubernetes_version;  // from the node image's label
   std::string token;               // kubeadm bootstrap token of this run
   int apiserver_port = 0;          // on 127.0.0.1, known once the master runs
@@ -46,10 +43,10 @@ struct Context {
 };
 
 // Runs cmd in the node, output to the -v log; throws with the last stderr line.
-std::string node_exec(Context& ctx, const net::NodePlan& node, const std::vector<std::string>& cmd,
+std::string node_exec(Context& ctx, const NodeLayout& node, const std::vector<std::string>& cmd,
                       const std::string& input = "");
 // Writes a file (mode 0600) into a node (never into its tmpfs /run or /tmp).
-void node_write(Context& ctx, const net::NodePlan& node, const std::string& path, const std::string& content);
+void node_write(Context& ctx, const NodeLayout& node, const std::string& path, const std::string& content);
 // kubectl on the master with the admin kubeconfig.
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input = "");
 

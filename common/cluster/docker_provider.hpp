@@ -11,9 +11,9 @@ namespace dind::cluster {
 // only the Docker provider (and the node specs it makes) spell these.
 constexpr const char* role_label = "io.dind.role";      // master, worker, lb, dns64, nat64
 constexpr const char* apiserver_port_key = "6443/tcp";  // the API server's port in a node or the load balancer
-std::string var_volume(const net::NodePlan& node);      // the node's /var
-std::string etc_volume(const net::NodePlan& node);      // the node's /etc/kubernetes
-std::string cluster_filter(const net::Plan& plan);      // "io.dind.cluster=<name>"
+std::string var_volume(const NodeLayout& node);      // the node's /var
+std::string etc_volume(const NodeLayout& node);      // the node's /etc/kubernetes
+std::string cluster_filter(const Layout& plan);      // "io.dind.cluster=<name>"
 // The host port the API server is published on in a container's inspect data ("" when not).
 std::string apiserver_host_port(const json::Value& info);
 
@@ -23,27 +23,37 @@ class DockerProvider : public Provider {
 public:
   explicit DockerProvider(docker::Client& docker) : docker_(docker) {}
 
-  std::optional<std::string> kubernetes_version(const std::string& image) override;
-  void provision(Context& ctx) override;
+  std::string endpoint() const override;
+  std::optional<Image> image(const std::string& reference) override;
+  Image node_image(const std::string& node) override;
+  std::string helper_image(Helper helper, util::Steps& steps) override;
+  void save_images(const std::vector<std::string>& references, const Sink& sink) override;
+  void provision(Context& ctx, const std::function<void(size_t)>& fill) override;
   void restart(Context& ctx) override;
   void start_load_balancer(Context& ctx, const std::string& image) override;
   void start_nat64(Context& ctx) override;
-  void check_state(const net::Plan& plan) override;
-  std::vector<NodeInfo> list(const net::Plan& plan) override;
-  NodeAddresses addresses(const net::Plan& plan, const std::string& node) override;
-  ApiServer apiserver(const net::Plan& plan) override;
+  void check_state(const Layout& plan) override;
+  std::vector<NodeInfo> list(const Layout& plan) override;
+  NodeAddresses addresses(const Layout& plan, const std::string& node) override;
+  ApiServer apiserver(const Layout& plan) override;
   docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd,
                           const docker::ExecOptions& options = {}) override;
+  std::unique_ptr<NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) override;
   std::string read_file(const std::string& node, const std::string& path) override;
   void write_file(const std::string& node, const std::string& path, const std::string& content) override;
   std::string logs(const std::string& container, int tail) override;
   void set_paused(const std::string& node, bool paused) override;
-  bool has_state(const net::Plan& plan) override;
-  bool is_complete(const net::Plan& plan) override;
-  void mark_complete(const net::Plan& plan) override;
+  void stop_nodes(const std::vector<std::string>& nodes) override;
+  std::vector<std::string> mounts(const std::string& node) override;
+  std::vector<std::pair<std::string, int>> changes(const std::string& node) override;
+  void archive_from(const std::string& node, const std::string& path, const Sink& sink) override;
+  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override;
+  bool has_state(const Layout& plan) override;
+  bool is_complete(const Layout& plan) override;
+  void mark_complete(const Layout& plan) override;
   void remove_nodes(const std::vector<std::string>& nodes) override;
-  void remove_node(const net::NodePlan& node) override;
-  void remove_cluster(const net::Plan& plan) override;
+  void remove_node(const NodeLayout& node) override;
+  void remove_cluster(const Layout& plan) override;
 
 private:
   docker::Client& docker_;

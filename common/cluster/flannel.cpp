@@ -22,7 +22,7 @@ std::string flannel_image(docker::Client& docker, util::Steps& steps) {
                              "flanneld, the flannel CNI plugin (go build) and iptables");
 }
 
-std::string flannel_manifest(const net::Plan& plan, const std::string& image) {
+std::string flannel_manifest(const Layout& plan, const std::string& image) {
   if (!plan.has_v4() || plan.has_v6()) throw Error("flannel is set up for IPv4 clusters only");
   json::Writer conf(false);
   conf.begin_object().kv("Network", plan.pods.at(0).str()).kv("EnableIPv4", true);
@@ -121,7 +121,7 @@ spec:
   return y.str();
 }
 
-std::string pod_cidr_patch(const net::NodePlan& node) {
+std::string pod_cidr_patch(const NodeLayout& node) {
   json::Writer w(false);
   w.begin_object().key("spec").begin_object().kv("podCIDR", node.pod_cidrs.at(0)).key("podCIDRs").begin_array();
   for (auto& c : node.pod_cidrs) w.value(c);

@@ -1,6 +1,6 @@
 #pragma once
 #include "docker/client.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <string>
@@ -20,10 +20,10 @@ std::string flannel_image(docker::Client& docker, util::Steps& steps);
 // others' over flannel.1; the init container puts the CNI plugin on the node,
 // and the flannel container its config (flannel, delegating to bridge) once
 // flanneld has written the subnet file the plugin reads.
-std::string flannel_manifest(const net::Plan& plan, const std::string& image);
+std::string flannel_manifest(const Layout& plan, const std::string& image);
 
 // The merge patch that gives a node its planned pod CIDR (accepted once:
 // the API server refuses to change a set podCIDR, and the same one is a no-op).
-std::string pod_cidr_patch(const net::NodePlan& node);
+std::string pod_cidr_patch(const NodeLayout& node);
 
 } // namespace dind::cluster

@@ -1,6 +1,6 @@
 #include "cluster/kind_config.hpp"
 
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/error.hpp"
 #include "util/quantity.hpp"
 #include "util/strings.hpp"
@@ -181,7 +181,7 @@ NodeSettings node_settings(const Field& f) {
   if (f.has("kubeadmConfigPatches")) n.kubeadm_patches = kubeadm_patches(f["kubeadmConfigPatches"]);
   if (f.has("kubeadmConfigPatchesJSON6902")) n.kubeadm_json6902 = json6902_patches(f["kubeadmConfigPatchesJSON6902"]);
   if (f.has("cpus")) n.nano_cpus = util::parse_cpus(f["cpus"].str(), f["cpus"].where());
-  if (f.has("memory")) n.memory_bytes = util::parse_memory(f["memory"].str(), f["memory"].where(), net::min_node_memory);
+  if (f.has("memory")) n.memory_bytes = util::parse_memory(f["memory"].str(), f["memory"].where(), min_node_memory);
   return n;
 }
 

@@ -33,7 +33,7 @@ void extra_args(std::ostringstream& y, const std::string& indent, const std::vec
   for (auto& f : flags) y << indent << "- name: " << f.name << "\n" << indent << "  value: " << quoted(f.value) << "\n";
 }
 
-void node_registration(std::ostringstream& y, const net::NodePlan& node, const ComponentSettings& components,
+void node_registration(std::ostringstream& y, const NodeLayout& node, const ComponentSettings& components,
                        const std::map<std::string, std::string>& labels) {
   y << "nodeRegistration:\n"
        "  name: " << node.container << "\n"
@@ -63,18 +63,18 @@ std::string host_port(const std::string& ip, int port) {
   return (ip.find(':') != std::string::npos ? "[" + ip + "]" : ip) + ":" + std::to_string(port);
 }
 
-std::string node_ips(const net::NodePlan& node) {
+std::string node_ips(const NodeLayout& node) {
   std::vector<std::string> ips;
   if (!node.ipv4.empty()) ips.push_back(node.ipv4);
   if (!node.ipv6.empty()) ips.push_back(node.ipv6);
   return util::join(ips, ",");
 }
 
-std::string primary_ip(const net::Plan& plan, const net::NodePlan& node) {
+std::string primary_ip(const Layout& plan, const NodeLayout& node) {
   return plan.mode == net::IpMode::ipv6 ? node.ipv6 : node.ipv4;
 }
 
-std::string api_endpoint(const net::Plan& plan) {
+std::string api_endpoint(const Layout& plan) {
   return host_port(primary_ip(plan, plan.lb ? *plan.lb : plan.nodes.at(0)), 6443);
 }
 
@@ -227,7 +227,7 @@ std::string random_bytes(size_t n) {
 std::string random_certificate_key() { return util::sha256_hex(random_bytes(32)); }
 
 KubeadmInput kubeadm_input(const Context& ctx) {
-  return {ctx.plan, ctx.kubernetes_version, ctx.token, to_string(ctx.spec.kube_proxy), ctx.spec.components,
+  return {ctx.layout, ctx.kubernetes_version, ctx.token, to_string(ctx.spec.kube_proxy), ctx.spec.components,
           ctx.spec.kind, ctx.certificate_key};
 }
 
@@ -236,7 +236,7 @@ Discovery join_discovery(Context& ctx) {
   // kubeadm checks the API server's CA against this pin before it trusts it
   std::string pin;
   if (user.ca_cert_hashes.empty() && !user.unsafe_skip_ca) {
-    pin = ca_cert_hash(ctx.provider.read_file(ctx.plan.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
+    pin = ca_cert_hash(ctx.provider.read_file(ctx.layout.nodes.at(0).container, "/etc/kubernetes/pki/ca.crt"));
   }
   return dind_discovery(kubeadm_input(ctx), user, pin);
 }

@@ -2,14 +2,14 @@
 #include "cluster/components.hpp"
 #include "cluster/kind_config.hpp"
 #include "cluster/kubeadm_args.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <string>
 
 namespace dind::cluster {
 
 struct KubeadmInput {
-  const net::Plan& plan;
+  const Layout& plan;
   std::string kubernetes_version;
   std::string token;  // [a-z0-9]{6}.[a-z0-9]{16}
   std::string proxy_mode = "iptables";
@@ -46,13 +46,13 @@ std::string random_token();
 std::string random_certificate_key();
 // Where kubelets, joins and kubectl in the nodes reach the API server: the
 // load balancer with several control planes, else the master (host:port).
-std::string api_endpoint(const net::Plan& plan);
+std::string api_endpoint(const Layout& plan);
 
 // "ip" or "[ip]" for host:port strings.
 std::string host_port(const std::string& ip, int port);
 // The addresses kubelet registers with: v4, v6 or both, comma separated.
-std::string node_ips(const net::NodePlan& node);
+std::string node_ips(const NodeLayout& node);
 // The address the API server advertises: IPv4 unless the cluster is IPv6-only.
-std::string primary_ip(const net::Plan& plan, const net::NodePlan& node);
+std::string primary_ip(const Layout& plan, const NodeLayout& node);
 
 } // namespace dind::cluster

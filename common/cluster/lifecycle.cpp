@@ -2,10 +2,9 @@
 
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
-#include "cluster/docker_provider.hpp"
+#include "cluster/docker_provider.hpp"  // var_volume, etc_volume: --retain's hint
 #include "cluster/kubeadm.hpp"
 #include "cluster/kubeconfig.hpp"
-#include "cluster/load_balancer.hpp"
 #include "cluster/snapshot.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -40,7 +39,7 @@ void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actio
 namespace {
 
 // Everything of the cluster, and its context in the host kubeconfig.
-void remove_all(Provider& provider, const net::Plan& plan) {
+void remove_all(Provider& provider, const Layout& plan) {
   provider.remove_cluster(plan);
   remove_context(plan.context);
 }
@@ -50,7 +49,7 @@ void remove_all(Provider& provider, const net::Plan& plan) {
 void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
   try {
     run_actions(ctx, actions);
-    ctx.provider.mark_complete(ctx.plan);
+    ctx.provider.mark_complete(ctx.layout);
   } catch (...) {
     // one failure path for every error, exception and signal
     util::interrupt::Cleanup cleaning;
@@ -58,7 +57,7 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
       log::error("keeping the failed cluster (--retain); remove it with `kubectl dind clean`");
     } else {
       try {
-        remove_all(ctx.provider, ctx.plan);
+        remove_all(ctx.provider, ctx.layout);
       } catch (const std::exception& e) {
         log::error("removing the failed cluster: {}", e.what());
       }
@@ -69,14 +68,20 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 
 namespace {
 
+// The load balancer's image when the plan has one, built before the steps
+// that use it.
+std::string lb_image(Provider& provider, util::Steps& steps, const Layout& plan) {
+  return plan.lb ? provider.helper_image(Helper::load_balancer, steps) : "";
+}
+
 // up's and init's: a new cluster
 void create(Context& ctx, bool retain) {
-  make_cluster(ctx, create_actions(ctx.plan, ctx.plan.lb ? load_balancer_image(ctx.docker, ctx.steps) : "", ctx.spec.cni), retain);
+  make_cluster(ctx, create_actions(ctx.layout, lb_image(ctx.provider, ctx.steps, ctx.layout), ctx.spec.cni), retain);
 }
 
 } // namespace
 
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni) {
+std::vector<std::unique_ptr<Action>> create_actions(const Layout& plan, const std::string& lb_image, CniPlugin cni) {
   std::vector<std::unique_ptr<Action>> actions;
   actions.push_back(create_nodes());
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -93,7 +98,7 @@ std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const
   return actions;
 }
 
-std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image) {
+std::vector<std::unique_ptr<Action>> restart_actions(const Layout& plan, const std::string& lb_image) {
   std::vector<std::unique_ptr<Action>> actions;
   // before the nodes: the control planes' kubelets reach their API server through it
   if (plan.lb) actions.push_back(load_balancer(lb_image));
@@ -105,19 +110,18 @@ std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, cons
   return actions;
 }
 
-void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan) {
-  DockerProvider provider(docker);
+void restart(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan) {
   // what a restart finds must be the plan's nodes, no more, no fewer: another
   // NUM_NODES or NUM_CONTROL_PLANES gives nodes other addresses and roles
   provider.check_state(plan);
   auto spec = cluster_spec(config);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
-  run_actions(ctx, restart_actions(plan, plan.lb ? load_balancer_image(docker, steps) : ""));
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  run_actions(ctx, restart_actions(plan, lb_image(provider, steps, plan)));
 }
 
 namespace {
 
-void remove_half_made(Provider& provider, util::Steps& steps, const net::Plan& plan) {
+void remove_half_made(Provider& provider, util::Steps& steps, const Layout& plan) {
   if (provider.has_state(plan) && !provider.is_complete(plan)) {
     steps.note("Cluster " + plan.name + " was left half-made by an earlier run: removing it and starting over");
     remove_all(provider, plan);
@@ -126,19 +130,18 @@ void remove_half_made(Provider& provider, util::Steps& steps, const net::Plan& p
 
 } // namespace
 
-void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) {
-  auto plan = config.plan();
-  DockerProvider provider(docker);
+void up(Provider& provider, util::Steps& steps, const Config& config, bool retain) {
+  auto plan = config.layout();
   remove_half_made(provider, steps, plan);
   std::string from;
   if (provider.has_state(plan)) {
     steps.note("Cluster " + plan.name + " exists: restarting it (no kubeadm init)");
-    restart(docker, steps, config, plan);
-  } else if (auto snap = auto_restore(docker, steps, config, plan, retain)) {
+    restart(provider, steps, config, plan);
+  } else if (auto snap = auto_restore(provider, steps, config, plan, retain)) {
     from = " (restored from snapshot " + *snap + ")";
   } else {
     auto spec = cluster_spec(config);
-    Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+    Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
     create(ctx, retain);
   }
   steps.note("Cluster " + plan.name + " is up" + from + ": kubectl --context " + plan.context + " get nodes");
@@ -150,10 +153,9 @@ Config master_only(const Config& config) {
   return c;
 }
 
-void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
+void init(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
   Config master = master_only(config);
-  auto plan = master.plan();
-  DockerProvider provider(docker);
+  auto plan = master.layout();
   remove_half_made(provider, steps, plan);
   if (provider.has_state(plan)) throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, or `kubectl dind join` to it");
   // the other control planes join with the certificates init uploads
@@ -164,7 +166,7 @@ void init(docker::Client& docker, util::Steps& steps, const Config& config, cons
     }
   }
   auto spec = cluster_spec(master);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   create(ctx, retain);
   // what kubeadm init prints for its workers (dind's token lives as long as the cluster)
@@ -179,7 +181,7 @@ namespace {
 
 // How many workers there are, which must be kube-node-1.. without a gap
 // (the plan gives each index its addresses): the next one is one more.
-size_t workers_of(Provider& provider, const Config& config, const net::Plan& plan) {
+size_t workers_of(Provider& provider, const Config& config, const Layout& plan) {
   const std::string& master = plan.nodes.at(0).container;
   auto all = provider.list(plan);
   auto running = [&](const std::string& name) {
@@ -206,7 +208,7 @@ size_t workers_of(Provider& provider, const Config& config, const net::Plan& pla
   }
   Config counted = config;
   counted.values["NUM_NODES"] = std::to_string(workers.size());
-  auto have = counted.plan();
+  auto have = counted.layout();
   for (size_t i = static_cast<size_t>(have.control_planes); i < have.nodes.size(); ++i) {
     if (std::find(workers.begin(), workers.end(), have.nodes[i].container) == workers.end()) {
       throw Error("cluster " + plan.name + " has " + std::to_string(workers.size()) + " workers but no " +
@@ -231,7 +233,7 @@ std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPl
 }
 
 void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain) {
-  const auto& node = ctx.plan.nodes.at(ctx.first_new);
+  const auto& node = ctx.layout.nodes.at(ctx.first_new);
   try {
     run_actions(ctx, actions);
   } catch (...) {
@@ -251,26 +253,25 @@ void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions,
   }
 }
 
-void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
-  DockerProvider provider(docker);
-  size_t workers = workers_of(provider, config, config.plan());
+void join(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain) {
+  size_t workers = workers_of(provider, config, config.layout());
   Config grown = config;
   grown.values["NUM_NODES"] = std::to_string(workers + 1);
-  auto plan = grown.plan();
+  auto plan = grown.layout();
   size_t index = static_cast<size_t>(plan.control_planes) + workers;
   const auto& node = plan.nodes.at(index);
   auto spec = cluster_spec(grown);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   ctx.first_new = index;
   add_node(ctx, join_actions(args, ctx.spec.cni), retain);
   steps.note("Node " + node.container + " joined cluster " + plan.name + ": kubectl --context " + plan.context + " get nodes");
 }
 
-void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain) { up(docker, steps, config, retain); }
+void reup(Provider& provider, util::Steps& steps, const Config& config, bool retain) { up(provider, steps, config, retain); }
 
 void down(Provider& provider, util::Steps& steps, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   // the DNS64/NAT64 helpers stay, as in the seed: up after down is faster
   std::vector<std::string> nodes;
   for (auto& n : cluster_nodes(provider, plan)) nodes.push_back(n.name);
@@ -279,7 +280,7 @@ void down(Provider& provider, util::Steps& steps, const Config& config) {
 }
 
 void clean(Provider& provider, util::Steps& steps, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   steps.run("Removing cluster " + plan.name + " (containers, volumes, network, context " + plan.context + ")",
             [&] { remove_all(provider, plan); });
 }
@@ -287,7 +288,7 @@ void clean(Provider& provider, util::Steps& steps, const Config& config) {
 namespace {
 
 void set_paused(Provider& provider, util::Steps& steps, const Config& config, bool pause) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) throw Error("cluster " + plan.name + " has no nodes: `kubectl dind up` first");
   const std::string from = pause ? "running" : "paused", to = pause ? "paused" : "running";
@@ -310,7 +311,7 @@ void pause(Provider& provider, util::Steps& steps, const Config& config) { set_p
 void unpause(Provider& provider, util::Steps& steps, const Config& config) { set_paused(provider, steps, config, false); }
 
 int apiserver_port(Provider& provider, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   const std::string& name = plan.api_container();
   auto api = provider.apiserver(plan);
   if (api.state != "running") throw Error("cluster " + plan.name + " is not up: " + name + " is " + api.state, 3);
@@ -319,7 +320,7 @@ int apiserver_port(Provider& provider, const Config& config) {
 }
 
 Status status(Provider& provider, const Config& config) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   Status s;
   s.name = plan.name;
   s.context = plan.context;

@@ -3,7 +3,6 @@
 #include "cluster/kubeadm_args.hpp"
 #include "cluster/provider.hpp"
 #include "cluster/spec.hpp"
-#include "docker/client.hpp"
 #include "util/steps.hpp"
 
 #include <memory>
@@ -14,9 +13,9 @@ namespace dind::cluster {
 
 // up: a new cluster, or (when its nodes or volumes exist) the existing one
 // brought back like reup. On failure a new cluster is removed unless retain.
-void up(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
+void up(Provider& provider, util::Steps& steps, const Config& config, bool retain);
 // Restarts an existing cluster without kubeadm init; a missing one is created.
-void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool retain);
+void reup(Provider& provider, util::Steps& steps, const Config& config, bool retain);
 // The seed's manual bring-up. init: the master alone (NUM_NODES=0's plan, so
 // it runs pods until workers join), made as `up` makes it, with the user's
 // kubeadm init arguments; prints the kubeadm join arguments for `join`.
@@ -24,8 +23,8 @@ void reup(docker::Client& docker, util::Steps& steps, const Config& config, bool
 // arguments (their discovery, else dind's token and CA pin); a failed join
 // removes that node alone unless retain.
 Config master_only(const Config& config);
-void init(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
-void join(docker::Client& docker, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
+void init(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
+void join(Provider& provider, util::Steps& steps, const Config& config, const KubeadmArgs& args, bool retain);
 // Removes the node containers, keeps volumes and network for a fast reup.
 void down(Provider& provider, util::Steps& steps, const Config& config);
 // Removes everything of this cluster: containers, volumes, networks, context.
@@ -69,14 +68,14 @@ void make_cluster(Context& ctx, const std::vector<std::unique_ptr<Action>>& acti
 // up's actions for a new cluster, and reup's on existing containers, in
 // order; lb_image: the load balancer's (several control planes); cni:
 // CNI_PLUGIN (flannel has a step of its own after the joins).
-std::vector<std::unique_ptr<Action>> create_actions(const net::Plan& plan, const std::string& lb_image, CniPlugin cni);
-std::vector<std::unique_ptr<Action>> restart_actions(const net::Plan& plan, const std::string& lb_image);
+std::vector<std::unique_ptr<Action>> create_actions(const Layout& plan, const std::string& lb_image, CniPlugin cni);
+std::vector<std::unique_ptr<Action>> restart_actions(const Layout& plan, const std::string& lb_image);
 // join's, for the node at ctx.first_new; dind's bootstrap token unless the user gives one.
 std::vector<std::unique_ptr<Action>> join_actions(const KubeadmArgs& args, CniPlugin cni);
 // Runs join's actions; on any failure removes the new node alone (its
 // container, its state, its Node object) unless retain.
 void add_node(Context& ctx, const std::vector<std::unique_ptr<Action>>& actions, bool retain);
 // reup's actions on the existing containers.
-void restart(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan);
+void restart(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan);
 
 } // namespace dind::cluster

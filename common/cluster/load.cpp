@@ -1,8 +1,6 @@
 #include "cluster/load.hpp"
 
 #include "cluster/context.hpp"
-#include "cluster/docker_provider.hpp"
-#include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "util/error.hpp"
 #include "util/fanout.hpp"
@@ -46,9 +44,10 @@ struct Target {
 
 // The running nodes asked for (all when none is named); a name that is not a
 // node of this cluster is bad usage.
-std::vector<std::string> select_nodes(docker::Client& docker, const net::Plan& plan, const std::vector<std::string>& wanted) {
+} // namespace
+
+std::vector<std::string> select_nodes(Provider& provider, const Layout& plan, const std::vector<std::string>& wanted) {
   std::vector<std::string> running;
-  DockerProvider provider(docker);
   for (auto& c : cluster_nodes(provider, plan, true)) running.push_back(c.name);
   if (running.empty()) throw Error("cluster " + plan.name + " has no running nodes: `kubectl dind up` first");
   std::sort(running.begin(), running.end());
@@ -64,23 +63,21 @@ std::vector<std::string> select_nodes(docker::Client& docker, const net::Plan& p
   return out;
 }
 
-// The requested references as images: one entry per image ID, with every
-// name asked for it. An image the host lacks cannot be pulled here.
-std::vector<LoadImage> resolve(docker::Client& docker, const std::vector<std::string>& refs) {
+std::vector<LoadImage> resolve(Provider& provider, const std::vector<std::string>& refs) {
   std::vector<LoadImage> images;
   for (auto& ref : refs) {
-    auto info = docker::inspect_image(docker, ref);
+    auto info = provider.image(ref);
     if (!info) {
       throw Error("image " + ref + " is not in the host's Docker, and there is no registry to pull from here: build it or `docker load` it first");
     }
-    std::string id = json::str(*info, {"Id"});
+    const std::string& id = info->id;
     if (id == ref || util::starts_with(id, "sha256:" + ref) || util::starts_with(id, ref)) {
       throw UsageError(ref + " is an image ID: give a name (repo:tag or repo@sha256:...) for pods to use");
     }
     std::string name = docker::normalize_reference(ref);
     auto it = std::find_if(images.begin(), images.end(), [&](auto& i) { return i.id == id; });
     if (it == images.end()) {
-      it = images.insert(images.end(), LoadImage{id, {}, {}, static_cast<double>(json::num(*info, {"Size"}))});
+      it = images.insert(images.end(), LoadImage{id, {}, {}, info->size});
     }
     if (std::find(it->names.begin(), it->names.end(), name) != it->names.end()) continue;
     it->names.push_back(name);
@@ -90,7 +87,9 @@ std::vector<LoadImage> resolve(docker::Client& docker, const std::vector<std::st
   return images;
 }
 
-std::map<std::string, std::string> manifest_configs(docker::Client& docker, const std::string& node,
+namespace {
+
+std::map<std::string, std::string> manifest_configs(Provider& provider, const std::string& node,
                                                     const std::map<std::string, std::string>& imported) {
   std::set<std::string> named;
   for (auto& [name, digest] : imported) {
@@ -99,19 +98,19 @@ std::map<std::string, std::string> manifest_configs(docker::Client& docker, cons
   std::map<std::string, std::string> configs;
   for (auto& [name, digest] : imported) {
     if (!is_import_anchor(name) || named.count(digest) || configs.count(digest)) continue;
-    auto manifest = docker::exec_check(docker, node, {"ctr", "-n", "k8s.io", "content", "get", digest}).out;
+    auto manifest = exec_checked(provider, node, {"ctr", "-n", "k8s.io", "content", "get", digest});
     configs[digest] = json::str(json::parse(manifest, node + ": manifest " + digest), {"config", "digest"});
   }
   return configs;
 }
 
-void add_tags(docker::Client& docker, const std::string& node,
+void add_tags(Provider& provider, const std::string& node,
               const std::vector<std::pair<std::string, std::vector<std::string>>>& tags) {
   for (auto& [source, targets] : tags) {
     if (targets.empty()) continue;
     std::vector<std::string> cmd = ctr_images({"tag", "--force", source});
     cmd.insert(cmd.end(), targets.begin(), targets.end());
-    docker::exec_check(docker, node, cmd);
+    exec_checked(provider, node, cmd);
   }
 }
 
@@ -121,16 +120,16 @@ struct NodesGone {};
 // Streams `produce`'s bytes to `ctr images import` in every target at once;
 // then names what the import left unnamed. A node that fails is named in the
 // error; the others still finish.
-void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Target>& targets,
+void stream_to_nodes(Provider& provider, util::Steps& steps, std::vector<Target>& targets,
                      const std::vector<LoadImage>& images, bool from_archive, double expected,
-                     const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
-  std::vector<std::unique_ptr<docker::ExecStream>> imports;
+                     const std::function<void(const Sink&)>& produce) {
+  std::vector<std::unique_ptr<NodeStream>> imports;
   std::vector<util::Fanout::Sink> sinks;
   // --digests names what has no name of its own (an image saved by digest)
   // "import-<date>@sha256:...", so its content is kept until we name it
   auto import_cmd = ctr_images({"import", "--digests", "--skip-digest-for-named", "-"});
   for (auto& t : targets) {
-    imports.push_back(std::make_unique<docker::ExecStream>(docker, t.container, import_cmd, docker::ExecOptions{}));
+    imports.push_back(provider.exec_stream(t.container, import_cmd));
     sinks.emplace_back([s = imports.back().get()](std::string_view d) { s->write(d); });
   }
   util::Fanout fan(std::move(sinks), node_buffer);
@@ -178,14 +177,14 @@ void stream_to_nodes(docker::Client& docker, util::Steps& steps, std::vector<Tar
       bool need_configs = std::any_of(sent_images.begin(), sent_images.end(), [&](auto& im) {
         return std::none_of(im.sources.begin(), im.sources.end(), [&](auto& s) { return imported.count(s) > 0; });
       });
-      auto after = plan_after_import(sent_images, imported, need_configs ? manifest_configs(docker, node, imported)
+      auto after = plan_after_import(sent_images, imported, need_configs ? manifest_configs(provider, node, imported)
                                                                          : std::map<std::string, std::string>{});
       if (!after.unmatched.empty()) throw Error(node + ": the import made no image " + util::join(after.unmatched, ", "));
-      add_tags(docker, node, after.tags);
+      add_tags(provider, node, after.tags);
       if (!after.remove.empty()) {
         auto cmd = ctr_images({"rm"});
         cmd.insert(cmd.end(), after.remove.begin(), after.remove.end());
-        docker::exec_check(docker, node, cmd);
+        exec_checked(provider, node, cmd);
       }
     } catch (const std::exception& e) {
       problems[i] = e.what();
@@ -296,10 +295,9 @@ AfterImport plan_after_import(const std::vector<LoadImage>& sent, const std::map
   return out;
 }
 
-void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan& plan, const LoadOptions& options) {
+void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan, const LoadOptions& options) {
   if (options.images.empty() == options.archive.empty()) throw UsageError("load takes image names or --archive FILE (one of them)");
-  auto nodes = select_nodes(docker, plan, options.nodes);
-  docker.api_version();  // negotiated once, before the threads share the client
+  auto nodes = select_nodes(provider, plan, options.nodes);
 
   if (!options.archive.empty()) {
     std::ifstream in(options.archive, std::ios::binary | std::ios::ate);
@@ -309,7 +307,7 @@ void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan
     std::vector<Target> targets;
     for (auto& n : nodes) targets.push_back(Target{n, {}, {}});
     steps.run("Loading " + options.archive + " into " + count(nodes.size(), "node"), [&] {
-      stream_to_nodes(docker, steps, targets, {}, true, size, [&](const std::function<void(std::string_view)>& sink) {
+      stream_to_nodes(provider, steps, targets, {}, true, size, [&](const Sink& sink) {
         std::vector<char> buf(1 << 20);
         while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
           sink(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
@@ -320,10 +318,10 @@ void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan
     return;
   }
 
-  auto images = resolve(docker, options.images);
+  auto images = resolve(provider, options.images);
   std::vector<Target> targets(nodes.size());
   parallel(nodes.size(), [&](size_t i) {
-    auto have = cri_names(docker::exec_check(docker, nodes[i], {"crictl", "images", "-o", "json"}).out);
+    auto have = cri_names(exec_checked(provider, nodes[i], {"crictl", "images", "-o", "json"}));
     auto work = plan_node(images, have);
     targets[i] = Target{nodes[i], work.send, work.tags};
   });
@@ -344,7 +342,7 @@ void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan
   }
   steps.run("Loading " + what, [&] {
     if (!tagging.empty()) {
-      parallel(tagging.size(), [&](size_t i) { add_tags(docker, tagging[i].container, tagging[i].tags); });
+      parallel(tagging.size(), [&](size_t i) { add_tags(provider, tagging[i].container, tagging[i].tags); });
     }
     if (!sending.empty()) {
       // one stream for all: `docker save` writes a layer images share once
@@ -354,8 +352,8 @@ void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan
         refs.insert(refs.end(), images[k].names.begin(), images[k].names.end());
         expected += images[k].size;
       }
-      stream_to_nodes(docker, steps, sending, images, false, expected,
-                      [&](const std::function<void(std::string_view)>& sink) { docker::save_images_stream(docker, refs, sink); });
+      stream_to_nodes(provider, steps, sending, images, false, expected,
+                      [&](const Sink& sink) { provider.save_images(refs, sink); });
     }
     log::debug("{}: sent to {}, named in {} more", util::join(all_names, " "), count(sending.size(), "node"),
               count(tagging.size(), "node"));

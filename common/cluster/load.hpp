@@ -1,6 +1,6 @@
 #pragma once
-#include "cluster/config.hpp"
-#include "docker/client.hpp"
+#include "cluster/provider.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <map>
@@ -22,9 +22,14 @@ struct LoadOptions {
 // for the right image ID, as kubelet looks them up; one whose content is
 // there under another name only gets the name. The rest is one `docker
 // save` stream, fanned out to every node's `ctr images import` at once.
-void load_into_nodes(docker::Client& docker, util::Steps& steps, const net::Plan& plan, const LoadOptions& options);
+void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan, const LoadOptions& options);
 
-// The decisions, apart from Docker (unit-tested).
+// The decisions (unit-tested).
+
+// The running nodes' containers asked for (kube-node-1 or its container
+// name; all, sorted, when none is named); a name that is not a node of this
+// cluster is bad usage, one that does not run an error.
+std::vector<std::string> select_nodes(Provider& provider, const Layout& plan, const std::vector<std::string>& wanted);
 
 // One image to load: its ID (config digest) and the names nodes must have.
 struct LoadImage {
@@ -41,6 +46,11 @@ struct NodeWork {
   std::vector<size_t> send;  // images whose content the node lacks
   std::vector<std::pair<std::string, std::vector<std::string>>> tags;  // source name -> names it lacks
 };
+// The requested references as images where the nodes are made: one entry
+// per image ID, with every name asked for it. An image that is not there
+// cannot be pulled here; an image ID is no name for pods.
+std::vector<LoadImage> resolve(Provider& provider, const std::vector<std::string>& refs);
+
 NodeWork plan_node(const std::vector<LoadImage>& images, const std::map<std::string, std::string>& have);
 
 // `ctr images import` output: every image record it made -> manifest digest.

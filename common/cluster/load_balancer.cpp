@@ -17,7 +17,7 @@ std::string load_balancer_image(docker::Client& docker, util::Steps& steps) {
                              "Load balancer root filesystem (Debian's haproxy)");
 }
 
-std::string haproxy_config(const net::Plan& plan) {
+std::string haproxy_config(const Layout& plan) {
   std::ostringstream c;
   // no log target: haproxy in the foreground (-db) writes its warnings, a
   // server going DOWN or UP among them, to stderr, which `dump` collects
@@ -50,23 +50,23 @@ std::string haproxy_config(const net::Plan& plan) {
 }
 
 docker::ContainerSpec load_balancer_spec(const Context& ctx, const std::string& image) {
-  const auto& lb = ctx.plan.lb.value();
+  const auto& lb = ctx.layout.lb.value();
   docker::ContainerSpec spec;
   spec.name = lb.container;
   spec.hostname = lb.container;
   spec.image = image;
-  spec.labels = ctx.plan.labels;
+  spec.labels = ctx.layout.labels;
   spec.labels[role_label] = "lb";
-  spec.network = ctx.plan.network;
+  spec.network = ctx.layout.network;
   spec.ipv4 = lb.ipv4;
   spec.ipv6 = lb.ipv6;
-  if (ctx.plan.has_v6()) spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
+  if (ctx.layout.has_v6()) spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}};
   spec.ports.push_back(apiserver_binding(ctx));
   return spec;
 }
 
 void start_load_balancer_container(docker::Client& docker, Context& ctx, const std::string& image) {
-  const std::string& name = ctx.plan.lb->container;
+  const std::string& name = ctx.layout.lb->container;
   auto info = docker::inspect_container(docker, name);
   refuse_foreign(ctx, "container", name, info);
   if (info && json::str(*info, {"Config", "Image"}) != image) {
@@ -75,16 +75,16 @@ void start_load_balancer_container(docker::Client& docker, Context& ctx, const s
   }
   if (!info) {
     docker::create_container(docker, load_balancer_spec(ctx, image));
-    docker::put_files(docker, name, {{"usr/local/etc/haproxy/haproxy.cfg", haproxy_config(ctx.plan)}});
+    docker::put_files(docker, name, {{"usr/local/etc/haproxy/haproxy.cfg", haproxy_config(ctx.layout)}});
   }
   if (!info || !json::flag(*info, {"State", "Running"})) docker::start_container(docker, name);
   ctx.apiserver_port = published_port(docker, ctx);
 }
 
 void check_load_balancer(Context& ctx) {
-  const std::string& name = ctx.plan.lb->container;
+  const std::string& name = ctx.layout.lb->container;
   std::string why = "missing";
-  for (auto& c : ctx.provider.list(ctx.plan)) {
+  for (auto& c : ctx.provider.list(ctx.layout)) {
     if (c.name == name) why = c.state;
   }
   if (why == "running") return;

@@ -1,7 +1,7 @@
 #pragma once
 #include "cluster/context.hpp"
 #include "docker/containers.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <string>
 
@@ -14,7 +14,7 @@ std::string load_balancer_image(docker::Client& docker, util::Steps& steps);
 // haproxy's configuration: TCP on 6443 to every control plane's API server,
 // each checked by GET /healthz every second, so a stopped one is out of the
 // rotation within two seconds and back within one after it answers again.
-std::string haproxy_config(const net::Plan& plan);
+std::string haproxy_config(const Layout& plan);
 
 // The load balancer's container: on the management network at its planned
 // addresses, the API server port published on the host as the master's is

@@ -1,6 +1,6 @@
 #include "cluster/lock.hpp"
 
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -8,10 +8,10 @@
 
 namespace dind::cluster {
 
-std::unique_ptr<util::FileLock> lock_cluster(const docker::Client& docker, const Config& config, const std::string& what,
+std::unique_ptr<util::FileLock> lock_cluster(const Provider& provider, const Config& config, const std::string& what,
                                              bool wait, util::Steps& steps) {
-  auto plan = config.plan();
-  std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" +
+  auto plan = config.layout();
+  std::string path = util::cache_dir() + "/locks/" + util::sha256_hex(provider.endpoint()).substr(0, 12) + "-" +
                      plan.name + ".lock";
   try {
     return std::make_unique<util::FileLock>(path, what + " " + plan.name, wait, [&](const std::string& holder) {

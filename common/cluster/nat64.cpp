@@ -51,9 +51,9 @@ void start_nat64_containers(docker::Client& docker, const Context& ctx) {
     std::vector<std::string> env;
   };
   std::vector<Helper> helpers = {
-      {"bind9" + ctx.plan.suffix, "dns64", dns64_ip(ctx.plan), "dns64-start", {"DNS64_PREFIX=" + ctx.plan.dns64_prefix}},
-      {"tayga" + ctx.plan.suffix, "nat64", nat64_ip(ctx.plan), "nat64-start",
-       {"NAT64_PREFIX=" + ctx.plan.dns64_prefix, "NAT64_V4_SUBNET=" + ctx.plan.nat64_v4_subnet}},
+      {"bind9" + ctx.layout.suffix, "dns64", dns64_ip(ctx.layout), "dns64-start", {"DNS64_PREFIX=" + ctx.layout.dns64_prefix}},
+      {"tayga" + ctx.layout.suffix, "nat64", nat64_ip(ctx.layout), "nat64-start",
+       {"NAT64_PREFIX=" + ctx.layout.dns64_prefix, "NAT64_V4_SUBNET=" + ctx.layout.nat64_v4_subnet}},
   };
   for (auto& h : helpers) {
     auto info = docker::inspect_container(docker, h.name);
@@ -65,9 +65,9 @@ void start_nat64_containers(docker::Client& docker, const Context& ctx) {
       spec.image = img;
       spec.entrypoint = {h.command};
       spec.env = h.env;
-      spec.labels = ctx.plan.labels;
+      spec.labels = ctx.layout.labels;
       spec.labels[role_label] = h.role;
-      spec.network = ctx.plan.network;
+      spec.network = ctx.layout.network;
       spec.ipv6 = h.ipv6;
       spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"},
                       {"net.ipv4.ip_forward", "1"}};

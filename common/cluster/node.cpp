@@ -60,22 +60,22 @@ docker::PortBinding apiserver_binding(const Context& ctx) {
 }
 
 docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
-  const auto& node = ctx.plan.nodes.at(index);
-  bool master = ctx.plan.is_control_plane(index);
+  const auto& node = ctx.layout.nodes.at(index);
+  bool master = ctx.layout.is_control_plane(index);
   docker::ContainerSpec spec;
   spec.name = node.container;
   spec.hostname = node.container;
   spec.image = ctx.spec.image;
-  spec.labels = ctx.plan.labels;
+  spec.labels = ctx.layout.labels;
   spec.labels[role_label] = master ? "master" : "worker";
   spec.env.push_back(std::string("DIND_ROLE=") + (master ? "master" : "worker"));
-  spec.network = ctx.plan.network;
+  spec.network = ctx.layout.network;
   spec.ipv4 = node.ipv4;
   spec.ipv6 = node.ipv6;
-  if (ctx.plan.has_v6()) {
+  if (ctx.layout.has_v6()) {
     spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"}};
   }
-  if (index == 0 && !ctx.plan.lb) spec.ports.push_back(apiserver_binding(ctx));
+  if (index == 0 && !ctx.layout.lb) spec.ports.push_back(apiserver_binding(ctx));
   make_node_spec(spec, var_volume(node), etc_volume(node));
   // a kind config's extraPortMappings and extraMounts, node by node
   if (const auto& settings = ctx.spec.kind.nodes; index < settings.size()) {
@@ -99,19 +99,19 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
 }
 
 std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx) {
-  for (auto& node : ctx.plan.nodes) {
+  for (auto& node : ctx.layout.nodes) {
     if (node.limited()) return std::make_unique<lxcfs::Use>(docker);
   }
   // containers made with limits keep lxcfs's binds whatever this run's
   // variables say (a plain `up` after a host restart starts them again)
-  if (!docker::list_containers(docker, {cluster_filter(ctx.plan), lxcfs::label}).empty()) {
+  if (!docker::list_containers(docker, {cluster_filter(ctx.layout), lxcfs::label}).empty()) {
     return std::make_unique<lxcfs::Use>(docker);
   }
   return nullptr;
 }
 
 void create_node_container(docker::Client& docker, const Context& ctx, size_t index) {
-  const auto& node = ctx.plan.nodes.at(index);
+  const auto& node = ctx.layout.nodes.at(index);
   docker::create_container(docker, node_spec(ctx, index));
   const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) docker::connect_network(docker, n, node.container);
@@ -123,7 +123,7 @@ void create_node_container(docker::Client& docker, const Context& ctx, size_t in
     files.emplace_back("etc/containerd/config.toml", patch_containerd(ctx.spec.kind, base, registries.mirrors));
   }
   for (auto& f : registry::node_files(docker, node.container, registries)) files.push_back(f);
-  if (std::string dropin = proxy_dropin(extra.proxy, ctx.plan); !dropin.empty()) {
+  if (std::string dropin = proxy_dropin(extra.proxy, ctx.layout); !dropin.empty()) {
     files.emplace_back("etc/systemd/system/containerd.service.d/50-dind-proxy.conf", dropin);
     files.emplace_back("etc/systemd/system/kubelet.service.d/50-dind-proxy.conf", dropin);
   }
@@ -133,11 +133,11 @@ void create_node_container(docker::Client& docker, const Context& ctx, size_t in
 void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info) {
   if (!info) return;
   // containers keep their labels in Config, networks and volumes at the top
-  std::string owner = std::string(what) == "container" ? json::str(*info, {"Config", "Labels", net::cluster_label})
-                                                       : json::str(*info, {"Labels", net::cluster_label});
-  if (owner == ctx.plan.name) return;
+  std::string owner = std::string(what) == "container" ? json::str(*info, {"Config", "Labels", cluster_label})
+                                                       : json::str(*info, {"Labels", cluster_label});
+  if (owner == ctx.layout.name) return;
   throw Error("a Docker " + std::string(what) + " named " + name + " exists that dind did not make for cluster " +
-              ctx.plan.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
+              ctx.layout.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
 }
 
 void create_node_containers(docker::Client& docker, const Context& ctx) {
@@ -152,38 +152,38 @@ void create_node_containers(docker::Client& docker, const Context& ctx) {
       throw Error("MASTER_EXTRA_OPTS: there is no Docker volume " + m.source + " (dind makes no volume it does not own)");
     }
   }
-  auto network = docker::inspect_network(docker, ctx.plan.network);
-  refuse_foreign(ctx, "network", ctx.plan.network, network);
-  for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
-    const auto& node = ctx.plan.nodes[i];
+  auto network = docker::inspect_network(docker, ctx.layout.network);
+  refuse_foreign(ctx, "network", ctx.layout.network, network);
+  for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
+    const auto& node = ctx.layout.nodes[i];
     for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(docker, v));
   }
   auto lxcfs = use_lxcfs(docker, ctx);
   if (!network) {
     docker::NetworkSpec net;
-    net.name = ctx.plan.network;
-    net.labels = ctx.plan.labels;
-    net.ipv6 = ctx.plan.has_v6();
+    net.name = ctx.layout.network;
+    net.labels = ctx.layout.labels;
+    net.ipv6 = ctx.layout.has_v6();
     // fixed IPv6 addresses need the IPv4 subnet spelled out too
-    for (size_t i = 0; i < ctx.plan.mgmt.size(); ++i) net.subnets.push_back({ctx.plan.mgmt[i].str(), ctx.plan.gateways[i]});
-    if (!ctx.plan.has_v4()) net.subnets.insert(net.subnets.begin(), docker::Subnet{"10.193." + std::to_string(ctx.plan.cluster_id) + ".0/24", ""});
+    for (size_t i = 0; i < ctx.layout.mgmt.size(); ++i) net.subnets.push_back({ctx.layout.mgmt[i].str(), ctx.layout.gateways[i]});
+    if (!ctx.layout.has_v4()) net.subnets.insert(net.subnets.begin(), docker::Subnet{"10.193." + std::to_string(ctx.layout.cluster_id) + ".0/24", ""});
     docker::create_network(docker, net);
   }
-  registry::attach(docker, ctx.plan.network);
-  for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
-    const auto& node = ctx.plan.nodes[i];
-    docker::create_volume(docker, var_volume(node), ctx.plan.labels);
-    docker::create_volume(docker, etc_volume(node), ctx.plan.labels);
+  registry::attach(docker, ctx.layout.network);
+  for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
+    const auto& node = ctx.layout.nodes[i];
+    docker::create_volume(docker, var_volume(node), ctx.layout.labels);
+    docker::create_volume(docker, etc_volume(node), ctx.layout.labels);
     create_node_container(docker, ctx, i);
   }
 }
 
 void start_nodes(docker::Client& docker, Context& ctx) {
-  size_t first = ctx.first_new, n = ctx.plan.nodes.size() - first;
-  parallel(n, [&](size_t i) { docker::start_container(docker, ctx.plan.nodes[first + i].container); });
-  if (!ctx.plan.lb) ctx.apiserver_port = published_port(docker, ctx);
+  size_t first = ctx.first_new, n = ctx.layout.nodes.size() - first;
+  parallel(n, [&](size_t i) { docker::start_container(docker, ctx.layout.nodes[first + i].container); });
+  if (!ctx.layout.lb) ctx.apiserver_port = published_port(docker, ctx);
   parallel(n, [&](size_t i) {
-    const auto& node = ctx.plan.nodes[first + i];
+    const auto& node = ctx.layout.nodes[first + i];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit
     docker::ExecResult r;
     std::string state;
@@ -228,7 +228,7 @@ void start_nodes(docker::Client& docker, Context& ctx) {
 }
 
 int published_port(docker::Client& docker, const Context& ctx) {
-  const std::string& name = ctx.plan.api_container();
+  const std::string& name = ctx.layout.api_container();
   auto info = docker::inspect_container(docker, name);
   if (!info) throw Error(name + " is gone");
   std::string port = apiserver_host_port(*info);

@@ -150,7 +150,7 @@ NodeOptions node_options(const std::map<std::string, std::string>& values) {
   return o;
 }
 
-std::string proxy_dropin(const NodeProxy& proxy, const net::Plan& plan) {
+std::string proxy_dropin(const NodeProxy& proxy, const Layout& plan) {
   if (proxy.empty()) return "";
   std::vector<std::string> no;
   for (auto& n : util::split(proxy.no, ',')) no.push_back(n);

@@ -1,6 +1,6 @@
 #pragma once
 #include "docker/containers.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <map>
 #include <string>
@@ -39,6 +39,6 @@ NodeOptions node_options(const std::map<std::string, std::string>& values);
 // The systemd drop-in for containerd and kubelet ("" when there is no proxy);
 // NO_PROXY gets the cluster's own addresses and names, which must never go
 // through the proxy.
-std::string proxy_dropin(const NodeProxy& proxy, const net::Plan& plan);
+std::string proxy_dropin(const NodeProxy& proxy, const Layout& plan);
 
 } // namespace dind::cluster

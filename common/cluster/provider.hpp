@@ -1,9 +1,16 @@
 #pragma once
 #include "docker/exec.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
+#include "util/steps.hpp"
 
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dind::cluster {
@@ -31,20 +38,60 @@ struct ApiServer {
   std::string port;   // on the host; "" when not published
 };
 
-// What runs a cluster's nodes (kind's providers.Provider): the actions and
-// the lifecycle commands ask it, not the container engine (snapshots and
-// `load` still stream archives through the engine). Docker's is the one
-// there is (docker_provider.hpp); the unit tests have a fake.
+// An image where the nodes are made.
+struct Image {
+  std::string id;
+  std::string kubernetes_version;  // a node image's; "" for any other
+  double size = 0;                 // bytes
+};
+
+// The images dind builds for what runs beside or in the nodes.
+enum class Helper {
+  load_balancer,  // haproxy, in front of several control planes
+  flannel,        // flanneld and its CNI plugin, loaded into the nodes
+};
+
+// A command in a node whose stdin is streamed to it (an image import).
+class NodeStream {
+public:
+  virtual ~NodeStream() = default;
+  // Throws dind::Error when the command no longer reads (it exited).
+  virtual void write(std::string_view data) = 0;
+  // Ends stdin, waits for the command to exit; the result has all its output.
+  virtual docker::ExecResult finish() = 0;
+};
+
+// Receives a stream piece by piece (an archive, saved images).
+using Sink = std::function<void(std::string_view)>;
+
+// What runs a cluster's nodes (kind's providers.Provider): the actions, the
+// lifecycle commands, snapshots and `load` ask it, not the container engine.
+// Docker's is the one there is (docker_provider.hpp); the unit tests have a
+// fake.
 class Provider {
 public:
   virtual ~Provider() = default;
 
-  // The Kubernetes version a node image carries ("" when it carries none);
-  // nullopt when there is no such image.
-  virtual std::optional<std::string> kubernetes_version(const std::string& image) = 0;
+  // Where the nodes run, as a name: clusters of one name on two of them are
+  // two clusters (cluster/lock.cpp).
+  virtual std::string endpoint() const = 0;
+
+  // An image where nodes are made; nullopt when there is no such image.
+  virtual std::optional<Image> image(const std::string& reference) = 0;
+  // The image a node runs (whatever image its cluster asks for now).
+  virtual Image node_image(const std::string& node) = 0;
+  // A helper's image made present (built on first use, then kept by
+  // content); its reference.
+  virtual std::string helper_image(Helper helper, util::Steps& steps) = 0;
+  // The images saved as one stream (`docker save`: a layer images share
+  // comes once), in a form `ctr images import` reads.
+  virtual void save_images(const std::vector<std::string>& references, const Sink& sink) = 0;
+
   // The plan's nodes from ctx.first_new made (with what they keep their
-  // state on) and booted.
-  virtual void provision(Context& ctx) = 0;
+  // state on) and booted; ctx.since is when they started. fill, when given,
+  // runs for each new node's index between its making and its start (a
+  // restore writes the node's saved state then, with archive_into).
+  virtual void provision(Context& ctx, const std::function<void(size_t)>& fill) = 0;
   // Every node of the plan brought back on its kept state: a running one
   // restarted, a missing one made again, all booted; ctx.since is when they
   // started.
@@ -57,16 +104,18 @@ public:
   virtual void start_nat64(Context& ctx) = 0;
   // Refuses kept state of other nodes than the plan's (another NUM_NODES or
   // NUM_CONTROL_PLANES than when it was made).
-  virtual void check_state(const net::Plan& plan) = 0;
+  virtual void check_state(const Layout& plan) = 0;
 
   // Every container of the cluster, nodes and helpers.
-  virtual std::vector<NodeInfo> list(const net::Plan& plan) = 0;
-  virtual NodeAddresses addresses(const net::Plan& plan, const std::string& node) = 0;
-  virtual ApiServer apiserver(const net::Plan& plan) = 0;
+  virtual std::vector<NodeInfo> list(const Layout& plan) = 0;
+  virtual NodeAddresses addresses(const Layout& plan, const std::string& node) = 0;
+  virtual ApiServer apiserver(const Layout& plan) = 0;
 
   // cmd in a running node: the exit code is in the result.
   virtual docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd,
                                   const docker::ExecOptions& options = {}) = 0;
+  // cmd in a running node, its stdin written as it comes.
+  virtual std::unique_ptr<NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) = 0;
   virtual std::string read_file(const std::string& node, const std::string& path) = 0;
   // Root's only (mode 0600): kubeadm's configs carry the token and the certificate key.
   virtual void write_file(const std::string& node, const std::string& path, const std::string& content) = 0;
@@ -74,22 +123,43 @@ public:
   virtual std::string logs(const std::string& container, int tail) = 0;
   virtual void set_paused(const std::string& node, bool paused) = 0;
 
+  // Snapshots. The nodes stopped cleanly (systemd stops kubelet, containerd
+  // and etcd in order), kept.
+  virtual void stop_nodes(const std::vector<std::string>& nodes) = 0;
+  // Where a node has files from outside it mounted (the user's mounts,
+  // lxcfs's), beside its kept state (/var, /etc/kubernetes); throws when the
+  // node is gone.
+  virtual std::vector<std::string> mounts(const std::string& node) = 0;
+  // What a node's root filesystem changed against its image: path -> 0
+  // modified, 1 added, 2 deleted (snapshot::changed_roots reads it).
+  virtual std::vector<std::pair<std::string, int>> changes(const std::string& node) = 0;
+  // A tar of path in a node (running or not), its entries named from path's
+  // last component.
+  virtual void archive_from(const std::string& node, const std::string& path, const Sink& sink) = 0;
+  // A tar of size bytes unpacked at dir in a node (running or not: its kept
+  // state is reachable before it starts).
+  virtual void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) = 0;
+
   // Anything of the cluster is there (nodes or their kept state).
-  virtual bool has_state(const net::Plan& plan) = 0;
+  virtual bool has_state(const Layout& plan) = 0;
   // `up` finished it (a run that died half-way leaves no mark).
-  virtual bool is_complete(const net::Plan& plan) = 0;
-  virtual void mark_complete(const net::Plan& plan) = 0;
+  virtual bool is_complete(const Layout& plan) = 0;
+  virtual void mark_complete(const Layout& plan) = 0;
 
   // Stops (cleanly, briefly) and removes these nodes; their state is kept.
   virtual void remove_nodes(const std::vector<std::string>& nodes) = 0;
   // One node with its kept state (a failed join).
-  virtual void remove_node(const net::NodePlan& node) = 0;
+  virtual void remove_node(const NodeLayout& node) = 0;
   // Everything of the cluster: nodes, helpers, kept state, network.
-  virtual void remove_cluster(const net::Plan& plan) = 0;
+  virtual void remove_cluster(const Layout& plan) = 0;
 };
 
 // The cluster's Kubernetes nodes (master and workers, not its helpers).
-std::vector<NodeInfo> cluster_nodes(Provider& provider, const net::Plan& plan, bool running_only = false);
+std::vector<NodeInfo> cluster_nodes(Provider& provider, const Layout& plan, bool running_only = false);
+// cmd in a running node; a non-zero exit throws with the command and the
+// last line of its stderr. Its stdout.
+std::string exec_checked(Provider& provider, const std::string& node, const std::vector<std::string>& cmd,
+                         const std::string& input = "");
 // kubectl with the admin kubeconfig: the command to run on a control plane.
 std::vector<std::string> admin_kubectl(const std::vector<std::string>& args);
 

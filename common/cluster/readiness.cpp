@@ -17,7 +17,7 @@ const rapidjson::Value::ConstArray items(const rapidjson::Document& list, const 
 
 } // namespace
 
-std::vector<std::string> not_ready(const net::Plan& plan, size_t first, const std::string& nodes_json,
+std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::string& nodes_json,
                                    const std::string& coredns_json, const std::string& pods_json, const std::string& since) {
   std::vector<std::string> missing;
   auto nodes = json::parse(nodes_json, "kubectl get nodes");

@@ -1,5 +1,5 @@
 #pragma once
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <string>
 #include <vector>
@@ -13,7 +13,7 @@ namespace dind::cluster {
 // (RFC 3339 UTC) counts: a restarted cluster still shows its old Ready
 // conditions and pods for a while. first > 0 (join): only the nodes from
 // there count, and CoreDNS, which runs already, is not asked about.
-std::vector<std::string> not_ready(const net::Plan& plan, size_t first, const std::string& nodes_json,
+std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::string& nodes_json,
                                    const std::string& coredns_json, const std::string& pods_json, const std::string& since);
 
 } // namespace dind::cluster

@@ -2,10 +2,7 @@
 
 #include "cluster/actions/action.hpp"
 #include "cluster/context.hpp"
-#include "cluster/docker_provider.hpp"
 #include "cluster/lifecycle.hpp"
-#include "docker/containers.hpp"
-#include "docker/images.hpp"
 #include "snapshot/store.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -33,15 +30,15 @@ std::string now_rfc3339() {
 
 std::string short_id(const std::string& id) { return id.substr(id.find(':') + 1, 12); }
 
-std::string plan_id(const Config& config, const net::Plan& plan) {
-  return snapshot::plan_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
+std::string plan_id(const Config& config, const Layout& plan) {
+  return snapshot::layout_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
                                  config.components().key() + proxy_dropin(config.node_options().proxy, plan) + config.kind.key());
 }
 
-std::string image_id(docker::Client& docker, const Config& config) {
-  auto image = docker::inspect_image(docker, config.image());
+std::string image_id(Provider& provider, const Config& config) {
+  auto image = provider.image(config.image());
   if (!image) throw Error(image_missing(config.image(), config.get("DIND_K8S_VERSION")));
-  return json::str(*image, {"Id"});
+  return image->id;
 }
 
 // Names, addresses and certificates are in the saved state: only the same
@@ -73,11 +70,10 @@ std::unique_ptr<util::FileLock> lock_store(const snapshot::Store& store, util::S
   return store.lock([&](const std::string& holder) { steps.note("Waiting for " + holder + " (snapshot store is busy)"); });
 }
 
-void restore_manifest(docker::Client& docker, util::Steps& steps, const Config& config, const net::Plan& plan,
+void restore_manifest(Provider& provider, util::Steps& steps, const Config& config, const Layout& plan,
                       const snapshot::Store& store, snapshot::Manifest& m, bool retain) {
-  DockerProvider provider(docker);
   auto spec = cluster_spec(config);
-  Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.store = &store;
   ctx.snapshot = &m;
   std::vector<std::unique_ptr<Action>> actions;
@@ -92,14 +88,13 @@ void restore_manifest(docker::Client& docker, util::Steps& steps, const Config& 
 
 } // namespace
 
-void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, const SnapshotOptions& options) {
-  auto plan = config.plan();
+void snapshot(Provider& provider, util::Steps& steps, const Config& config, const SnapshotOptions& options) {
+  auto plan = config.layout();
   std::string name = options.name.empty() ? plan.name : options.name;
   if (!snapshot::valid_name(name)) throw UsageError("snapshot name '" + name + "': use a-z, 0-9, '.', '_', '-' (at most 63)");
   // a snapshot holds one control plane's state; restoring an etcd cluster's
   // members together is not built
   if (plan.lb) throw UsageError("snapshots of clusters with several control planes are not supported (NUM_CONTROL_PLANES=1)");
-  DockerProvider provider(docker);
   auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) {
     throw Error("cluster " + plan.name + (provider.has_state(plan) ? " is down" : " does not exist") +
@@ -110,23 +105,23 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
     throw Error("cluster " + plan.name + " has " + std::to_string(containers.size()) + " nodes, the plan " +
                 std::to_string(plan.nodes.size()) + ": NUM_NODES differs from when it was created");
   }
-  auto master = docker::inspect_container(docker, plan.nodes[0].container);
-  if (!master) throw Error(plan.nodes[0].container + " is gone");
+  auto master = provider.node_image(plan.nodes[0].container);
   snapshot::Manifest m;
   m.name = name;
   m.cluster = plan.name;
   m.image = config.image();
-  m.image_id = json::str(*master, {"Image"});  // what the nodes run, whatever DIND_IMAGE says now
+  m.image_id = master.id;  // what the nodes run, whatever DIND_IMAGE says now
   m.plan = plan_id(config, plan);
-  m.kubernetes_version = json::str(*master, {"Config", "Labels", "io.dind.kubernetes-version"});
+  m.kubernetes_version = master.kubernetes_version;
   m.created = now_rfc3339();
 
   bool running = false;
   for (auto& c : containers) running = running || c.state == "running";
   if (running) {
     steps.run("Stopping " + std::to_string(containers.size()) + " nodes of " + plan.name + " for a consistent snapshot", [&] {
-      // systemd stops kubelet, containerd and etcd in order
-      parallel(containers.size(), [&](size_t i) { docker::stop_container(docker, containers[i].name, 10); });
+      std::vector<std::string> names;
+      for (auto& c : containers) names.push_back(c.name);
+      provider.stop_nodes(names);
     });
   }
   snapshot::Store store(snapshot::Store::default_dir());
@@ -134,7 +129,7 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
     auto lock = lock_store(store, steps);
     try {
       auto spec = cluster_spec(config);
-      Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+      Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
       ctx.store = &store;
       ctx.snapshot = &m;
       std::vector<std::unique_ptr<Action>> actions;
@@ -156,25 +151,25 @@ void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, 
   } catch (...) {
     if (running) {
       try {
-        restart(docker, steps, config, plan);
+        restart(provider, steps, config, plan);
       } catch (const std::exception& e) {
         log::error("starting cluster {} again: {}", plan.name, e.what());
       }
     }
     throw;
   }
-  if (running) restart(docker, steps, config, plan);
+  if (running) restart(provider, steps, config, plan);
   steps.note("Snapshot " + name + " of cluster " + plan.name + ": " + std::to_string(m.nodes.size()) + " nodes, " +
              snapshot::human_size(m.size()) + " of state in " + snapshot::human_size(stored_once(m)) + " (" + store.dir() +
              "); `kubectl dind up` without a cluster restores it");
 }
 
-void restore(docker::Client& docker, util::Steps& steps, const Config& config, const RestoreOptions& options) {
-  auto plan = config.plan();
-  if (DockerProvider(docker).has_state(plan)) {
+void restore(Provider& provider, util::Steps& steps, const Config& config, const RestoreOptions& options) {
+  auto plan = config.layout();
+  if (provider.has_state(plan)) {
     throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, then restore");
   }
-  std::string image = image_id(docker, config);
+  std::string image = image_id(provider, config);
   std::string want = plan_id(config, plan);
   snapshot::Store store(snapshot::Store::default_dir());
   auto lock = lock_store(store, steps);
@@ -187,24 +182,24 @@ void restore(docker::Client& docker, util::Steps& steps, const Config& config, c
     check_restorable(m, image, want, config);
     store.check_blobs(m);
   }
-  restore_manifest(docker, steps, config, plan, store, m, options.retain);
+  restore_manifest(provider, steps, config, plan, store, m, options.retain);
   steps.note("Cluster " + plan.name + " is up (restored from snapshot " + m.name + "): kubectl --context " + plan.context +
              " get nodes");
 }
 
-std::optional<std::string> auto_restore(docker::Client& docker, util::Steps& steps, const Config& config,
-                                        const net::Plan& plan, bool retain) {
+std::optional<std::string> auto_restore(Provider& provider, util::Steps& steps, const Config& config,
+                                        const Layout& plan, bool retain) {
   if (!config.get("SKIP_SNAPSHOT").empty()) return std::nullopt;
   snapshot::Store store(snapshot::Store::default_dir());
   if (!std::filesystem::exists(store.dir())) return std::nullopt;
-  auto image = docker::inspect_image(docker, config.image());
+  auto image = provider.image(config.image());
   if (!image) return std::nullopt;  // create_nodes says what to do
   auto lock = lock_store(store, steps);
-  auto m = store.match(json::str(*image, {"Id"}), plan_id(config, plan));
+  auto m = store.match(image->id, plan_id(config, plan));
   if (!m) return std::nullopt;
   try {
     store.check_blobs(*m);
-    restore_manifest(docker, steps, config, plan, store, *m, retain);
+    restore_manifest(provider, steps, config, plan, store, *m, retain);
     return m->name;
   } catch (const util::interrupt::Interrupted&) {
     throw;

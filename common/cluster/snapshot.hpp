@@ -1,7 +1,7 @@
 #pragma once
 #include "cluster/config.hpp"
-#include "docker/client.hpp"
-#include "net/plan.hpp"
+#include "cluster/provider.hpp"
+#include "cluster/layout.hpp"
 #include "util/steps.hpp"
 
 #include <optional>
@@ -19,7 +19,7 @@ struct SnapshotOptions {
 // A running cluster is stopped cleanly for a consistent state and started
 // again afterwards (the seed snapshotted live clusters; users expect theirs
 // to keep running); an interrupted snapshot leaves it stopped, as `down`.
-void snapshot(docker::Client& docker, util::Steps& steps, const Config& config, const SnapshotOptions& options);
+void snapshot(Provider& provider, util::Steps& steps, const Config& config, const SnapshotOptions& options);
 
 struct RestoreOptions {
   std::string name;   // default: the cluster's name
@@ -29,13 +29,13 @@ struct RestoreOptions {
 
 // Brings a snapshot back as this configuration's cluster, which must not
 // exist. The snapshot must come from the same node image (by id) and plan.
-void restore(docker::Client& docker, util::Steps& steps, const Config& config, const RestoreOptions& options);
+void restore(Provider& provider, util::Steps& steps, const Config& config, const RestoreOptions& options);
 
 // up without a cluster: restores the newest snapshot of the same image and
 // plan unless SKIP_SNAPSHOT is set. Returns its name; nullopt when there is
 // none, or when it failed (said in a note; up then creates the cluster).
-std::optional<std::string> auto_restore(docker::Client& docker, util::Steps& steps, const Config& config,
-                                        const net::Plan& plan, bool retain);
+std::optional<std::string> auto_restore(Provider& provider, util::Steps& steps, const Config& config,
+                                        const Layout& plan, bool retain);
 
 // snapshot ls: a table, or JSON.
 std::string list_snapshots(bool as_json);

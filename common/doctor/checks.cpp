@@ -111,7 +111,7 @@ Check privileged(bool ok) {
               "(all capabilities but SYS_RESOURCE, unconfined seccomp/apparmor)");
 }
 
-Check networks(const net::Plan& plan, const std::vector<Network>& existing) {
+Check networks(const cluster::Layout& plan, const std::vector<Network>& existing) {
   std::vector<std::string> clashes;
   std::vector<std::string> names;
   auto ranges = [&](const std::vector<net::Cidr>& cidrs, const char* what) {
@@ -173,7 +173,7 @@ Check memory(uint64_t available, size_t nodes) {
   return make("memory", Status::ok, found);
 }
 
-Check leftovers(const net::Plan& plan, size_t containers, size_t volumes) {
+Check leftovers(const cluster::Layout& plan, size_t containers, size_t volumes) {
   if (containers == 0 && volumes == 0) return make("leftovers", Status::ok, "no containers or volumes of cluster " + plan.name);
   return make("leftovers", Status::info,
               "cluster " + plan.name + " already has " + std::to_string(containers) + " containers and " + std::to_string(volumes) +
@@ -200,7 +200,7 @@ Check device(const std::string& path, bool present, bool needed, const std::stri
   return make(path, Status::info, "missing: " + what_needs_it);
 }
 
-Check limits(const net::Plan& plan, int64_t host_cpus, const std::string& problem, const std::string& fix) {
+Check limits(const cluster::Layout& plan, int64_t host_cpus, const std::string& problem, const std::string& fix) {
   int64_t most = 0;
   bool any = false;
   for (auto& n : plan.nodes) most = std::max(most, n.nano_cpus), any = any || n.limited();

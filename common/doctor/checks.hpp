@@ -1,6 +1,6 @@
 #pragma once
 #include "net/cidr.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -35,17 +35,17 @@ struct Network {
 };
 // Docker networks other than the plan's own whose subnets overlap the plan's
 // management, pod or service ranges.
-Check networks(const net::Plan& plan, const std::vector<Network>& existing);
+Check networks(const cluster::Layout& plan, const std::vector<Network>& existing);
 Check port(std::optional<int> port, bool in_use, bool cluster_exists);
 Check disk(const std::string& path, uint64_t free_bytes, size_t nodes);
 Check memory(uint64_t available_bytes, size_t nodes);
-Check leftovers(const net::Plan& plan, size_t containers, size_t volumes);
+Check leftovers(const cluster::Layout& plan, size_t containers, size_t volumes);
 // A kernel feature: present (true), absent (false) or unknown (nullopt).
 Check kernel(const std::string& feature, std::optional<bool> present, bool needed, const std::string& what_needs_it,
              const std::string& fix);
 // NODE_CPUS & co: none, or within the host's CPUs with lxcfs able to run
 // (problem: what stops it, "" when nothing; fix: what to do).
-Check limits(const net::Plan& plan, int64_t host_cpus, const std::string& problem, const std::string& fix);
+Check limits(const cluster::Layout& plan, int64_t host_cpus, const std::string& problem, const std::string& fix);
 Check device(const std::string& path, bool present, bool needed, const std::string& what_needs_it, const std::string& fix);
 
 } // namespace dind::doctor

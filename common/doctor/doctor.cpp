@@ -97,7 +97,7 @@ Check skipped(const std::string& name, const std::string& why) { return {name, S
 
 std::vector<Check> gather(docker::Client& docker, const cluster::Config& config, bool preflight) {
   std::vector<Check> out;
-  auto plan = config.plan();
+  auto plan = config.layout();
   size_t nodes = plan.nodes.size();
   std::string kube_proxy = config.get("KUBE_PROXY_MODE");
 

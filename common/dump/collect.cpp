@@ -73,7 +73,7 @@ void collect_lb(Collector& c, const cluster::NodeInfo& lb) {
 } // namespace
 
 void collect(cluster::Provider& provider, const cluster::Config& config, DumpWriter& writer, bool redact_secrets) {
-  auto plan = config.plan();
+  auto plan = config.layout();
   Collector c{provider, writer, redact_secrets, {}};
   // the nodes there are (with workers join added, or control planes the
   // variables do not name); none: the planned ones, each said missing

@@ -7,6 +7,8 @@
 namespace dind::net {
 
 enum class Family { v4, v6 };
+// A cluster's address families (IP_MODE).
+enum class IpMode { ipv4, ipv6, dual };
 
 // An IPv4 or IPv6 address; IPv4 lives in the first 4 bytes.
 class Address {

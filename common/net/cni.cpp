@@ -4,7 +4,7 @@
 
 namespace dind::net {
 
-std::string cni_config(const std::string& plugin, const NodePlan& node) {
+std::string cni_config(const std::string& plugin, const cluster::NodeLayout& node) {
   json::Writer w(true);
   w.begin_object().kv("cniVersion", "0.4.0").kv("name", "dind").key("plugins").begin_array();
   w.begin_object().kv("type", plugin);

@@ -17,7 +17,7 @@ namespace dind::net {
 namespace {
 
 // Refuses what kube-proxy leaves untranslated in the service CIDR; needs only the plan.
-void guard_services(const Plan& plan) {
+void guard_services(const cluster::Layout& plan) {
   std::string rules = util::check({"iptables", "-w", "-S", "FORWARD"}).out;
   if (plan.has_v6()) rules += util::check({"ip6tables", "-w", "-S", "FORWARD"}).out;
   for (auto& cmd : service_guard_commands(plan, rules)) {
@@ -28,7 +28,7 @@ void guard_services(const Plan& plan) {
 
 } // namespace
 
-const NodePlan& find_node(const Plan& plan, const NodeOptions& options) {
+const cluster::NodeLayout& find_node(const cluster::Layout& plan, const NodeOptions& options) {
   for (auto& n : plan.nodes) {
     if (n.container == options.node) return n;
   }
@@ -36,7 +36,7 @@ const NodePlan& find_node(const Plan& plan, const NodeOptions& options) {
 }
 
 void route_once(const NodeOptions& options) {
-  auto plan = plan_from_json(util::read_file(options.plan));
+  auto plan = layout_from_json(util::read_file(options.plan));
   find_node(plan, options);
   guard_services(plan);
   if (!std::filesystem::exists(options.kubeconfig)) return;  // not joined yet
@@ -63,7 +63,7 @@ void watch_routes(const NodeOptions& options) {
 }
 
 void write_cni_config(const NodeOptions& options, const std::string& plugin, const std::string& out) {
-  auto plan = plan_from_json(util::read_file(options.plan));
+  auto plan = layout_from_json(util::read_file(options.plan));
   util::write_file(out, cni_config(plugin, find_node(plan, options)));
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <string>
 
@@ -14,7 +14,7 @@ struct NodeOptions {
 };
 
 // This node's entry in the plan; a name the plan lacks throws dind::Error.
-const NodePlan& find_node(const Plan& plan, const NodeOptions& options);
+const cluster::NodeLayout& find_node(const cluster::Layout& plan, const NodeOptions& options);
 
 // One pass: the service guard, and once the kubelet's kubeconfig is there,
 // every registered node's pod CIDRs routed via its address.

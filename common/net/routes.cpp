@@ -29,9 +29,9 @@ std::string plan_address(const json::Value& node, const char* key, Family family
 
 } // namespace
 
-Plan plan_from_json(const std::string& text) {
+cluster::Layout layout_from_json(const std::string& text) {
   auto d = json::parse(text, "plan");
-  Plan p;
+  cluster::Layout p;
   std::string mode = json::str(d, {"ipMode"});
   p.mode = mode == "ipv6" ? IpMode::ipv6 : mode == "dual-stack" ? IpMode::dual : IpMode::ipv4;
   p.name = json::str(d, {"name"});
@@ -42,7 +42,7 @@ Plan plan_from_json(const std::string& text) {
   const auto* nodes = json::find(d, {"nodes"});
   if (!nodes || !nodes->IsArray()) throw Error("plan: no nodes");
   for (auto& n : nodes->GetArray()) {
-    NodePlan node;
+    cluster::NodeLayout node;
     node.name = json::str(n, {"role"});
     node.container = json::str(n, {"container"});
     node.ipv4 = plan_address(n, "ipv4", Family::v4);
@@ -55,7 +55,7 @@ Plan plan_from_json(const std::string& text) {
   return p;
 }
 
-std::vector<std::string> route_commands(const Plan& plan, const std::string& self, const std::set<std::string>& registered,
+std::vector<std::string> route_commands(const cluster::Layout& plan, const std::string& self, const std::set<std::string>& registered,
                                         const std::string& current) {
   std::set<std::string> have;
   for (auto& line : util::split(current, '\n')) {
@@ -75,7 +75,7 @@ std::vector<std::string> route_commands(const Plan& plan, const std::string& sel
   return cmds;
 }
 
-std::vector<std::string> service_guard_commands(const Plan& plan, const std::string& current) {
+std::vector<std::string> service_guard_commands(const cluster::Layout& plan, const std::string& current) {
   std::vector<std::string> cmds;
   for (auto& cidr : plan.services) {
     std::string tool = cidr.str().find(':') != std::string::npos ? "ip6tables" : "iptables";

@@ -7,7 +7,7 @@
 #include "image/build.hpp"
 #include "image/versions.hpp"
 #include "net/cidr.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "registry/hosts.hpp"
 #include "util/env.hpp"
 #include "util/error.hpp"
@@ -121,7 +121,7 @@ void up(docker::Client& docker, util::Steps& steps) {
   } else if (!json::flag(*info, {"State", "Running"})) {
     steps.run("Starting " + std::string(local_name), [&] { start_and_wait(docker); });
   }
-  auto networks = docker::list_networks(docker, {net::cluster_label});
+  auto networks = docker::list_networks(docker, {cluster::cluster_label});
   for (auto& n : networks) connect_to(docker, n.name);
   steps.note("Registry " + std::string(local_name) + " is up: docker push " + local_alias + "/IMAGE here, image " +
              local_alias + "/IMAGE in pods (" + std::to_string(networks.size()) + " cluster networks joined)");
@@ -148,7 +148,7 @@ LocalStatus status(docker::Client& docker) {
   if (!info) return s;
   s.state = json::str(*info, {"State", "Status"});
   s.image = json::str(*info, {"Config", "Image"});
-  for (auto& n : docker::list_networks(docker, {net::cluster_label})) {
+  for (auto& n : docker::list_networks(docker, {cluster::cluster_label})) {
     if (json::find(*info, {"NetworkSettings", "Networks", n.name.c_str()})) s.networks.push_back(n.name);
   }
   return s;

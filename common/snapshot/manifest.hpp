@@ -1,5 +1,5 @@
 #pragma once
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include <cstdint>
 #include <string>
@@ -31,7 +31,7 @@ struct Manifest {
   std::string cluster;             // the plan's name
   std::string image;               // DIND_IMAGE as given
   std::string image_id;            // its sha256 image id: what must match
-  std::string plan;                // plan_identity()
+  std::string plan;                // layout_identity()
   std::string kubernetes_version;
   std::string created;             // RFC 3339 UTC
   std::vector<NodeState> nodes;    // master first
@@ -47,7 +47,7 @@ struct Manifest {
 // What a restore must match besides the image: the plan (names, addresses,
 // ranges) and the settings baked into the nodes' state (`settings`: the
 // component flags and proxy drop-in, as text).
-std::string plan_identity(const net::Plan& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
+std::string layout_identity(const cluster::Layout& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
                           const std::string& settings);
 
 // Snapshot names: [a-z0-9][a-z0-9._-]*, at most 63 characters (they name files).

@@ -1,6 +1,6 @@
-// The CIDR parser (round trip through str()) and make_plan on KEY=VALUE input.
+// The CIDR parser (round trip through str()) and make_layout on KEY=VALUE input.
 #include "net/cidr.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     auto vars = util::parse_key_values(text, "fuzz");
-    auto plan = net::make_plan(net::PlanInput::from([&](const std::string& k) -> std::optional<std::string> {
+    auto plan = cluster::make_layout(cluster::LayoutInput::from([&](const std::string& k) -> std::optional<std::string> {
       auto it = vars.find(k);
       return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
     }));

@@ -1,7 +1,7 @@
 // dind-net: plans a cluster's networks and configures them on nodes.
 #include "net/daemon.hpp"
 #include "net/dns_probe.hpp"
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/cli.hpp"
 #include "util/env.hpp"
 
@@ -87,11 +87,11 @@ int main(int argc, char** argv) {
     });
     plan->callback([&action] {
       action = [] {
-        auto in = net::PlanInput::from([](const std::string& name) -> std::optional<std::string> {
+        auto in = cluster::LayoutInput::from([](const std::string& name) -> std::optional<std::string> {
           if (auto it = flags.find(name); it != flags.end() && !it->second.empty()) return it->second;
           return util::env(name.c_str());
         });
-        auto p = net::make_plan(in);
+        auto p = cluster::make_layout(in);
         std::printf("%s\n", as_json ? p.to_json().c_str() : p.to_table().c_str());
         return 0;
       };

@@ -111,8 +111,9 @@ struct ClusterFlags : util::ClusterSelection {
   cluster::Config load() const { return cluster::load_config(vars, config_file); }
 };
 
-// A cluster command whose work is fn(docker, steps, config, flags).
-using ClusterFn = std::function<void(docker::Client&, util::Steps&, const cluster::Config&, const ClusterFlags&)>;
+// A cluster command whose work is fn(docker, provider, steps, config, flags);
+// the engine client itself is doctor's.
+using ClusterFn = std::function<void(docker::Client&, cluster::Provider&, util::Steps&, const cluster::Config&, const ClusterFlags&)>;
 
 CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string& name, const std::string& what,
                           bool with_retain, ClusterFn fn) {
@@ -126,11 +127,12 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
     action = [&flags, fn, name] {
       auto config = flags.load();
       auto docker = docker::Client::from_env();
+      cluster::DockerProvider provider(docker);
       auto steps = util::Steps::for_cli();
       // a signal now unwinds through the command's failure path (cleanup)
       util::interrupt::Armed armed;
-      auto lock = cluster::lock_cluster(docker, config, name, !flags.no_wait, steps);
-      fn(docker, steps, config, flags);
+      auto lock = cluster::lock_cluster(provider, config, name, !flags.no_wait, steps);
+      fn(docker, provider, steps, config, flags);
       return 0;
     };
   });
@@ -141,7 +143,7 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
 void add_snapshot_commands(CLI::App& app, util::Action& action) {
   static cluster::SnapshotOptions snap;
   auto* snap_cmd = cluster_command(app, action, "snapshot", "save the cluster's nodes; `up` without a cluster restores them", false,
-                                   [](auto& d, auto& s, auto& c, auto&) { cluster::snapshot(d, s, c, snap); });
+                                   [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::snapshot(p, s, c, snap); });
   snap_cmd->add_option("name", snap.name, "snapshot name (default: the cluster's name)");
   snap_cmd->add_option("-o,--output", snap.output, "also write it to this one file (for a CI cache)");
   snap_cmd->footer("Examples:\n  kubectl dind snapshot\n  kubectl dind snapshot --output /cache/cluster.dind\n"
@@ -170,9 +172,9 @@ void add_snapshot_commands(CLI::App& app, util::Action& action) {
   });
   static cluster::RestoreOptions restore;
   auto* restore_cmd = cluster_command(app, action, "restore", "bring a snapshot back as the cluster (which must not exist)", true,
-                                      [](auto& d, auto& s, auto& c, auto& f) {
+                                      [](auto&, auto& p, auto& s, auto& c, auto& f) {
                                         restore.retain = f.retain;
-                                        cluster::restore(d, s, c, restore);
+                                        cluster::restore(p, s, c, restore);
                                       });
   restore_cmd->add_option("name", restore.name, "snapshot name (default: the cluster's name)");
   restore_cmd->add_option("-i,--input", restore.input, "a file written by `snapshot --output`")->check(CLI::ExistingFile);
@@ -182,18 +184,18 @@ void add_snapshot_commands(CLI::App& app, util::Action& action) {
 void add_cluster_commands(CLI::App& app, util::Action& action) {
   static ClusterFlags status_flags, config_flags;
   cluster_command(app, action, "up", "create a cluster, or restart the existing one quickly", true,
-                  [](auto& d, auto& s, auto& c, auto& f) {
+                  [](auto& d, auto& p, auto& s, auto& c, auto& f) {
                     doctor::preflight(d, c);  // fail early, in doctor's words
-                    cluster::up(d, s, c, f.retain);
+                    cluster::up(p, s, c, f.retain);
                   })
       ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
   // kubeadm's arguments follow `--`: dind's own flags (-v, --config) keep their meaning before it
   static std::vector<std::string> init_args, join_args;
   cluster_command(app, action, "init", "create the master alone and run kubeadm init with dind's config and your arguments", true,
-                  [](auto& d, auto& s, auto& c, auto& f) {
+                  [](auto& d, auto& p, auto& s, auto& c, auto& f) {
                     auto args = cluster::parse_kubeadm_args("init", init_args);
                     doctor::preflight(d, cluster::master_only(c));
-                    cluster::init(d, s, c, args, f.retain);
+                    cluster::init(p, s, c, args, f.retain);
                   })
       ->footer("kubeadm's arguments go after `--`; beside dind's config kubeadm takes --skip-phases, --ignore-preflight-errors,\n"
                "--upload-certs and -v (dind's variables set the rest). The master runs pods until workers join.\n"
@@ -201,8 +203,8 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                "  CLUSTER_ID=10 kubectl dind init -- --skip-phases=preflight")
       ->add_option("kubeadm-args", init_args, "kubeadm init's arguments, after --");
   cluster_command(app, action, "join", "add one worker node (the next index) and run kubeadm join with your arguments", true,
-                  [](auto& d, auto& s, auto& c, auto& f) {
-                    cluster::join(d, s, c, cluster::parse_kubeadm_args("join", join_args), f.retain);
+                  [](auto&, auto& p, auto& s, auto& c, auto& f) {
+                    cluster::join(p, s, c, cluster::parse_kubeadm_args("join", join_args), f.retain);
                   })
       ->footer("kubeadm's arguments go after `--`: the discovery ones init printed (--token, --discovery-token-ca-cert-hash,\n"
                "--discovery-token-unsafe-skip-ca-verification, --discovery-token, --tls-bootstrap-token, the API server endpoint)\n"
@@ -212,27 +214,15 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                "--discovery-token-ca-cert-hash sha256:... 10.192.0.2:6443")
       ->add_option("kubeadm-args", join_args, "kubeadm join's arguments, after --");
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
-                  [](auto& d, auto& s, auto& c, auto& f) { cluster::reup(d, s, c, f.retain); });
+                  [](auto&, auto& p, auto& s, auto& c, auto& f) { cluster::reup(p, s, c, f.retain); });
   cluster_command(app, action, "down", "remove the node containers, keep volumes for a fast up", false,
-                  [](auto& d, auto& s, auto& c, auto&) {
-                    cluster::DockerProvider p(d);
-                    cluster::down(p, s, c);
-                  });
+                  [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::down(p, s, c); });
   cluster_command(app, action, "clean", "remove the cluster: containers, volumes, network, kubectl context", false,
-                  [](auto& d, auto& s, auto& c, auto&) {
-                    cluster::DockerProvider p(d);
-                    cluster::clean(p, s, c);
-                  });
+                  [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::clean(p, s, c); });
   cluster_command(app, action, "pause", "freeze every node container (docker pause); unpause thaws them", false,
-                  [](auto& d, auto& s, auto& c, auto&) {
-                    cluster::DockerProvider p(d);
-                    cluster::pause(p, s, c);
-                  });
+                  [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::pause(p, s, c); });
   cluster_command(app, action, "unpause", "thaw the node containers of a paused cluster", false,
-                  [](auto& d, auto& s, auto& c, auto&) {
-                    cluster::DockerProvider p(d);
-                    cluster::unpause(p, s, c);
-                  });
+                  [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::unpause(p, s, c); });
   static ClusterFlags port_flags;
   auto* port = app.add_subcommand("apiserver-port", "print the API server's host port (on 127.0.0.1); exit 3 when the master does not run");
   port_flags.add(port, false);
@@ -260,7 +250,7 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   });
   static cluster::LoadOptions load;
   auto* load_cmd = cluster_command(app, action, "load", "copy images from the host's Docker (or an archive) into the nodes", false,
-                                   [](auto& d, auto& s, auto& c, auto&) { cluster::load_into_nodes(d, s, c.plan(), load); });
+                                   [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::load_into_nodes(p, s, c.layout(), load); });
   load_cmd->footer("Examples:\n  kubectl dind load myapp:dev other:v2\n  kubectl dind load --nodes kube-node-1 myapp@sha256:...\n"
                    "  kubectl dind load --archive myapp.tar");
   load_cmd->add_option("images", load.images, "image references (repo:tag or repo@sha256:...)");
@@ -358,7 +348,7 @@ void add_report(CLI::App& app, util::Action& action) {
       auto docker = docker::Client::from_env();
       util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
       auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
-      auto r = report::write_report(dump, out, "live cluster " + config.plan().name);
+      auto r = report::write_report(dump, out, "live cluster " + config.layout().name);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
       return 0;
     };

@@ -13,7 +13,7 @@ public:
 
   void execute(Context& ctx) override {
     ctx.token = random_token();
-    node_exec(ctx, ctx.plan.nodes.at(0), {"kubeadm", "token", "create", ctx.token, "--ttl", "24h",
+    node_exec(ctx, ctx.layout.nodes.at(0), {"kubeadm", "token", "create", ctx.token, "--ttl", "24h",
                                           "--kubeconfig", admin_conf});
   }
 };

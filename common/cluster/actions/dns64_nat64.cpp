@@ -9,7 +9,7 @@ namespace {
 class Dns64Nat64 : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "DNS64 and NAT64 (bind9" + ctx.plan.suffix + ", tayga" + ctx.plan.suffix + ")";
+    return "DNS64 and NAT64 (bind9" + ctx.layout.suffix + ", tayga" + ctx.layout.suffix + ")";
   }
 
   void execute(Context& ctx) override {
@@ -19,8 +19,8 @@ public:
 
 } // namespace
 
-std::string dns64_ip(const net::Plan& plan) { return plan.mgmt.back().nth(0x100).str(); }
-std::string nat64_ip(const net::Plan& plan) { return plan.mgmt.back().nth(0x200).str(); }
+std::string dns64_ip(const Layout& plan) { return plan.mgmt.back().nth(0x100).str(); }
+std::string nat64_ip(const Layout& plan) { return plan.mgmt.back().nth(0x200).str(); }
 
 std::unique_ptr<Action> dns64_nat64() { return std::make_unique<Dns64Nat64>(); }
 

@@ -14,12 +14,12 @@ namespace {
 class ExportKubeconfig : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Setting kubectl context " + ctx.plan.context + " (127.0.0.1:" + std::to_string(ctx.apiserver_port) + ")";
+    return "Setting kubectl context " + ctx.layout.context + " (127.0.0.1:" + std::to_string(ctx.apiserver_port) + ")";
   }
 
   void execute(Context& ctx) override {
     namespace fs = std::filesystem;
-    const auto& master = ctx.plan.nodes.at(0);
+    const auto& master = ctx.layout.nodes.at(0);
     // the node image's kubectl, kept per Kubernetes version; `kubectl` is the
     // version of the cluster brought up last, as in the seed
     std::string dir = kubectl_dir();
@@ -33,7 +33,7 @@ public:
       util::write_file(dir + "/kubectl", util::read_file(versioned), 0755);
       util::write_file(stamp, ctx.kubernetes_version);
     }
-    merge_context(ctx.plan.context, ctx.provider.read_file(master.container, admin_conf),
+    merge_context(ctx.layout.context, ctx.provider.read_file(master.container, admin_conf),
                   ctx.apiserver_port);
     if (!ctx.spec.port_forwarder.empty()) {
       util::check({ctx.spec.port_forwarder, std::to_string(ctx.apiserver_port)});

@@ -14,14 +14,14 @@ public:
   std::string title(const Context&) const override { return "Starting flannel (VXLAN): image into the nodes, pod CIDRs, DaemonSet"; }
 
   void execute(Context& ctx) override {
-    std::string image = flannel_image(ctx.docker, ctx.steps);
-    load_into_nodes(ctx.docker, ctx.steps, ctx.plan, {{image}, "", {}});
-    for (auto& node : ctx.plan.nodes) {
+    std::string image = ctx.provider.helper_image(Helper::flannel, ctx.steps);
+    load_into_nodes(ctx.provider, ctx.steps, ctx.layout, {{image}, "", {}});
+    for (auto& node : ctx.layout.nodes) {
       // a joined kubelet may register a moment after kubeadm returns
       master_kubectl(ctx, {"wait", "--for=create", "node/" + node.container, "--timeout=60s"});
       master_kubectl(ctx, {"patch", "node", node.container, "--type=merge", "-p", pod_cidr_patch(node)});
     }
-    master_kubectl(ctx, {"apply", "-f", "-"}, flannel_manifest(ctx.plan, image));
+    master_kubectl(ctx, {"apply", "-f", "-"}, flannel_manifest(ctx.layout, image));
   }
 };
 

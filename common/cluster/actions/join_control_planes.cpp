@@ -11,14 +11,14 @@ namespace {
 class JoinControlPlanes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Joining " + std::to_string(ctx.plan.control_planes - 1) + " control-plane nodes (kubeadm join --control-plane, in turn)";
+    return "Joining " + std::to_string(ctx.layout.control_planes - 1) + " control-plane nodes (kubeadm join --control-plane, in turn)";
   }
 
   void execute(Context& ctx) override {
     auto in = kubeadm_input(ctx);
     Discovery discovery = join_discovery(ctx);
-    for (size_t i = 1; ctx.plan.is_control_plane(i); ++i) {
-      const auto& node = ctx.plan.nodes[i];
+    for (size_t i = 1; ctx.layout.is_control_plane(i); ++i) {
+      const auto& node = ctx.layout.nodes[i];
       ctx.steps.status(node.container);
       node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, i, discovery));
       try {

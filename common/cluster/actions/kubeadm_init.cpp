@@ -9,15 +9,15 @@ namespace {
 class KubeadmInit : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Starting control-plane on " + ctx.plan.nodes.at(0).container + " (kubeadm init)";
+    return "Starting control-plane on " + ctx.layout.nodes.at(0).container + " (kubeadm init)";
   }
 
   void execute(Context& ctx) override {
-    const auto& master = ctx.plan.nodes.at(0);
+    const auto& master = ctx.layout.nodes.at(0);
     ctx.token = random_token();
     std::vector<std::string> init = {"kubeadm", "init", "--config", "/etc/dind/kubeadm.yaml", "--skip-token-print",
                                      "--skip-certificate-key-print"};
-    if (ctx.plan.control_planes > 1) {
+    if (ctx.layout.control_planes > 1) {
       ctx.certificate_key = random_certificate_key();
       init.push_back("--upload-certs");
     }
@@ -27,7 +27,7 @@ public:
       node_exec(ctx, master, init);
     } catch (const Error&) {
       // kubeadm only says its calls through the load balancer timed out
-      if (ctx.plan.lb) check_load_balancer(ctx);
+      if (ctx.layout.lb) check_load_balancer(ctx);
       throw;
     }
     // dind-net on each node lists the nodes with the kubelet's credentials,

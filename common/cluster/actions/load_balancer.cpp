@@ -12,7 +12,7 @@ public:
   explicit LoadBalancer(std::string image) : image_(std::move(image)) {}
 
   std::string title(const Context& ctx) const override {
-    return "Starting load balancer " + ctx.plan.lb->container + " (haproxy, " + std::to_string(ctx.plan.control_planes) +
+    return "Starting load balancer " + ctx.layout.lb->container + " (haproxy, " + std::to_string(ctx.layout.control_planes) +
            " API servers)";
   }
 

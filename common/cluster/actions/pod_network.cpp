@@ -6,7 +6,7 @@ namespace dind::cluster {
 
 namespace {
 
-std::string routes_script(const net::Plan& plan, const net::NodePlan& self) {
+std::string routes_script(const Layout& plan, const NodeLayout& self) {
   std::vector<std::string> cmds = {"set -e"};
   for (auto& other : plan.nodes) {
     if (other.container == self.container) continue;
@@ -34,11 +34,11 @@ public:
     // with flannel, the nodes' copy of the plan has no pod CIDRs: flanneld
     // routes them over flannel.1, and dind-net's routes via the node
     // addresses would replace those; the CNI config is flannel's own
-    net::Plan routed = ctx.plan;
+    Layout routed = ctx.layout;
     if (flannel(ctx)) {
       for (auto& n : routed.nodes) n.pod_cidrs.clear();
     }
-    parallel(ctx.plan.nodes.size(), [&](size_t i) {
+    parallel(ctx.layout.nodes.size(), [&](size_t i) {
       const auto& node = routed.nodes[i];
       // routes and resolv.conf first: pods start as soon as the CNI config is
       // there. From then on the node's dind-net keeps the routes itself.

@@ -10,15 +10,15 @@ namespace {
 class RestartNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Restarting " + std::to_string(ctx.plan.nodes.size()) + " nodes";
+    return "Restarting " + std::to_string(ctx.layout.nodes.size()) + " nodes";
   }
 
   void execute(Context& ctx) override {
-    if (auto version = ctx.provider.kubernetes_version(ctx.spec.image)) ctx.kubernetes_version = *version;
+    if (auto image = ctx.provider.image(ctx.spec.image)) ctx.kubernetes_version = image->kubernetes_version;
     ctx.provider.restart(ctx);
     // a cluster that failed before kubeadm init finished cannot be restarted
-    if (ctx.provider.exec(ctx.plan.nodes[0].container, {"test", "-f", admin_conf}).exit_code != 0) {
-      throw Error("cluster " + ctx.plan.name + " never finished kubeadm init: remove it with `kubectl dind clean`");
+    if (ctx.provider.exec(ctx.layout.nodes[0].container, {"test", "-f", admin_conf}).exit_code != 0) {
+      throw Error("cluster " + ctx.layout.name + " never finished kubeadm init: remove it with `kubectl dind clean`");
     }
   }
 };

@@ -1,12 +1,9 @@
 #include "cluster/actions/action.hpp"
-#include "docker/containers.hpp"
 #include "snapshot/changes.hpp"
 #include "snapshot/store.hpp"
-#include "util/tar.hpp"
-
 #include "util/error.hpp"
-#include "util/json.hpp"
 #include "util/strings.hpp"
+#include "util/tar.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -20,23 +17,16 @@ namespace {
 // (extraMounts, MASTER_EXTRA_OPTS' -v): never saved, and refused inside the
 // two volumes, whose archives would carry (and a restore write back) them.
 std::vector<std::string> user_mounts(Context& ctx, const std::string& container) {
-  auto info = docker::inspect_container(ctx.docker, container);
-  if (!info) throw Error(container + " is gone");
-  std::vector<std::string> out;
-  const auto* mounts = json::find(*info, {"Mounts"});
-  if (!mounts || !mounts->IsArray()) return out;
-  for (auto& m : mounts->GetArray()) {
-    std::string dest = json::str(m, {"Destination"});
-    if (dest == "/var" || dest == "/etc/kubernetes" || dest == "/lib/modules") continue;
+  auto mounts = ctx.provider.mounts(container);
+  for (auto& dest : mounts) {
     for (const char* volume : {"/var/", "/etc/kubernetes/"}) {
       if (util::starts_with(dest, volume)) {
         throw Error("cannot snapshot " + container + ": it mounts " + dest + " inside " + std::string(volume, std::strlen(volume) - 1) +
                     ", which a snapshot saves whole (the host's files would be saved and written back)");
       }
     }
-    out.push_back(dest);
   }
-  return out;
+  return mounts;
 }
 
 // What a node is, saved from its stopped container: the two volumes whole
@@ -50,15 +40,15 @@ std::vector<std::string> user_mounts(Context& ctx, const std::string& container)
 class SaveNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    return "Saving " + std::to_string(ctx.plan.nodes.size()) + " nodes to snapshot " + ctx.snapshot->name;
+    return "Saving " + std::to_string(ctx.layout.nodes.size()) + " nodes to snapshot " + ctx.snapshot->name;
   }
 
   void execute(Context& ctx) override {
     std::atomic<uint64_t> done{0};
     auto& nodes = ctx.snapshot->nodes;
-    nodes.assign(ctx.plan.nodes.size(), {});
-    parallel(ctx.plan.nodes.size(), [&](size_t i) {
-      const auto& node = ctx.plan.nodes[i];
+    nodes.assign(ctx.layout.nodes.size(), {});
+    parallel(ctx.layout.nodes.size(), [&](size_t i) {
+      const auto& node = ctx.layout.nodes[i];
       auto& state = nodes[i];
       state.container = node.container;
       state.role = i == 0 ? "master" : "worker";
@@ -66,8 +56,10 @@ public:
       // the root filesystem's changes, gathered into one tar named from "/"
       std::ostringstream tar;
       util::tar::Writer w(tar);
-      for (auto& path : snapshot::changed_roots(docker::container_changes(ctx.docker, node.container), mounts)) {
-        snapshot::add_rerooted(w, path, docker::get_archive(ctx.docker, node.container, path));
+      for (auto& path : snapshot::changed_roots(ctx.provider.changes(node.container), mounts)) {
+        std::string archive;
+        ctx.provider.archive_from(node.container, path, [&](std::string_view data) { archive.append(data); });
+        snapshot::add_rerooted(w, path, archive);
       }
       w.finish();
       snapshot::Store::BlobWriter root(*ctx.store);
@@ -75,7 +67,7 @@ public:
       state.layers.push_back(root.finish("/"));
       for (const char* path : {"/var", "/etc/kubernetes"}) {
         snapshot::Store::BlobWriter blob(*ctx.store);
-        docker::get_archive_stream(ctx.docker, node.container, path, [&](std::string_view data) {
+        ctx.provider.archive_from(node.container, path, [&](std::string_view data) {
           blob.write(data);
           ctx.steps.progress_bytes("saved", done += data.size());
         });

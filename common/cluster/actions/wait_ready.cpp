@@ -25,17 +25,17 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 
 // A node container that stopped will not become Ready: say so now, not at DIND_WAIT.
 void nodes_still_running(Context& ctx) {
-  for (auto& c : cluster_nodes(ctx.provider, ctx.plan)) {
+  for (auto& c : cluster_nodes(ctx.provider, ctx.layout)) {
     if (c.state != "running") throw Error(c.name + " is " + c.state + ", not running");
   }
-  if (ctx.plan.lb) check_load_balancer(ctx);
+  if (ctx.layout.lb) check_load_balancer(ctx);
 }
 
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   // join waits for its node alone: the others post their status only when
   // it changes (or every 5 minutes), and CoreDNS already runs
-  if (ctx.first_new > 0) return cluster::not_ready(ctx.plan, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "", "", since);
-  return cluster::not_ready(ctx.plan, 0, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
+  if (ctx.first_new > 0) return cluster::not_ready(ctx.layout, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "", "", since);
+  return cluster::not_ready(ctx.layout, 0, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
                             master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}),
                             master_kubectl(ctx, {"-n", "kube-system", "get", "pods", "-o", "json"}), since);
 }
@@ -44,10 +44,10 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
 // refuses the service's port until it has CoreDNS's endpoints. Asked from
 // each node as a pod there would; an image without the probe is not waited for.
 std::vector<std::string> dns_not_answering(Context& ctx) {
-  std::string server = ctx.plan.services.at(0).nth(10).str();
-  std::vector<std::string> silent(ctx.plan.nodes.size());
-  parallel(ctx.plan.nodes.size(), [&](size_t i) {
-    const auto& node = ctx.plan.nodes[i].container;
+  std::string server = ctx.layout.services.at(0).nth(10).str();
+  std::vector<std::string> silent(ctx.layout.nodes.size());
+  parallel(ctx.layout.nodes.size(), [&](size_t i) {
+    const auto& node = ctx.layout.nodes[i].container;
     auto r = ctx.provider.exec(node, {"dind-net", "dns-probe", server, "kubernetes.default.svc.cluster.local"});
     if (r.exit_code == 1) silent[i] = "DNS from " + node;
   });
@@ -77,8 +77,8 @@ std::string crash_reasons(Context& ctx, const std::vector<std::string>& missing)
 class WaitReady : public Action {
 public:
   std::string title(const Context& ctx) const override {
-    if (ctx.first_new > 0) return "Waiting for " + ctx.plan.nodes[ctx.first_new].container + " Ready";
-    return "Waiting for " + std::to_string(ctx.plan.nodes.size()) + " nodes Ready and DNS answering";
+    if (ctx.first_new > 0) return "Waiting for " + ctx.layout.nodes[ctx.first_new].container + " Ready";
+    return "Waiting for " + std::to_string(ctx.layout.nodes.size()) + " nodes Ready and DNS answering";
   }
 
   void execute(Context& ctx) override {

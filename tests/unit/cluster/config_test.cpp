@@ -92,14 +92,14 @@ TEST_CASE("a kind config's per-node limits, unless a flag or the environment set
   auto from_file = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
   CHECK(from_file.get("NUM_NODES") == "1");
   CHECK(from_file.sources.at("NUM_NODES") == "file");
-  auto plan = from_file.plan();
+  auto plan = from_file.layout();
   CHECK(plan.nodes[1].nano_cpus == 1000000000);
   CHECK(plan.nodes[0].memory_bytes == int64_t(1) << 30);
-  auto flagged = cluster::load_config({{"DIND_IMAGE", "x"}, {"NODE_CPUS", "0.5"}, {"MASTER_MEMORY", "2g"}}, path).plan();
+  auto flagged = cluster::load_config({{"DIND_IMAGE", "x"}, {"NODE_CPUS", "0.5"}, {"MASTER_MEMORY", "2g"}}, path).layout();
   CHECK(flagged.nodes[1].nano_cpus == 500000000);
   CHECK(flagged.nodes[0].memory_bytes == int64_t(2) << 30);
   // the file's nodes go by position: another control-plane count would shift them
-  CHECK(cluster::load_config({{"DIND_IMAGE", "x"}, {"NUM_CONTROL_PLANES", "1"}}, path).plan().control_planes == 1);
+  CHECK(cluster::load_config({{"DIND_IMAGE", "x"}, {"NUM_CONTROL_PLANES", "1"}}, path).layout().control_planes == 1);
   CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}, {"NUM_CONTROL_PLANES", "3"}}, path),
                     "NUM_CONTROL_PLANES=3 (flag) but " + path + " has 1 control-plane nodes: the file says which node is which");
   std::remove(path.c_str());

@@ -1,7 +1,6 @@
 #pragma once
 #include "cluster/context.hpp"
 #include "cluster/provider.hpp"
-#include "docker/client.hpp"
 #include "env_guard.hpp"
 #include "util/error.hpp"
 #include "util/steps.hpp"
@@ -10,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -27,10 +28,19 @@ public:
   std::string fail_on;
   // exec's answer; unset: exit 0, no output
   std::function<docker::ExecResult(const std::string& node, const std::vector<std::string>& cmd)> answer;
+  // a streamed exec's answer, given what it was sent; unset: exit 0, no output
+  std::function<docker::ExecResult(const std::string& node, const std::string& input)> stream_answer;
   std::map<std::string, std::string> files;  // "node:path": what read_file returns, write_file leaves
   std::map<std::string, std::string> logs_of;  // what logs() returns, by container
   std::vector<cluster::NodeInfo> nodes;      // what list() says; provision adds the plan's, running
   bool complete = false;
+  std::map<std::string, cluster::Image> images;       // image(): by reference
+  std::map<std::string, cluster::Image> node_images;  // node_image(): by node
+  std::string saved;                                  // what save_images streams
+  std::map<std::string, std::vector<std::string>> mounts_of;                  // by node
+  std::map<std::string, std::vector<std::pair<std::string, int>>> changes_of;  // by node
+  std::map<std::string, std::string> archives;  // "node:path": what archive_from streams, archive_into left
+  std::map<std::string, std::string> streamed;  // by node: what its streamed exec was sent
 
   std::vector<std::string> recorded() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -45,17 +55,39 @@ public:
     return out;
   }
 
-  std::optional<std::string> kubernetes_version(const std::string& image) override {
-    record("kubernetes_version " + image);
-    return std::string("v1.31.0");
-  }
-  void provision(cluster::Context& ctx) override {
-    std::string call = "provision";
-    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) call += " " + ctx.plan.nodes[i].container;
-    record(call);
+  std::string endpoint() const override { return "fake"; }
+  std::optional<cluster::Image> image(const std::string& reference) override {
+    record("image " + reference);
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = ctx.first_new; i < ctx.plan.nodes.size(); ++i) {
-      nodes.push_back({ctx.plan.nodes[i].container, ctx.plan.is_control_plane(i) ? "master" : "worker", "running"});
+    auto it = images.find(reference);
+    if (it == images.end()) return std::nullopt;
+    return it->second;
+  }
+  cluster::Image node_image(const std::string& node) override {
+    record("node_image " + node);
+    std::lock_guard<std::mutex> lock(mutex_);
+    return node_images.at(node);
+  }
+  std::string helper_image(cluster::Helper helper, util::Steps&) override {
+    std::string name = helper == cluster::Helper::flannel ? "dind-flannel:fake" : "dind-lb:fake";
+    record("helper_image " + name);
+    return name;
+  }
+  void save_images(const std::vector<std::string>& references, const cluster::Sink& sink) override {
+    record("save_images " + util::join(references, " "));
+    sink(saved);
+  }
+  // Made, filled (each new node in turn), then started: "provision <nodes>",
+  // what fill did, "start <nodes>".
+  void provision(cluster::Context& ctx, const std::function<void(size_t)>& fill) override {
+    std::string made;
+    for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) made += " " + ctx.layout.nodes[i].container;
+    record("provision" + made);
+    for (size_t i = ctx.first_new; fill && i < ctx.layout.nodes.size(); ++i) fill(i);
+    record("start" + made);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
+      nodes.push_back({ctx.layout.nodes[i].container, ctx.layout.is_control_plane(i) ? "master" : "worker", "running"});
     }
     ctx.apiserver_port = 16443;
   }
@@ -66,20 +98,24 @@ public:
   void start_load_balancer(cluster::Context& ctx, const std::string& image) override {
     record("start_load_balancer " + image);
     std::lock_guard<std::mutex> lock(mutex_);
-    nodes.push_back({ctx.plan.lb->container, "lb", "running"});
+    nodes.push_back({ctx.layout.lb->container, "lb", "running"});
     ctx.apiserver_port = 16443;
   }
   void start_nat64(cluster::Context&) override { record("start_nat64"); }
-  void check_state(const net::Plan& plan) override { record("check_state " + plan.name); }
-  std::vector<cluster::NodeInfo> list(const net::Plan&) override {
+  void check_state(const cluster::Layout& plan) override { record("check_state " + plan.name); }
+  std::vector<cluster::NodeInfo> list(const cluster::Layout&) override {
     std::lock_guard<std::mutex> lock(mutex_);
     return nodes;
   }
-  cluster::NodeAddresses addresses(const net::Plan&, const std::string&) override { return {}; }
-  cluster::ApiServer apiserver(const net::Plan&) override { return {"running", "16443"}; }
+  cluster::NodeAddresses addresses(const cluster::Layout&, const std::string&) override { return {}; }
+  cluster::ApiServer apiserver(const cluster::Layout&) override { return {"running", "16443"}; }
   docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd, const docker::ExecOptions&) override {
     record("exec " + node + " " + util::join(cmd, " "));
     return answer ? answer(node, cmd) : docker::ExecResult{0, "", ""};
+  }
+  std::unique_ptr<cluster::NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) override {
+    record("exec_stream " + node + " " + util::join(cmd, " "));
+    return std::make_unique<Stream>(*this, node);
   }
   std::string read_file(const std::string& node, const std::string& path) override {
     record("read " + node + " " + path);
@@ -99,15 +135,39 @@ public:
     return logs_of[container];
   }
   void set_paused(const std::string& node, bool paused) override { record((paused ? "pause " : "unpause ") + node); }
-  bool has_state(const net::Plan&) override { return !list({}).empty() || complete; }
-  bool is_complete(const net::Plan&) override { return complete; }
-  void mark_complete(const net::Plan& plan) override {
+  void stop_nodes(const std::vector<std::string>& names) override { record("stop_nodes " + util::join(names, " ")); }
+  std::vector<std::string> mounts(const std::string& node) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return mounts_of[node];
+  }
+  std::vector<std::pair<std::string, int>> changes(const std::string& node) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return changes_of[node];
+  }
+  void archive_from(const std::string& node, const std::string& path, const cluster::Sink& sink) override {
+    record("archive_from " + node + " " + path);
+    std::string data;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      data = archives[node + ":" + path];
+    }
+    sink(data);
+  }
+  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override {
+    record("archive_into " + node + " " + dir + " " + std::to_string(size));
+    std::string data(std::istreambuf_iterator<char>(tar), {});
+    std::lock_guard<std::mutex> lock(mutex_);
+    archives[node + ":" + dir] = data;
+  }
+  bool has_state(const cluster::Layout&) override { return !list({}).empty() || complete; }
+  bool is_complete(const cluster::Layout&) override { return complete; }
+  void mark_complete(const cluster::Layout& plan) override {
     record("mark_complete " + plan.name);
     complete = true;
   }
   void remove_nodes(const std::vector<std::string>& names) override { record("remove_nodes " + util::join(names, " ")); }
-  void remove_node(const net::NodePlan& node) override { record("remove_node " + node.container); }
-  void remove_cluster(const net::Plan& plan) override {
+  void remove_node(const cluster::NodeLayout& node) override { record("remove_node " + node.container); }
+  void remove_cluster(const cluster::Layout& plan) override {
     record("remove_cluster " + plan.name);
     std::lock_guard<std::mutex> lock(mutex_);
     nodes.clear();
@@ -115,6 +175,23 @@ public:
   }
 
 private:
+  // Keeps what it is sent in streamed[node]; its answer on finish.
+  class Stream : public cluster::NodeStream {
+  public:
+    Stream(FakeProvider& fake, std::string node) : fake_(fake), node_(std::move(node)) {}
+    void write(std::string_view data) override { input_.append(data); }
+    docker::ExecResult finish() override {
+      fake_.record("finish " + node_);
+      std::lock_guard<std::mutex> lock(fake_.mutex_);
+      fake_.streamed[node_] = input_;
+      return fake_.stream_answer ? fake_.stream_answer(node_, input_) : docker::ExecResult{0, "", ""};
+    }
+
+  private:
+    FakeProvider& fake_;
+    std::string node_, input_;
+  };
+
   void record(const std::string& call) {
     std::lock_guard<std::mutex> lock(mutex_);
     calls_.push_back(call);
@@ -127,7 +204,7 @@ private:
 
 // kubectl's JSON for the plan's nodes, each Ready (status "True") or not
 // with a heartbeat at `heartbeat`, and for CoreDNS, one replica, started then.
-inline std::string nodes_json(const net::Plan& plan, const std::string& status, const std::string& heartbeat) {
+inline std::string nodes_json(const cluster::Layout& plan, const std::string& status, const std::string& heartbeat) {
   std::vector<std::string> items;
   for (auto& n : plan.nodes) {
     items.push_back(R"({"metadata":{"name":")" + n.container + R"("},"status":{"conditions":[{"type":"Ready","status":")" +
@@ -148,7 +225,7 @@ inline std::string kubectl_args(const std::vector<std::string>& cmd) {
 }
 
 // A cluster whose every node is Ready and CoreDNS available (long after any `since`).
-inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const net::Plan& plan) {
+inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const cluster::Layout& plan) {
   return [plan](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = kubectl_args(cmd);
     if (args == "get nodes -o json") return {0, nodes_json(plan, "True", "2999-01-01T00:00:00Z"), ""};
@@ -178,17 +255,18 @@ struct Home {
   }
 };
 
-// A Context on a FakeProvider; its Docker client reaches no engine, so an
-// action that still calls Docker itself fails.
+// A Context on a FakeProvider, which has the node image dind-node:test.
 struct FakeRun {
   FakeProvider provider;
   cluster::ClusterSpec spec;
-  docker::Client docker{docker::parse_endpoint("unix:///nonexistent.sock")};
   util::Steps steps{true, false};
-  net::Plan plan;
-  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Layout layout;
+  cluster::Context ctx{provider, steps, spec, layout, {}, {}, 0, std::chrono::system_clock::now()};
 
-  explicit FakeRun(net::Plan p) : plan(std::move(p)) { spec.image = "dind-node:test"; }
+  explicit FakeRun(cluster::Layout p) : layout(std::move(p)) {
+    spec.image = "dind-node:test";
+    provider.images[spec.image] = {"sha256:0d", "v1.31.0", 0};
+  }
 };
 
 } // namespace dind::test

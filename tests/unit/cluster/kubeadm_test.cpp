@@ -1,13 +1,13 @@
 #include "cluster/kubeadm.hpp"
 
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace dind;
 
 TEST_CASE("kubeadm configs carry the plan") {
-  auto plan = test::plan_of({{"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "3"}});
+  auto plan = test::layout_of({{"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "3"}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
   std::string init = cluster::init_config(in);
   CHECK(init.find("advertiseAddress: \"10.192.3.2\"") != std::string::npos);
@@ -24,7 +24,7 @@ TEST_CASE("kubeadm configs carry the plan") {
   CHECK(join.find("unsafeSkipCAVerification") == std::string::npos);
   CHECK(join.find("name: kube-node-2-cluster-3") != std::string::npos);
   CHECK(cluster::host_port("fd00::2", 6443) == "[fd00::2]:6443");
-  auto single = test::plan_of({{"NUM_NODES", "0"}});
+  auto single = test::layout_of({{"NUM_NODES", "0"}});
   CHECK(cluster::init_config({single, "v1.34.4", "abcdef.0123456789abcdef", "iptables"}).find("  taints: []\n") != std::string::npos);
   auto t = cluster::random_token();
   CHECK(t.size() == 23);
@@ -32,7 +32,7 @@ TEST_CASE("kubeadm configs carry the plan") {
 }
 
 TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
-  auto plan = test::plan_of({{"NUM_NODES", "1"}});
+  auto plan = test::layout_of({{"NUM_NODES", "1"}});
   auto components = cluster::component_settings({{"APISERVER_audit_log_maxage", "3"},
                                                  {"SCHEDULER_v", "2"},
                                                  {"KUBELET_max_pods", "50"},
@@ -78,7 +78,7 @@ TEST_CASE("one control plane elects no leader; several do, and the user's flag c
 }
 
 TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
-  auto plan = test::plan_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"MASTER_CPUS", "2"}});
+  auto plan = test::layout_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"MASTER_CPUS", "2"}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
   CHECK(cluster::join_config(in, 1, cluster::dind_discovery(in, {}, "sha256:0f")).find("  - name: system-reserved\n    value: \"cpu=500m\"\n") != std::string::npos);
   CHECK(cluster::init_config(in).find("system-reserved") == std::string::npos);  // whole CPUs: nothing to reserve
@@ -87,7 +87,7 @@ TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocata
 }
 
 TEST_CASE("join's discovery: the user's flags win, dind fills in the rest") {
-  auto plan = net::make_plan(net::PlanInput::from([](const std::string&) -> std::optional<std::string> { return std::nullopt; }));
+  auto plan = cluster::make_layout(cluster::LayoutInput::from([](const std::string&) -> std::optional<std::string> { return std::nullopt; }));
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"};
   auto args = cluster::parse_kubeadm_args("join", {"--token", "zzzzzz.0123456789zzzzzz", "10.192.0.2:6443",
                                                    "--discovery-token-unsafe-skip-ca-verification", "-v=5", "--skip-phases", "preflight"});
@@ -145,7 +145,7 @@ TEST_CASE("the CA pin is kubeadm's: SHA-256 of the certificate's SubjectPublicKe
 }
 
 TEST_CASE("several control planes: the load balancer is the endpoint, certificates are uploaded, joins say controlPlane") {
-  auto plan = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
+  auto plan = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
   std::string key = cluster::random_certificate_key();
   CHECK(key.size() == 64);
   CHECK(key != cluster::random_certificate_key());
@@ -168,7 +168,7 @@ TEST_CASE("several control planes: the load balancer is the endpoint, certificat
   CHECK(worker.find("name: kube-node-1\n") != std::string::npos);
 
   // no workers: every control plane runs pods
-  auto alone = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "0"}});
+  auto alone = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "0"}});
   cluster::KubeadmInput a{alone, "v1.34.4", "abcdef.0123456789abcdef", "iptables", {}, {}, key};
   CHECK(cluster::init_config(a).find("  taints: []\n") != std::string::npos);
   CHECK(cluster::join_config(a, 1, cluster::dind_discovery(a, {}, "sha256:0f")).find("  taints: []\n") != std::string::npos);

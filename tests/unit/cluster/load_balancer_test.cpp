@@ -1,5 +1,5 @@
 #include "cluster/load_balancer.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan plan(const char* mode) { return test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"IP_MODE", mode}}); }
+cluster::Layout plan(const char* mode) { return test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"IP_MODE", mode}}); }
 
 } // namespace
 

@@ -1,7 +1,11 @@
 #include "cluster/load.hpp"
+#include "fake_provider.hpp"
+#include "layout_fixture.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 
+using namespace dind;
 using namespace dind::cluster;
 
 namespace {
@@ -86,5 +90,101 @@ TEST_CASE("after the import: missing names are added, anchors of named images go
   SECTION("an image the import did not make is reported") {
     auto a = plan_after_import({{id2, {"docker.io/library/d:1"}, {"docker.io/library/d:1"}, 0}}, imported, {});
     CHECK(a.unmatched == std::vector<std::string>{id2});
+  }
+}
+
+namespace {
+
+// A 1+2 cluster's nodes as the provider lists them, kube-node-2 stopped.
+void three_nodes(test::FakeProvider& provider) {
+  provider.nodes = {{"kube-node-1", "worker", "running"}, {"kube-master", "master", "running"},
+                    {"kube-node-2", "worker", "exited"}, {"kube-lb", "lb", "running"}};
+}
+
+// crictl's list on a node that has image id under these names.
+std::string crictl_has(const std::string& id, const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (auto& n : names) quoted.push_back("\"" + n + "\"");
+  return R"({"images":[{"id":")" + id + R"(","repoTags":[)" + util::join(quoted, ",") + "]}]}";
+}
+
+} // namespace
+
+TEST_CASE("load picks the running nodes asked for, by node or container name; others are refused") {
+  test::FakeProvider provider;
+  auto plan = test::layout_of({{"NUM_NODES", "2"}});
+  three_nodes(provider);
+  CHECK(select_nodes(provider, plan, {}) == std::vector<std::string>{"kube-master", "kube-node-1"});
+  CHECK(select_nodes(provider, plan, {"kube-node-1", "kube-master", "kube-node-1"}) ==
+        std::vector<std::string>{"kube-node-1", "kube-master"});
+  CHECK_THROWS_AS(select_nodes(provider, plan, {"kube-node-9"}), UsageError);
+  CHECK_THROWS_WITH(select_nodes(provider, plan, {"kube-node-9"}),
+                    "no node kube-node-9 in cluster default (it has kube-master, kube-node-1, kube-node-2)");
+  CHECK_THROWS_WITH(select_nodes(provider, plan, {"kube-node-2"}), "node kube-node-2 is not running");
+  provider.nodes = {{"kube-lb", "lb", "running"}, {"kube-master", "master", "paused"}};
+  CHECK_THROWS_WITH(select_nodes(provider, plan, {}), "cluster default has no running nodes: `kubectl dind up` first");
+}
+
+TEST_CASE("load resolves references to the provider's images: one per ID, every name normalised") {
+  test::FakeProvider provider;
+  provider.images["app:v1"] = {id1, "", 1000};
+  provider.images["app:latest"] = {id1, "", 1000};
+  provider.images["other@" + m1] = {id2, "", 50};
+  auto images = resolve(provider, {"app:v1", "app:latest", "other@" + m1, "app:v1"});
+  REQUIRE(images.size() == 2);
+  CHECK(images[0].id == id1);
+  CHECK(images[0].names == std::vector<std::string>{"docker.io/library/app:v1", "docker.io/library/app:latest"});
+  CHECK(images[0].sources == images[0].names);
+  CHECK(images[0].size == 1000);
+  CHECK(images[1].names == std::vector<std::string>{"docker.io/library/other@" + m1});
+  CHECK(images[1].sources.empty());  // a digest does not come back from docker save as a name
+  CHECK_THROWS_WITH(resolve(provider, {"missing:1"}), Catch::StartsWith("image missing:1 is not in the host's Docker"));
+  provider.images[id1.substr(7, 12)] = {id1, "", 1000};
+  CHECK_THROWS_AS(resolve(provider, {id1.substr(7, 12)}), UsageError);
+}
+
+TEST_CASE("load on a provider: what every node has is not sent, what one has under another name is tagged") {
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
+  run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
+  run.provider.images["app:v1"] = {id1, "", 1000};
+  SECTION("every node has it: nothing sent, nothing tagged") {
+    run.provider.answer = [](const std::string&, const std::vector<std::string>&) {
+      return docker::ExecResult{0, crictl_has(id1, {"docker.io/library/app:v1"}), ""};
+    };
+    load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}});
+    CHECK(run.provider.recorded("save_images").empty());
+    CHECK(run.provider.recorded("exec_stream").empty());
+    CHECK(run.provider.recorded("exec kube-master ctr").empty());
+  }
+  SECTION("one node has it under another name: tagged there, sent to the other alone") {
+    run.provider.answer = [](const std::string& node, const std::vector<std::string>& cmd) {
+      if (cmd[0] == "crictl" && node == "kube-master") return docker::ExecResult{0, crictl_has(id1, {"docker.io/library/old:1"}), ""};
+      if (cmd[0] == "crictl") return docker::ExecResult{0, R"({"images":[]})", ""};
+      return docker::ExecResult{0, "", ""};
+    };
+    run.provider.saved = "the saved tar";
+    run.provider.stream_answer = [](const std::string&, const std::string&) {
+      return docker::ExecResult{0, "unpacking docker.io/library/app:v1 (" + m1 + ")...done\n", ""};
+    };
+    load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}});
+    CHECK(run.provider.recorded("exec kube-master ctr") ==
+          std::vector<std::string>{"exec kube-master ctr -n k8s.io images tag --force docker.io/library/old:1 docker.io/library/app:v1"});
+    CHECK(run.provider.recorded("save_images") == std::vector<std::string>{"save_images docker.io/library/app:v1"});
+    CHECK(run.provider.recorded("exec_stream") ==
+          std::vector<std::string>{"exec_stream kube-node-1 ctr -n k8s.io images import --digests --skip-digest-for-named -"});
+    CHECK(run.provider.streamed.at("kube-node-1") == "the saved tar");
+    CHECK(run.provider.recorded("exec kube-node-1 ctr").empty());  // the import named it
+  }
+  SECTION("a node whose import fails is named; the others finish") {
+    run.provider.answer = [](const std::string&, const std::vector<std::string>& cmd) {
+      return docker::ExecResult{0, cmd[0] == "crictl" ? R"({"images":[]})" : "", ""};
+    };
+    run.provider.stream_answer = [](const std::string& node, const std::string&) {
+      if (node == "kube-node-1") return docker::ExecResult{1, "", "ctr: no space left on device"};
+      return docker::ExecResult{0, "unpacking docker.io/library/app:v1 (" + m1 + ")...done\n", ""};
+    };
+    CHECK_THROWS_WITH(load_into_nodes(run.provider, run.steps, run.layout, {{"app:v1"}, "", {}}),
+                      Catch::Contains("kube-node-1") && Catch::Contains("no space left on device"));
+    CHECK(run.provider.recorded("finish").size() == 2);
   }
 }

@@ -1,7 +1,7 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/lifecycle.hpp"
 #include "fake_provider.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,7 +17,7 @@ const char* admin = "clusters:\n- name: kubernetes\n  cluster: {certificate-auth
 
 // up's run on a fake provider whose nodes come up Ready.
 void script_up(test::FakeRun& run) {
-  run.provider.answer = test::all_ready(run.plan);
+  run.provider.answer = test::all_ready(run.layout);
   run.provider.files["kube-master:/usr/bin/kubectl"] = "#!/bin/sh\n";
   run.provider.files["kube-master:" + std::string(cluster::admin_conf)] = admin;
   // the CA pin from the user: the fake master has no certificate to hash
@@ -35,9 +35,9 @@ size_t first(const std::vector<std::string>& calls, const std::string& prefix) {
 
 TEST_CASE("up on a provider: every node provisioned, the actions in order, the cluster marked complete") {
   test::Home home;
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "2"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.layout, "", cluster::CniPlugin::bridge), false);
 
   auto calls = run.provider.recorded();
   CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-master kube-node-1 kube-node-2"});
@@ -62,11 +62,11 @@ TEST_CASE("up on a provider: every node provisioned, the actions in order, the c
 TEST_CASE("up on a provider: an action that fails removes the cluster, and names its step; --retain keeps it") {
   test::Home home;
   for (bool retain : {false, true}) {
-    test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+    test::FakeRun run(test::layout_of({{"NUM_NODES", "2"}}));
     script_up(run);
     run.provider.fail_on = "exec kube-master kubeadm init";
     try {
-      cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), retain);
+      cluster::make_cluster(run.ctx, cluster::create_actions(run.layout, "", cluster::CniPlugin::bridge), retain);
       FAIL("make_cluster did not throw");
     } catch (const Error& e) {
       CHECK(std::string(e.what()).rfind("starting control-plane on kube-master (kubeadm init): fake: exec kube-master kubeadm init", 0) == 0);
@@ -80,38 +80,38 @@ TEST_CASE("up on a provider: an action that fails removes the cluster, and names
 
 TEST_CASE("up on a provider: a failure while the nodes are made removes what there is") {
   test::Home home;
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   script_up(run);
   run.provider.fail_on = "provision";
-  CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false),
+  CHECK_THROWS_WITH(cluster::make_cluster(run.ctx, cluster::create_actions(run.layout, "", cluster::CniPlugin::bridge), false),
                     Catch::StartsWith("creating 2 nodes (dind-node:test): fake: provision"));
-  CHECK(run.provider.recorded() == std::vector<std::string>{"kubernetes_version dind-node:test", "provision kube-master kube-node-1",
+  CHECK(run.provider.recorded() == std::vector<std::string>{"image dind-node:test", "provision kube-master kube-node-1",
                                                             "remove_cluster default"});
 }
 
 TEST_CASE("reup on a provider: the nodes restarted, no kubeadm; one that never finished kubeadm init is refused") {
   test::Home home;
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   script_up(run);
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
-  cluster::run_actions(run.ctx, cluster::restart_actions(run.plan, ""));
+  cluster::run_actions(run.ctx, cluster::restart_actions(run.layout, ""));
   auto calls = run.provider.recorded();
   CHECK(first(calls, "restart") < first(calls, "exec kube-master test -f /etc/kubernetes/admin.conf"));
   CHECK(run.provider.recorded("provision").empty());
   CHECK(run.provider.recorded("exec kube-master kubeadm").empty());
   CHECK(run.provider.recorded("exec kube-node-1 kubeadm").empty());
 
-  auto ready = test::all_ready(run.plan);
+  auto ready = test::all_ready(run.layout);
   run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
     if (cmd.at(0) == "test") return {1, "", ""};
     return ready(node, cmd);
   };
-  CHECK_THROWS_WITH(cluster::run_actions(run.ctx, cluster::restart_actions(run.plan, "")),
+  CHECK_THROWS_WITH(cluster::run_actions(run.ctx, cluster::restart_actions(run.layout, "")),
                     "restarting 2 nodes: cluster default never finished kubeadm init: remove it with `kubectl dind clean`");
 }
 
 TEST_CASE("join on a provider: the new node alone made, joined and waited for; every node gets the new plan") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "2"}}));
   script_up(run);
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
   run.ctx.first_new = 2;
@@ -129,7 +129,7 @@ TEST_CASE("join on a provider: the new node alone made, joined and waited for; e
 
 TEST_CASE("join on a provider: a failed join removes its node alone, and its Node object; --retain keeps it") {
   for (bool retain : {false, true}) {
-    test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+    test::FakeRun run(test::layout_of({{"NUM_NODES", "2"}}));
     script_up(run);
     run.ctx.first_new = 2;
     run.provider.fail_on = "exec kube-node-2 kubeadm join";
@@ -144,9 +144,9 @@ TEST_CASE("join on a provider: a failed join removes its node alone, and its Nod
 
 TEST_CASE("up on a provider with several control planes: the load balancer after the nodes, the control planes join in turn") {
   test::Home home;
-  test::FakeRun run(test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "dind-lb:x", cluster::CniPlugin::bridge), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.layout, "dind-lb:x", cluster::CniPlugin::bridge), false);
   auto calls = run.provider.recorded();
   std::vector<size_t> order = {first(calls, "provision kube-master kube-master-2 kube-master-3 kube-node-1"),
                                first(calls, "start_load_balancer dind-lb:x"), first(calls, "exec kube-master kubeadm init"),
@@ -159,16 +159,16 @@ TEST_CASE("up on a provider with several control planes: the load balancer after
 
 TEST_CASE("up on a provider, IPv6-only: the DNS64 and NAT64 helpers before the pod network") {
   test::Home home;
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "0"}, {"IP_MODE", "ipv6"}}));
   script_up(run);
-  cluster::make_cluster(run.ctx, cluster::create_actions(run.plan, "", cluster::CniPlugin::bridge), false);
+  cluster::make_cluster(run.ctx, cluster::create_actions(run.layout, "", cluster::CniPlugin::bridge), false);
   auto calls = run.provider.recorded();
   CHECK(first(calls, "provision") < first(calls, "start_nat64"));
   CHECK(first(calls, "start_nat64") < first(calls, "exec kube-master sh -s"));
 }
 
 TEST_CASE("a control plane's failed join names a load balancer that stopped, with haproxy's last line") {
-  test::FakeRun run(test::plan_of({{"NUM_CONTROL_PLANES", "2"}, {"NUM_NODES", "0"}}));
+  test::FakeRun run(test::layout_of({{"NUM_CONTROL_PLANES", "2"}, {"NUM_NODES", "0"}}));
   script_up(run);
   run.provider.nodes = {{"kube-master", "master", "running"}, {"kube-master-2", "master", "running"}, {"kube-lb", "lb", "exited"}};
   run.provider.logs_of["kube-lb"] = "[NOTICE] haproxy started\n[ALERT] config: cannot bind socket\n";

@@ -2,7 +2,7 @@
 #include "util/error.hpp"
 
 #include "env_guard.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan plan(const char* num_nodes) { return test::plan_of({{"NUM_NODES", num_nodes}, {"CLUSTER_ID", "80"}}); }
+cluster::Layout plan(const char* num_nodes) { return test::layout_of({{"NUM_NODES", num_nodes}, {"CLUSTER_ID", "80"}}); }
 
 } // namespace
 

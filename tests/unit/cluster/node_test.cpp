@@ -13,16 +13,16 @@ using namespace dind;
 TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an unlimited one neither") {
   cluster::ClusterSpec spec;
   spec.image = "dind-node:test";
-  net::PlanInput in;
+  cluster::LayoutInput in;
   in.num_nodes = "1";
   in.node_cpus = "1";
   in.node_memory = "1g";
-  auto plan = net::make_plan(in);
+  auto plan = cluster::make_layout(in);
   plan.nodes[0].nano_cpus = plan.nodes[0].memory_bytes = 0;  // a master without limits, as a per-node plan may say
   docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
   util::Steps steps(true, false);
   cluster::DockerProvider provider(docker);
-  cluster::Context ctx{docker, provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
   auto worker = cluster::node_spec(ctx, 1);
   CHECK(worker.nano_cpus == 1000000000);

@@ -1,5 +1,5 @@
 #include "cluster/readiness.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,7 +26,7 @@ const std::string dns = R"({"spec":{"replicas":1}})";
 } // namespace
 
 TEST_CASE("readiness: every planned node registered and Ready since the start, CoreDNS fresh") {
-  auto plan = test::plan_of({{"NUM_NODES", "1"}});
+  auto plan = test::layout_of({{"NUM_NODES", "1"}});
   std::string nodes = R"({"items":[)" + node("kube-master", "True", "2026-11-28T10:00:05Z") + "," +
                       node("kube-node-1", "True", "2026-11-28T10:00:06Z") + "]}";
   std::string pods = R"({"items":[)" + coredns_pod(true, "2026-11-28T10:00:07Z") + "]}";
@@ -47,7 +47,7 @@ TEST_CASE("readiness: every planned node registered and Ready since the start, C
 }
 
 TEST_CASE("readiness: a crash-looping system pod is named, an old exit from before the restart is not") {
-  auto plan = test::plan_of({{"NUM_NODES", "0"}});
+  auto plan = test::layout_of({{"NUM_NODES", "0"}});
   std::string nodes = R"({"items":[)" + node("kube-master", "True", "2026-11-28T10:00:05Z") + "]}";
   std::string looping = R"({"metadata":{"name":"kube-proxy-x"},"status":{"containerStatuses":[{"ready":false,)"
                         R"("state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}})";
@@ -58,7 +58,7 @@ TEST_CASE("readiness: a crash-looping system pod is named, an old exit from befo
 }
 
 TEST_CASE("readiness: an answer without items is an error, not a crash") {
-  auto plan = test::plan_of({});
+  auto plan = test::layout_of({});
   CHECK_THROWS_AS(cluster::not_ready(plan, 0, R"({"kind":"Status"})", dns, R"({"items":[]})", since), Error);
   CHECK_THROWS_AS(cluster::not_ready(plan, 0, R"({"items":[]})", dns, R"({"items":{}})", since), Error);
   CHECK_THROWS_AS(cluster::not_ready(plan, 0, "not json", dns, R"({"items":[]})", since), Error);

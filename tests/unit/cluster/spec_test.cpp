@@ -2,7 +2,7 @@
 #include "cluster/config.hpp"
 #include "cluster/spec.hpp"
 #include "fake_provider.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 #include "util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -43,7 +43,7 @@ TEST_CASE("cluster spec: a value dind cannot take is refused there, naming the v
 }
 
 TEST_CASE("cluster spec: the pod network action installs the spec's CNI plugin on every node") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   run.spec.cni = cluster::CniPlugin::ptp;
   auto action = cluster::pod_network();
   CHECK(action->title(run.ctx) == "Installing the pod network (ptp CNI, routes kept by dind-net)");

@@ -1,6 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "fake_provider.hpp"
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -14,8 +14,8 @@ namespace {
 
 // The plan's nodes, running, as the provider lists them.
 void nodes_running(test::FakeRun& run) {
-  for (size_t i = 0; i < run.plan.nodes.size(); ++i) {
-    run.provider.nodes.push_back({run.plan.nodes[i].container, run.plan.is_control_plane(i) ? "master" : "worker", "running"});
+  for (size_t i = 0; i < run.layout.nodes.size(); ++i) {
+    run.provider.nodes.push_back({run.layout.nodes[i].container, run.layout.is_control_plane(i) ? "master" : "worker", "running"});
   }
 }
 
@@ -24,17 +24,17 @@ const std::string fresh = "2999-01-01T00:00:00Z", stale = "2000-01-01T00:00:00Z"
 } // namespace
 
 TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and CoreDNS available") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   nodes_running(run);
   std::atomic<int> asked{0};
-  auto ready = test::all_ready(run.plan);
+  auto ready = test::all_ready(run.layout);
   run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
     if (cmd.at(0) == "dind-net") return {0, "", ""};
     CHECK(node == "kube-master");
     // the API server first, then heartbeats from before the start, then Ready
     if (test::kubectl_args(cmd) == "get nodes -o json" && ++asked < 3) {
       if (asked == 1) return {1, "", "The connection to the server was refused"};
-      return {0, test::nodes_json(run.plan, "True", stale), ""};
+      return {0, test::nodes_json(run.layout, "True", stale), ""};
     }
     return ready(node, cmd);
   };
@@ -43,10 +43,10 @@ TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and
 }
 
 TEST_CASE("wait_ready: then DNS must answer from every node (its kube-proxy may lag CoreDNS)") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   nodes_running(run);
   std::atomic<int> probes{0};
-  auto ready = test::all_ready(run.plan);
+  auto ready = test::all_ready(run.layout);
   run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
     if (cmd.at(0) != "dind-net") return ready(node, cmd);
     CHECK(util::join(cmd, " ") == "dind-net dns-probe 10.96.0.10 kubernetes.default.svc.cluster.local");
@@ -72,22 +72,22 @@ TEST_CASE("wait_ready: then DNS must answer from every node (its kube-proxy may 
 }
 
 TEST_CASE("wait_ready: a node that stopped ends the wait at once") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   nodes_running(run);
   run.provider.nodes[1].state = "exited";
-  run.provider.answer = test::all_ready(run.plan);
+  run.provider.answer = test::all_ready(run.layout);
   CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx), "kube-node-1 is exited, not running");
   CHECK(run.provider.recorded("exec").empty());
 }
 
 TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a crash-looping pod wrote") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "1"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "1"}}));
   run.spec.wait = std::chrono::seconds(1);
   nodes_running(run);
   run.provider.answer = [&](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = test::kubectl_args(cmd);
     if (args == "get nodes -o json") {
-      auto nodes = test::nodes_json(run.plan, "True", fresh);
+      auto nodes = test::nodes_json(run.layout, "True", fresh);
       auto worker = nodes.rfind(R"("status":"True")");
       return {0, nodes.replace(worker, 15, R"("status":"False")"), ""};
     }
@@ -104,10 +104,10 @@ TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a
 }
 
 TEST_CASE("wait_ready: join waits for its own node alone") {
-  test::FakeRun run(test::plan_of({{"NUM_NODES", "2"}}));
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "2"}}));
   nodes_running(run);
   run.ctx.first_new = 2;
-  run.provider.answer = test::all_ready(run.plan);
+  run.provider.answer = test::all_ready(run.layout);
   cluster::wait_ready()->execute(run.ctx);
   CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system").empty());
   CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json").size() == 1);

@@ -9,11 +9,11 @@ using doctor::Status;
 
 namespace {
 
-net::Plan plan(const std::string& cluster_id) {
-  net::PlanInput in;
+cluster::Layout plan(const std::string& cluster_id) {
+  cluster::LayoutInput in;
   in.cluster_id = cluster_id;
   in.num_nodes = "1";
-  return net::make_plan(in);
+  return cluster::make_layout(in);
 }
 
 } // namespace
@@ -83,7 +83,7 @@ TEST_CASE("doctor line and JSON") {
 }
 
 TEST_CASE("doctor limits: more CPUs than Docker has, or no lxcfs, blocks") {
-  net::Plan p = plan("0");
+  cluster::Layout p = plan("0");
   CHECK(doctor::limits(p, 2, "no lxcfs", "apt-get install lxcfs").status == Status::ok);  // no limits: lxcfs not needed
   p.nodes[1].nano_cpus = 3000000000;
   auto more = doctor::limits(p, 2, "", "");

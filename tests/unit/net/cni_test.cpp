@@ -1,7 +1,7 @@
 #include "net/cni.hpp"
 #include "util/json.hpp"
 
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@ using namespace dind;
 
 namespace {
 
-net::Plan dual_plan() { return test::plan_of({{"IP_MODE", "dual-stack"}}); }
+cluster::Layout dual_plan() { return test::layout_of({{"IP_MODE", "dual-stack"}}); }
 
 } // namespace
 

@@ -2,7 +2,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,7 +22,7 @@ struct NodeDir {
   net::NodeOptions options;
   NodeDir() {
     options.plan = dir + "/plan.json";
-    util::write_file(options.plan, test::plan_of({{"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "7"}}).to_json());
+    util::write_file(options.plan, test::layout_of({{"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "7"}}).to_json());
   }
   ~NodeDir() { std::filesystem::remove_all(dir); }
 };

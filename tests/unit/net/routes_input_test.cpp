@@ -18,21 +18,21 @@ std::string plan(const std::string& pod_cidr, const std::string& ipv4 = "10.192.
 } // namespace
 
 TEST_CASE("the plan's pod CIDRs, addresses and service CIDRs must be what they say") {
-  auto good = net::plan_from_json(plan("\"10.244.3.0/24\""));
+  auto good = net::layout_from_json(plan("\"10.244.3.0/24\""));
   CHECK(good.nodes[1].pod_cidrs == std::vector<std::string>{"10.244.3.0/24"});
   CHECK(net::route_commands(good, "kube-master", {"kube-node-1"}, "") ==
         std::vector<std::string>{"ip route replace 10.244.3.0/24 via 10.192.0.3"});
   for (std::string bad : {"\"10.244.3.0/24 dev eth0\"", "\"10.244.3.0/24; reboot\"", "\"10.244.3.0\"", "\"-6\"", "\"10.244.3.1/24\"",
                           "\"\"", "3", "null", "{}"}) {
     INFO(bad);
-    CHECK_THROWS_AS(net::plan_from_json(plan(bad)), Error);
+    CHECK_THROWS_AS(net::layout_from_json(plan(bad)), Error);
   }
   for (std::string bad : {"10.192.0.3 onlink", "fd00::3", "10.192.0.03", "kube-node-1"}) {
     INFO(bad);
-    CHECK_THROWS_AS(net::plan_from_json(plan("\"10.244.3.0/24\"", bad)), Error);
+    CHECK_THROWS_AS(net::layout_from_json(plan("\"10.244.3.0/24\"", bad)), Error);
   }
   for (std::string bad : {"\"10.96.0.0/12 -j ACCEPT\"", "12", "\"10.96.0.1/12\""}) {
     INFO(bad);
-    CHECK_THROWS_AS(net::plan_from_json(plan("\"10.244.3.0/24\"", "10.192.0.3", bad)), Error);
+    CHECK_THROWS_AS(net::layout_from_json(plan("\"10.244.3.0/24\"", "10.192.0.3", bad)), Error);
   }
 }

@@ -1,6 +1,6 @@
 #include "net/routes.hpp"
 
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,12 +8,12 @@ using namespace dind;
 
 namespace {
 
-net::Plan dual_plan() { return test::plan_of({{"IP_MODE", "dual-stack"}}); }
+cluster::Layout dual_plan() { return test::layout_of({{"IP_MODE", "dual-stack"}}); }
 
 } // namespace
 
 TEST_CASE("a plan survives its JSON form") {
-  auto p = net::plan_from_json(dual_plan().to_json());
+  auto p = net::layout_from_json(dual_plan().to_json());
   REQUIRE(p.nodes.size() == 3);
   CHECK(p.nodes[1].container == "kube-node-1");
   CHECK(p.nodes[1].ipv6 == "fd00:20::3");
@@ -34,7 +34,7 @@ TEST_CASE("routes go to registered nodes only, and only when missing") {
 }
 
 TEST_CASE("unallocated service ports are refused once per family") {
-  auto p = net::plan_from_json(dual_plan().to_json());
+  auto p = net::layout_from_json(dual_plan().to_json());
   REQUIRE(p.services.size() == 2);
   auto cmds = net::service_guard_commands(p, "-P FORWARD ACCEPT\n");
   REQUIRE(cmds.size() == 2);

@@ -60,14 +60,14 @@ TEST_CASE("snapshot names and plan identity") {
   CHECK_FALSE(snapshot::valid_name("a/b"));
   CHECK_FALSE(snapshot::valid_name("Upper"));
   CHECK_FALSE(snapshot::valid_name(std::string(64, 'a')));
-  net::PlanInput in;
+  cluster::LayoutInput in;
   in.cluster_id = "70";
-  auto a = net::make_plan(in);
+  auto a = cluster::make_layout(in);
   in.num_nodes = "1";
-  auto b = net::make_plan(in);
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") == snapshot::plan_identity(a, "bridge", "iptables", ""));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(b, "bridge", "iptables", ""));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "ptp", "iptables", ""));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "bridge", "nftables", ""));
-  CHECK(snapshot::plan_identity(a, "bridge", "iptables", "") != snapshot::plan_identity(a, "bridge", "iptables", "kubelet --v=4\n"));
+  auto b = cluster::make_layout(in);
+  CHECK(snapshot::layout_identity(a, "bridge", "iptables", "") == snapshot::layout_identity(a, "bridge", "iptables", ""));
+  CHECK(snapshot::layout_identity(a, "bridge", "iptables", "") != snapshot::layout_identity(b, "bridge", "iptables", ""));
+  CHECK(snapshot::layout_identity(a, "bridge", "iptables", "") != snapshot::layout_identity(a, "ptp", "iptables", ""));
+  CHECK(snapshot::layout_identity(a, "bridge", "iptables", "") != snapshot::layout_identity(a, "bridge", "nftables", ""));
+  CHECK(snapshot::layout_identity(a, "bridge", "iptables", "") != snapshot::layout_identity(a, "bridge", "iptables", "kubelet --v=4\n"));
 }

@@ -1,4 +1,5 @@
 #include "snapshot/store.hpp"
+#include "snapshot/store_fixture.hpp"
 
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -12,38 +13,18 @@
 #include <random>
 
 using namespace dind;
+using test::put;
+using test::read_back;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/dind-store-test.XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 std::string noise(size_t n, unsigned seed) {
   std::mt19937 rng(seed);
   std::string s(n, '\0');
   for (auto& c : s) c = static_cast<char>(rng() % 16);  // compressible, not trivially
   return s;
-}
-
-snapshot::Layer put(const snapshot::Store& store, const std::string& data, const std::string& path) {
-  snapshot::Store::BlobWriter w(store);
-  for (size_t i = 0; i < data.size(); i += 10000) w.write(std::string_view(data).substr(i, 10000));
-  return w.finish(path);
-}
-
-std::string read_back(const snapshot::Store& store, const snapshot::Layer& l) {
-  snapshot::Store::BlobStream s(store, l);
-  std::istream in(&s);
-  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  s.check();
-  return out;
 }
 
 snapshot::Manifest manifest(const std::string& name, std::vector<snapshot::Layer> layers) {

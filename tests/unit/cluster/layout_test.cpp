@@ -1,7 +1,7 @@
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 #include "util/error.hpp"
 
-#include "plan_fixture.hpp"
+#include "layout_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +13,7 @@ namespace {
 
 std::string refusal(const std::map<std::string, std::string>& env) {
   try {
-    test::plan_of(env);
+    test::layout_of(env);
   } catch (const UsageError& e) {
     return e.what();
   }
@@ -23,7 +23,7 @@ std::string refusal(const std::map<std::string, std::string>& env) {
 } // namespace
 
 TEST_CASE("default cluster: the seed's names and addresses") {
-  auto p = test::plan_of({});
+  auto p = test::layout_of({});
   CHECK(p.context == "dind");
   CHECK(p.suffix.empty());
   CHECK(p.network == "kubeadm-dind-net");
@@ -39,40 +39,40 @@ TEST_CASE("default cluster: the seed's names and addresses") {
 }
 
 TEST_CASE("cluster id goes into the third octet and the hextet before ::") {
-  auto p = test::plan_of({{"CLUSTER_ID", "10"}, {"IP_MODE", "dual-stack"}});
+  auto p = test::layout_of({{"CLUSTER_ID", "10"}, {"IP_MODE", "dual-stack"}});
   CHECK(p.context == "dind-cluster-10");
   CHECK(p.nodes[1].container == "kube-node-1-cluster-10");
   CHECK(p.nodes[0].ipv4 == "10.192.10.2");
   CHECK(p.nodes[0].ipv6 == "fd00:20:10::2");
   CHECK(p.labels.count("cluster-10") == 1);
-  auto q = test::plan_of({{"CLUSTER_ID", "10"}, {"IP_MODE", "ipv6"}, {"MGMT_CIDRS", "fd00:10:20::/64"}});
+  auto q = test::layout_of({{"CLUSTER_ID", "10"}, {"IP_MODE", "ipv6"}, {"MGMT_CIDRS", "fd00:10:20::/64"}});
   CHECK(q.nodes[0].ipv6 == "fd00:10:20:10::2");
   CHECK(q.nat64_v4_subnet == "172.10.0.0/16");
-  CHECK(test::plan_of({{"IP_MODE", "ipv6"}}).nat64_v4_subnet == "172.18.0.0/16");
-  CHECK(test::plan_of({{"CLUSTER_ID", "2"}, {"IP_MODE", "ipv6"}}).mgmt[0].str() == "fd00:20:2::/64");
+  CHECK(test::layout_of({{"IP_MODE", "ipv6"}}).nat64_v4_subnet == "172.18.0.0/16");
+  CHECK(test::layout_of({{"CLUSTER_ID", "2"}, {"IP_MODE", "ipv6"}}).mgmt[0].str() == "fd00:20:2::/64");
 }
 
 TEST_CASE("IPv6 pod subnets: the seed's /72 and /64 examples") {
-  CHECK(test::plan_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/72"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:2::/80");
-  CHECK(test::plan_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/64"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:200::/72");
-  CHECK(test::plan_of({{"IP_MODE", "ipv6"}}).nodes[1].pod_cidrs[0] == "fd00:40:0:0:3::/80");
+  CHECK(test::layout_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/72"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:2::/80");
+  CHECK(test::layout_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/64"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:200::/72");
+  CHECK(test::layout_of({{"IP_MODE", "ipv6"}}).nodes[1].pod_cidrs[0] == "fd00:40:0:0:3::/80");
 }
 
 TEST_CASE("DIND_LABEL names resources and picks a stable id") {
-  auto a = test::plan_of({{"DIND_LABEL", "foo"}});
+  auto a = test::layout_of({{"DIND_LABEL", "foo"}});
   CHECK(a.context == "dind-foo");
   CHECK(a.nodes[0].container == "kube-master-foo");
   CHECK(a.cluster_id >= 1);
   CHECK(a.cluster_id <= 254);
-  CHECK(test::plan_of({{"DIND_LABEL", "foo"}}).cluster_id == a.cluster_id);
-  auto b = test::plan_of({{"DIND_LABEL", "foo"}, {"CLUSTER_ID", "5"}});
+  CHECK(test::layout_of({{"DIND_LABEL", "foo"}}).cluster_id == a.cluster_id);
+  auto b = test::layout_of({{"DIND_LABEL", "foo"}, {"CLUSTER_ID", "5"}});
   CHECK(b.suffix == "-foo-5");
   CHECK(b.nodes[0].ipv4 == "10.192.5.2");
 }
 
 TEST_CASE("legacy DIND_SUBNET/DIND_SUBNET_SIZE") {
-  CHECK(test::plan_of({{"DIND_SUBNET", "10.50.0.0"}, {"DIND_SUBNET_SIZE", "24"}}).nodes[0].ipv4 == "10.50.0.2");
-  CHECK(test::plan_of({{"IP_MODE", "ipv6"}, {"DIND_SUBNET", "fd00:77::"}, {"CLUSTER_ID", "3"}}).nodes[0].ipv6 == "fd00:77:3::2");
+  CHECK(test::layout_of({{"DIND_SUBNET", "10.50.0.0"}, {"DIND_SUBNET_SIZE", "24"}}).nodes[0].ipv4 == "10.50.0.2");
+  CHECK(test::layout_of({{"IP_MODE", "ipv6"}, {"DIND_SUBNET", "fd00:77::"}, {"CLUSTER_ID", "3"}}).nodes[0].ipv6 == "fd00:77:3::2");
 }
 
 TEST_CASE("every refusal names the variable and the rule") {
@@ -92,7 +92,7 @@ TEST_CASE("every refusal names the variable and the rule") {
 }
 
 TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, typed in the node plan") {
-  auto p = test::plan_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"NODE_MEMORY", "2g"}, {"MASTER_MEMORY", "4096m"}});
+  auto p = test::layout_of({{"NUM_NODES", "2"}, {"NODE_CPUS", "1.5"}, {"NODE_MEMORY", "2g"}, {"MASTER_MEMORY", "4096m"}});
   CHECK(p.nodes[0].nano_cpus == 1500000000);
   CHECK(p.nodes[0].memory_bytes == int64_t(4) << 30);
   CHECK(p.nodes[2].nano_cpus == 1500000000);
@@ -100,13 +100,13 @@ TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, 
   CHECK(p.to_json().find("\"nanoCpus\": 1500000000") != std::string::npos);
   CHECK(p.to_table().find("1.5 4g") != std::string::npos);
 
-  auto none = test::plan_of({{"NUM_NODES", "1"}});
+  auto none = test::layout_of({{"NUM_NODES", "1"}});
   CHECK_FALSE(none.nodes[1].limited());
   // an unlimited plan's JSON (the snapshot identity) is what it was before limits existed
   CHECK(none.to_json().find("nanoCpus") == std::string::npos);
   CHECK(none.to_table().find("CPUS") == std::string::npos);
 
-  auto master_only = test::plan_of({{"NUM_NODES", "1"}, {"MASTER_CPUS", "2"}});
+  auto master_only = test::layout_of({{"NUM_NODES", "1"}, {"MASTER_CPUS", "2"}});
   CHECK(master_only.nodes[0].nano_cpus == 2000000000);
   CHECK_FALSE(master_only.nodes[1].limited());
 
@@ -117,7 +117,7 @@ TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, 
 }
 
 TEST_CASE("several control planes: kube-master-N first, workers after, a load balancer at the last address but one") {
-  auto p = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "2"}, {"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "4"}});
+  auto p = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "2"}, {"IP_MODE", "dual-stack"}, {"CLUSTER_ID", "4"}});
   REQUIRE(p.nodes.size() == 5);
   CHECK(p.control_planes == 3);
   CHECK(p.workers() == 2);
@@ -137,7 +137,7 @@ TEST_CASE("several control planes: kube-master-N first, workers after, a load ba
   CHECK(p.to_json().find("\"controlPlanes\": 3") != std::string::npos);
   CHECK(p.to_table().find("kube-lb-cluster-4") != std::string::npos);
 
-  auto one = test::plan_of({});
+  auto one = test::layout_of({});
   CHECK_FALSE(one.lb);
   CHECK(one.api_container() == "kube-master");
   // a one-control-plane plan's identity is what it was before HA existed

@@ -1,4 +1,4 @@
-#include "net/plan.hpp"
+#include "cluster/layout.hpp"
 
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -11,7 +11,12 @@
 #include <cstdio>
 #include <sstream>
 
-namespace dind::net {
+namespace dind::cluster {
+
+using net::Address;
+using net::Cidr;
+using net::Family;
+using net::IpMode;
 
 namespace {
 
@@ -104,8 +109,8 @@ void check_label(const std::string& label, int cluster_id, const std::string& id
 
 } // namespace
 
-PlanInput PlanInput::from(const std::function<std::optional<std::string>(const std::string&)>& lookup) {
-  PlanInput in;
+LayoutInput LayoutInput::from(const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  LayoutInput in;
   auto set = [&](const char* name, std::string& field) {
     if (auto v = lookup(name)) field = *v;
   };
@@ -128,12 +133,12 @@ PlanInput PlanInput::from(const std::function<std::optional<std::string>(const s
   return in;
 }
 
-std::string Plan::mode_name() const {
+std::string Layout::mode_name() const {
   return mode == IpMode::ipv4 ? "ipv4" : mode == IpMode::ipv6 ? "ipv6" : "dual-stack";
 }
 
-Plan make_plan(const PlanInput& in) {
-  Plan p;
+Layout make_layout(const LayoutInput& in) {
+  Layout p;
   if (in.ip_mode == "ipv4") p.mode = IpMode::ipv4;
   else if (in.ip_mode == "ipv6") p.mode = IpMode::ipv6;
   else if (in.ip_mode == "dual-stack" || in.ip_mode == "dual") p.mode = IpMode::dual;
@@ -217,7 +222,7 @@ Plan make_plan(const PlanInput& in) {
 
   long nodes = p.control_planes + workers;
   for (long i = 0; i < nodes; ++i) {
-    NodePlan n;
+    NodeLayout n;
     bool master = i < p.control_planes;
     n.nano_cpus = master ? master_cpus : node_cpus;
     n.memory_bytes = master ? master_memory : node_memory;
@@ -232,7 +237,7 @@ Plan make_plan(const PlanInput& in) {
   }
   if (p.control_planes > 1) {
     // the last address is the local registry's
-    NodePlan lb;
+    NodeLayout lb;
     lb.name = "kube-lb";
     lb.container = lb.name + p.suffix;
     for (auto& m : p.mgmt) {
@@ -259,7 +264,7 @@ Plan make_plan(const PlanInput& in) {
   return p;
 }
 
-std::string Plan::to_json(bool pretty) const {
+std::string Layout::to_json(bool pretty) const {
   json::Writer w(pretty);
   w.begin_object().kv("ipMode", mode_name()).kv("clusterId", cluster_id).kv("label", label).kv("name", name);
   w.kv("suffix", suffix).kv("context", context).kv("network", network);
@@ -293,7 +298,7 @@ std::string Plan::to_json(bool pretty) const {
   return w.str();
 }
 
-std::string Plan::to_table() const {
+std::string Layout::to_table() const {
   std::ostringstream o;
   o << "cluster " << name << " (id " << cluster_id << ", " << mode_name() << "), context " << context << "\n";
   o << "network " << network << ":";
@@ -304,7 +309,7 @@ std::string Plan::to_table() const {
   for (auto& c : pods) o << " " << c.str();
   o << "\n";
   if (mode == IpMode::ipv6) o << "dns64 " << dns64_prefix << ", nat64 " << nat64_v4_subnet << "\n";
-  bool limits = std::any_of(nodes.begin(), nodes.end(), [](const NodePlan& n) { return n.limited(); });
+  bool limits = std::any_of(nodes.begin(), nodes.end(), [](const NodeLayout& n) { return n.limited(); });
   char line[320];
   std::snprintf(line, sizeof line, "%-24s %-16s %-24s %s%s\n", "NODE", "IPV4", "IPV6", "POD CIDRS", limits ? "  CPUS MEMORY" : "");
   o << line;
@@ -324,4 +329,4 @@ std::string Plan::to_table() const {
   return o.str();
 }
 
-} // namespace dind::net
+} // namespace dind::cluster

@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
-namespace dind::net {
-
-enum class IpMode { ipv4, ipv6, dual };
+namespace dind::cluster {
 
 // The seed's variables, as strings, before any rule is applied.
-struct PlanInput {
+struct LayoutInput {
   std::string ip_mode = "ipv4";
   std::string cluster_id;  // "" or "0": the default cluster
   std::string dind_label;
@@ -29,10 +27,10 @@ struct PlanInput {
   std::string master_cpus, master_memory;  // the master's, instead of the above
 
   // Fills every field that lookup(NAME) knows (NAME as the seed spells it).
-  static PlanInput from(const std::function<std::optional<std::string>(const std::string&)>& lookup);
+  static LayoutInput from(const std::function<std::optional<std::string>(const std::string&)>& lookup);
 };
 
-struct NodePlan {
+struct NodeLayout {
   // kube-master, kube-master-2, kube-node-1, ...: the node in any cluster
   // (plan.json's "role", as the nodes' dind-net reads it)
   std::string name;
@@ -45,23 +43,27 @@ struct NodePlan {
   bool limited() const { return nano_cpus || memory_bytes; }
 };
 
-struct Plan {
-  IpMode mode = IpMode::ipv4;
+// A cluster's identity (name, suffix, context, labels) and layout (its
+// networks, nodes with their addresses and limits, the load balancer and the
+// IPv6 helpers), from the seed's variables: what every command and node
+// computes alike (nodes read it from /etc/dind/plan.json).
+struct Layout {
+  net::IpMode mode = net::IpMode::ipv4;
   int cluster_id = 0;
   std::string label;    // DIND_LABEL
   std::string name;     // "default", "cluster-10", "foo": the value of the cluster label
   std::string suffix;   // "", "-cluster-10", "-foo", "-foo-10"
   std::string context;  // dind, dind-cluster-10, dind-foo
   std::string network;  // the management network's name
-  std::vector<Cidr> mgmt;      // v4 first
+  std::vector<net::Cidr> mgmt;      // v4 first
   std::vector<std::string> gateways;
-  std::vector<Cidr> pods;      // the cluster-wide pod ranges
-  std::vector<Cidr> services;
-  std::vector<NodePlan> nodes;  // the control planes first, kube-master the one kubeadm init runs on
+  std::vector<net::Cidr> pods;      // the cluster-wide pod ranges
+  std::vector<net::Cidr> services;
+  std::vector<NodeLayout> nodes;  // the control planes first, kube-master the one kubeadm init runs on
   int control_planes = 1;
   // With several control planes: the API servers' load balancer (kube-lb),
   // at the last address but one of each management network.
-  std::optional<NodePlan> lb;
+  std::optional<NodeLayout> lb;
   std::string dns64_prefix;    // ipv6 only
   std::string nat64_v4_subnet; // ipv6 only
   std::map<std::string, std::string> labels;
@@ -70,8 +72,8 @@ struct Plan {
   size_t workers() const { return nodes.size() - static_cast<size_t>(control_planes); }
   // The container that publishes the API server on the host: kube-lb or kube-master.
   const std::string& api_container() const { return lb ? lb->container : nodes.at(0).container; }
-  bool has_v4() const { return mode != IpMode::ipv6; }
-  bool has_v6() const { return mode != IpMode::ipv4; }
+  bool has_v4() const { return mode != net::IpMode::ipv6; }
+  bool has_v6() const { return mode != net::IpMode::ipv4; }
   std::string mode_name() const;
   std::string to_json(bool pretty = true) const;
   std::string to_table() const;
@@ -85,6 +87,6 @@ constexpr const char* seed_label = "mirantis.kubeadm_dind_cluster";
 constexpr int64_t min_node_memory = int64_t(256) << 20;
 
 // Applies the seed's rules; every refusal is a UsageError naming the variable.
-Plan make_plan(const PlanInput& in);
+Layout make_layout(const LayoutInput& in);
 
-} // namespace dind::net
+} // namespace dind::cluster
