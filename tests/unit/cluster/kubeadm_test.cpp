@@ -64,11 +64,11 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
 
 TEST_CASE("one control plane elects no leader; several do, and the user's flag comes last") {
   const std::string off = "  - name: leader-elect\n    value: \"false\"\n";
-  auto one = test::plan_of({{"NUM_NODES", "1"}});
+  auto one = test::layout_of({{"NUM_NODES", "1"}});
   std::string init = cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n" + off) != std::string::npos);
   CHECK(init.find("scheduler:\n  extraArgs:\n" + off) != std::string::npos);
-  auto ha = test::plan_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
+  auto ha = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
   std::string ha_init = cluster::init_config({ha, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(ha_init.find("leader-elect") == std::string::npos);
   CHECK(ha_init.find("scheduler:") == std::string::npos);
