@@ -62,12 +62,12 @@ check "leave: a and b out of their swarms ($rc)" test "$rc $(swarm_state a) $(sw
 rc=$(kd_rc "$T/err" hosts leave --hosts "$(mh_sock c)")
 check "leave: c's swarm ends ($rc)" test "$rc $(swarm_state c)" = "0 inactive false"
 
-log "a join that fails (b cannot reach a's port 2377): init undoes the swarm it made"
-ip netns exec dmh-b iptables -I OUTPUT -p tcp --dport 2377 -j REJECT
+log "a join that fails (b's packets to a's port 2377 dropped): init undoes the swarm it made and b's pending join"
+ip netns exec dmh-b iptables -I OUTPUT -p tcp --dport 2377 -j DROP
 rc=$(kd_rc "$T/err" hosts init -q)
 check "init -q: exit 1, one line naming b ($rc: $(head -c 300 "$T/err"))" one_line_file "$rc" 1 "$T/err" "$B: "
 check "... and neither engine is left in a swarm" test "$(swarm_state a) $(swarm_state b)" = "inactive false inactive false"
-ip netns exec dmh-b iptables -D OUTPUT -p tcp --dport 2377 -j REJECT
+ip netns exec dmh-b iptables -D OUTPUT -p tcp --dport 2377 -j DROP
 
 log "init: a creates the swarm, b joins"
 rc=$(kd_rc "$T/err" hosts init)
