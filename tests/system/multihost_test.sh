@@ -7,7 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/multihost_lib.sh"
 T=$(mktemp -d /tmp/dind-multihost-XXXXXX)
+old_pid=""
 cleanup() {
+  [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null || true
   mh_down
   rm -rf "$T"
   local left; left=$(mh_leftovers)
@@ -37,6 +39,14 @@ check "... and no engine joined a swarm" test "$(swarm_state a) $(swarm_state b)
 rc=$(kd_rc "$T/err" hosts status --hosts "$A,unix:///tmp/dmh-gone.sock")
 check "status with it: exit 3, the row and its reason ($rc)" \
   bash -c "[ $rc = 3 ] && grep -q '^unix:///tmp/dmh-gone.sock  *-  *no' '$T/out' && grep -q '^cannot connect to the Docker daemon at unix:///tmp/dmh-gone.sock' '$T/out'"
+python3 "$(dirname "$0")/../faults/fake_dockerd.py" old-api /tmp/dmh-old.sock &
+old_pid=$!
+for _ in $(seq 50); do [ -S /tmp/dmh-old.sock ] && break; sleep 0.1; done
+rc=$(kd_rc "$T/err" hosts init --hosts "$A,unix:///tmp/dmh-old.sock")
+check "init with an engine speaking API 1.38: exit 1, one line naming it, too old ($rc: $(head -c 200 "$T/err"))" \
+  one_line_file "$rc" 1 "$T/err" "unix:///tmp/dmh-old.sock speaks API 1.38, too old"
+check "... and a is still outside any swarm" test "$(swarm_state a)" = "inactive false"
+kill "$old_pid" && old_pid=""
 for bad in "http://x" "$A,,$B" "$B,$B"; do
   rc=$(kd_rc "$T/err" hosts init --hosts "$bad")
   check "hosts init --hosts '$bad': exit 2, one line ($rc: $(head -c 200 "$T/err"))" one_line_file "$rc" 2 "$T/err" "DIND_HOSTS"
