@@ -172,7 +172,7 @@ std::string request_head(const std::string& method, const std::string& target, c
                          int64_t length, bool upgrade) {
   std::string h = method + " " + target + " HTTP/1.1\r\nHost: docker\r\n";
   // an explicit length, even 0: the engine cancels a long request (wait,
-  // logs) when it thinks the client went away
+  // logs) when it thinks the client went away; chunked (-1) when unknown
   if (length != 0) h += "Content-Type: " + content_type + "\r\n";
   h += length < 0 ? std::string("Transfer-Encoding: chunked\r\n") : "Content-Length: " + std::to_string(length) + "\r\n";
   h += upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "Connection: keep-alive\r\n";
