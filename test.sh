@@ -3,7 +3,8 @@
 # every suite against the real engine: unit, docker (+ remote TLS/ssh), image,
 # package (static build, .deb, krew), cluster (+ netmodes, flannel), load,
 # snapshot, knobs, initjoin, kindconfig, resources, registry, ha, versions
-# (other Kubernetes releases, skipped where not built), faults, report, e2e.
+# (other Kubernetes releases, skipped where not built), multihost (engines in
+# network namespaces of their own, one swarm), faults, report, e2e.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-up

@@ -172,9 +172,9 @@ std::string request_head(const std::string& method, const std::string& target, c
                          int64_t length, bool upgrade) {
   std::string h = method + " " + target + " HTTP/1.1\r\nHost: docker\r\n";
   // an explicit length, even 0: the engine cancels a long request (wait,
-  // logs) when it thinks the client went away
-  if (length > 0) h += "Content-Type: " + content_type + "\r\n";
-  h += "Content-Length: " + std::to_string(length) + "\r\n";
+  // logs) when it thinks the client went away; chunked (-1) when unknown
+  if (length != 0) h += "Content-Type: " + content_type + "\r\n";
+  h += length < 0 ? std::string("Transfer-Encoding: chunked\r\n") : "Content-Length: " + std::to_string(length) + "\r\n";
   h += upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "Connection: keep-alive\r\n";
   return h + "\r\n";
 }
@@ -381,6 +381,69 @@ std::unique_ptr<Hijacked> Client::hijack(const std::string& path, const std::str
   // what follows the response head is the raw stream
   std::string rest = reader.rest();
   return std::make_unique<Hijacked>(std::move(conn), std::move(rest));
+}
+
+Upload::Upload(std::unique_ptr<Connection> connection, std::string method, std::string path, std::chrono::seconds timeout)
+  : connection_(std::move(connection)), method_(std::move(method)), path_(std::move(path)), timeout_(timeout) {}
+
+Upload::~Upload() = default;
+
+void Upload::write(std::string_view data) {
+  if (!send_error_.empty()) throw Error("docker: " + method_ + " " + path_ + ": upload cut off: " + send_error_);
+  if (data.empty()) return;  // an empty chunk would end the body
+  char size[24];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  try {
+    send_all(*connection_, size);
+    send_all(*connection_, data);
+    send_all(*connection_, "\r\n");
+  } catch (const Poco::TimeoutException&) {
+    send_error_ = "the daemon read nothing for " + std::to_string(timeout_.count()) + "s (timed out)";
+  } catch (const Poco::Exception& e) {
+    send_error_ = e.displayText();
+  } catch (const Error& e) {
+    send_error_ = e.what();
+  }
+  if (!send_error_.empty()) {
+    util::interrupt::check();
+    throw Error("docker: " + method_ + " " + path_ + ": upload cut off: " + send_error_);
+  }
+}
+
+std::string Upload::finish() {
+  std::string what = "docker: " + method_ + " " + path_;
+  Reader reader(*connection_, what, timeout_);
+  std::string body;
+  try {
+    if (send_error_.empty()) send_all(*connection_, "0\r\n\r\n");
+    // a daemon that refused the body half-way has answered why
+    auto head = reader.head();
+    reader.body(head, [&](std::string_view d) { body.append(d); });
+    if (head.status >= 400) raise_for(head.status, method_, path_, body);
+  } catch (const DockerError&) {
+    throw;
+  } catch (const std::exception& e) {
+    util::interrupt::check();
+    throw Error(send_error_.empty() ? what + ": " + e.what() : what + ": upload cut off: " + send_error_);
+  }
+  if (!send_error_.empty()) throw Error(what + ": upload cut off: " + send_error_);
+  return body;
+}
+
+std::unique_ptr<Upload> Client::upload(const Request& request) {
+  util::interrupt::check();
+  std::string target = uri(request);
+  log::debug("docker: {} {} (chunked upload)", request.method, target);
+  auto conn = open_connection(endpoint_);
+  auto timeout = limit(request.timeout);
+  conn->set_timeout(timeout);
+  try {
+    send_all(*conn, request_head(request.method, target, request.content_type, -1, false));
+  } catch (const Poco::Exception& e) {
+    util::interrupt::check();
+    throw Error("docker: " + request.method + " " + request.path + ": " + e.displayText());
+  }
+  return std::make_unique<Upload>(std::move(conn), request.method, request.path, timeout);
 }
 
 std::string label_filter(const std::vector<std::string>& labels) {

@@ -60,6 +60,25 @@ private:
   std::string leftover_;
 };
 
+// A request whose body is sent as it is made (chunked: its length is not
+// known up front), e.g. one engine's image stream into another's load.
+class Upload {
+public:
+  Upload(std::unique_ptr<Connection> connection, std::string method, std::string path, std::chrono::seconds timeout);
+  ~Upload();
+  // Sends a piece of the body; throws Error when the daemon stopped reading
+  // (finish() then says why, when the daemon answered).
+  void write(std::string_view data);
+  // Ends the body; the daemon's whole answer (status >= 400 throws DockerError).
+  std::string finish();
+
+private:
+  std::unique_ptr<Connection> connection_;
+  std::string method_, path_;
+  std::chrono::seconds timeout_;
+  std::string send_error_;
+};
+
 // The one Docker Engine API client: HTTP/1.1 over the UNIX socket, TCP (TLS) or ssh,
 // API version negotiated with /_ping on first use (the daemon's own, within
 // what dind speaks). Safe to share between threads.
@@ -79,6 +98,9 @@ public:
   std::optional<std::string> call_if_found(const Request& request);
   // The response body piece by piece, as the daemon sends it.
   void call_stream(const Request& request, const std::function<void(std::string_view)>& on_data);
+  // The request's head now, its body through the Upload (request.body and
+  // body_stream are not used).
+  std::unique_ptr<Upload> upload(const Request& request);
   // POST path upgraded to a raw stream (exec's stdin/stdout); the daemon may
   // stay silent for at most timeout at a time.
   std::unique_ptr<Hijacked> hijack(const std::string& path, const std::string& json_body,

@@ -80,10 +80,13 @@ Endpoint parse_endpoint(const std::string& docker_host, const TlsEnv& tls_env) {
   throw UsageError("DOCKER_HOST: '" + docker_host + "' is not unix:///path, tcp://host:port or ssh://[user@]host[:port]");
 }
 
+TlsEnv tls_env_from_env() {
+  return {util::env("DOCKER_TLS_VERIFY").value_or(""), util::env("DOCKER_TLS").value_or(""),
+          util::env("DOCKER_CERT_PATH").value_or("")};
+}
+
 Endpoint endpoint_from_env() {
-  TlsEnv tls{util::env("DOCKER_TLS_VERIFY").value_or(""), util::env("DOCKER_TLS").value_or(""),
-             util::env("DOCKER_CERT_PATH").value_or("")};
-  return parse_endpoint(util::env("DOCKER_HOST").value_or("unix:///var/run/docker.sock"), tls);
+  return parse_endpoint(util::env("DOCKER_HOST").value_or("unix:///var/run/docker.sock"), tls_env_from_env());
 }
 
 } // namespace dind::docker

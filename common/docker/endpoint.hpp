@@ -35,5 +35,6 @@ struct Endpoint {
 // Throws UsageError with one line naming what is wrong.
 Endpoint parse_endpoint(const std::string& docker_host, const TlsEnv& tls_env = {});
 Endpoint endpoint_from_env();
+TlsEnv tls_env_from_env();
 
 } // namespace dind::docker

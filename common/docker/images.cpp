@@ -173,4 +173,18 @@ void load_images(Client& c, const std::string& tar_path) {
   check_progress(c.call(r), "load " + tar_path);
 }
 
+ImageLoad::ImageLoad(Client& c) {
+  Request r;
+  r.method = "POST";
+  r.path = "/images/load";
+  r.query = {{"quiet", "1"}};
+  r.content_type = "application/x-tar";
+  r.timeout = std::chrono::minutes(30);
+  upload_ = c.upload(r);
+}
+
+void ImageLoad::write(std::string_view data) { upload_->write(data); }
+
+void ImageLoad::finish() { check_progress(upload_->finish(), "load"); }
+
 } // namespace dind::docker

@@ -3,6 +3,7 @@
 #include "util/json.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +37,18 @@ void save_images(Client& c, const std::vector<std::string>& references, const st
 void save_images_stream(Client& c, const std::vector<std::string>& references,
                         const std::function<void(std::string_view)>& on_data);
 void load_images(Client& c, const std::string& tar_path);
+
+// docker load fed piece by piece: another engine's docker save stream.
+class ImageLoad {
+public:
+  explicit ImageLoad(Client& c);
+  // Throws Error when the engine stopped reading (finish() says why).
+  void write(std::string_view data);
+  // Ends the archive; throws the engine's refusal, also one inside its 200 answer.
+  void finish();
+
+private:
+  std::unique_ptr<Upload> upload_;
+};
 
 } // namespace dind::docker

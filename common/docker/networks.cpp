@@ -2,9 +2,10 @@
 
 namespace dind::docker {
 
-std::string create_network(Client& c, const NetworkSpec& s) {
+std::string network_create_body(const NetworkSpec& s) {
   json::Writer w;
-  w.begin_object().kv("Name", s.name).kv("Driver", "bridge").kv("CheckDuplicate", true).kv("EnableIPv6", s.ipv6);
+  w.begin_object().kv("Name", s.name).kv("Driver", s.driver).kv("CheckDuplicate", true).kv("EnableIPv6", s.ipv6);
+  if (s.attachable) w.kv("Attachable", true);
   w.object("Labels", s.labels);
   w.object("Options", s.options);
   w.key("IPAM").begin_object().kv("Driver", "default").key("Config").begin_array();
@@ -14,10 +15,14 @@ std::string create_network(Client& c, const NetworkSpec& s) {
     w.end_object();
   }
   w.end_array().end_object().end_object();
+  return w.str();
+}
+
+std::string create_network(Client& c, const NetworkSpec& s) {
   Request r;
   r.method = "POST";
   r.path = "/networks/create";
-  r.body = w.str();
+  r.body = network_create_body(s);
   return json::str(json::parse(c.call(r), "network create"), {"Id"});
 }
 

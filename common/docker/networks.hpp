@@ -20,6 +20,8 @@ struct NetworkSpec {
   std::vector<Subnet> subnets;  // IPv4 and/or IPv6
   bool ipv6 = false;
   std::map<std::string, std::string> options;  // driver options
+  std::string driver = "bridge";  // or "overlay", on a swarm manager
+  bool attachable = false;        // overlay: plain containers may join, not only services
 };
 
 struct NetworkSummary {
@@ -29,6 +31,7 @@ struct NetworkSummary {
   std::vector<std::string> subnets;
 };
 
+std::string network_create_body(const NetworkSpec& spec);  // the JSON, for tests
 std::string create_network(Client& c, const NetworkSpec& spec);
 std::vector<NetworkSummary> list_networks(Client& c, const std::vector<std::string>& label_filters);
 std::vector<NetworkSummary> parse_network_list(const std::string& body);  // GET /networks' answer

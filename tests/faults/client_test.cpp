@@ -78,6 +78,20 @@ TEST_CASE("a daemon that closes mid-upload is an error, not SIGPIPE", "[close-up
   CHECK_THROWS_WITH(c.call(r), Contains("upload cut off") || Contains("closed the connection"));
 }
 
+TEST_CASE("a daemon that closes mid-way through a chunked upload: write, then finish, say so", "[close-upload]") {
+  util::interrupt::install();
+  auto c = fake();
+  docker::ImageLoad load(c);
+  std::string piece(1 << 20, 'x'), error;
+  try {
+    for (int i = 0; i < 32; ++i) load.write(piece);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  CHECK_THAT(error, Contains("POST /images/load: upload cut off"));
+  CHECK_THROWS_WITH(load.finish(), Contains("upload cut off"));
+}
+
 TEST_CASE("an engine that refuses API versions below 1.44 is spoken to in its own", "[new-api]") {
   auto c = fake();
   CHECK(c.api_version() == "1.47");

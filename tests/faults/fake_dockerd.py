@@ -6,7 +6,7 @@ fake_dockerd.py MODE SOCKET
   chunk-cut     a chunked body that stops mid-chunk
   hang          /_ping answers, every other request never does
   hang-ping     accepts connections and never answers anything
-  close-upload  a request with a body: reads 64 KiB of it, then closes
+  close-upload  a request with a body (sized or chunked): reads 64 KiB of it, then closes
   new-api       speaks API 1.47 only (refuses < 1.44, as Engine 29 does)
   old-api       speaks API 1.38
 """
@@ -51,12 +51,14 @@ def serve(conn):
                 k, _, v = line.partition(":")
                 if k.strip().lower() == "content-length":
                     length = int(v.strip())
+                if k.strip().lower() == "transfer-encoding" and "chunked" in v:
+                    length = -1  # a body of unknown length
             if target == "/_ping":
                 answer(conn, 200, b"OK")
                 continue
             if mode == "hang":
                 time.sleep(3600)
-            if mode == "close-upload" and length > 0:
+            if mode == "close-upload" and length != 0:
                 got = len(rest)
                 while got < 65536:
                     got += len(conn.recv(65536))

@@ -61,6 +61,12 @@ check "config accepts the seed's no-ops and APISERVER_<flag> from a file" \
 check "version prints the engine's API" bash -c "'$KD' version | grep -q 'Docker engine .* (API 1\.'"
 check "dind-net plan --json parses" bash -c "'$NET' plan --json | python3 -m json.tool >/dev/null"
 check "kubectl dind split64 runs dind-dump" bash -c "echo | '$KD' split64 -o /tmp/dind-cli-split 2>&1 | grep -q 'no %%% start-base64'"
+check "hosts --help names init, status and leave" bash -c "'$KD' hosts --help | grep -q '^  init' && '$KD' hosts --help | grep -q '^  status' && '$KD' hosts --help | grep -q '^  leave'"
+set +e
+DIND_HOSTS= "$KD" hosts status >/dev/null 2>/tmp/dind-cli-err; rc=$?
+set -e
+check "hosts status without engines: exit 2, one line naming DIND_HOSTS ($rc)" \
+  bash -c "[ $rc = 2 ] && [ \$(wc -l < /tmp/dind-cli-err) = 1 ] && grep -q 'DIND_HOSTS' /tmp/dind-cli-err"
 DD="$DIND_BUILD/tools/dind-dump"
 # the flags that pick a cluster are one helper in every tool: a bad id is refused
 # in the same words, exit 2, before Docker is asked anything

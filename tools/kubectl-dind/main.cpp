@@ -8,6 +8,8 @@
 #include "cluster/lock.hpp"
 #include "cluster/snapshot.hpp"
 #include "doctor/doctor.hpp"
+#include "hosts/status.hpp"
+#include "hosts/swarm.hpp"
 #include "image/build.hpp"
 #include "registry/local.hpp"
 #include "report/source.hpp"
@@ -332,6 +334,47 @@ void add_registry(CLI::App& app, util::Action& action) {
   });
 }
 
+// hosts init|status|leave: the Docker engines of a cluster across hosts, in one swarm.
+void add_hosts(CLI::App& app, util::Action& action) {
+  static std::string list;
+  auto* cmd = app.add_subcommand("hosts", "the Docker engines of a cluster across several hosts, joined in a Docker swarm");
+  cmd->require_subcommand(1);
+  cmd->footer("The engines come from --hosts or DIND_HOSTS: <endpoint>[=<address>],... with endpoints as DOCKER_HOST\n"
+              "takes them (unix://, tcp://, ssh://); <address> is what the first engine advertises to the swarm\n"
+              "(default: a tcp:// or ssh:// endpoint's IP, else Docker's pick).\n"
+              "Examples:\n  export DIND_HOSTS=ssh://me@10.0.0.1,ssh://me@10.0.0.2\n  kubectl dind hosts init\n"
+              "  kubectl dind hosts status --json\n  kubectl dind hosts leave");
+  auto with_list = [](CLI::App* sub) {
+    sub->add_option("--hosts", list, "the engines: <endpoint>[=<address>],... (DIND_HOSTS)");
+    return sub;
+  };
+  for (bool forming : {true, false}) {
+    with_list(cmd->add_subcommand(forming ? "init" : "leave",
+                                  forming ? "form one swarm of the engines (the first creates it), or use the one they share"
+                                          : "every engine leaves its swarm: workers first, then managers"))
+        ->callback([&action, forming] {
+          action = [forming] {
+            auto hosts = hosts::hosts_from(list);
+            auto steps = util::Steps::for_cli();
+            util::interrupt::Armed armed;
+            if (forming) hosts::form_swarm(hosts, steps);
+            else hosts::leave_swarm(hosts, steps);
+            return 0;
+          };
+        });
+  }
+  static bool as_json = false;
+  auto* status = with_list(cmd->add_subcommand("status", "each engine: swarm role, reachable, memory, dind nodes; exit 3 when one is unreachable"));
+  status->add_flag("--json", as_json, "machine-readable output");
+  status->callback([&action] {
+    action = [] {
+      auto s = hosts::status(hosts::hosts_from(list));
+      std::printf("%s", as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
+      return s.all_reachable() ? 0 : 3;
+    };
+  });
+}
+
 // report on a live cluster: collected as `dump` does, rendered as `dind-dump report` does.
 void add_report(CLI::App& app, util::Action& action) {
   static ClusterFlags flags;
@@ -390,6 +433,7 @@ int main(int argc, char** argv) {
                            add_doctor(app, action);
                            add_report(app, action);
                            add_registry(app, action);
+                           add_hosts(app, action);
                            add_delegated(app);
                          });
 }
