@@ -1,8 +1,8 @@
 #include "hosts/swarm.hpp"
 
 #include "cluster/context.hpp"
+#include "cluster/layout.hpp"
 #include "docker/containers.hpp"
-#include "net/plan.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/strings.hpp"
@@ -120,7 +120,7 @@ EngineInfo probe(docker::Client& engine) {
     r.path = "/info";
     r.timeout = std::chrono::seconds(30);
     auto info = json::parse(engine.call(r), "engine info");
-    auto nodes = docker::list_containers(engine, {net::cluster_label});
+    auto nodes = docker::list_containers(engine, {cluster::cluster_label});
     return parse_info(engine.endpoint().text, info, static_cast<int>(nodes.size()));
   } catch (const util::interrupt::Interrupted&) {
     throw;
