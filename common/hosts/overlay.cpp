@@ -2,6 +2,7 @@
 
 #include "net/cidr.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
@@ -79,7 +80,17 @@ std::string create_overlay(docker::Client& manager, const OverlaySpec& spec) {
     return json::str(*existing, {"Id"});
   }
   auto id = docker::create_network(manager, n);
-  inspect_allocated(manager, id);
+  try {
+    inspect_allocated(manager, id);
+  } catch (...) {
+    // the network this call made goes again: nothing is left of a failed create
+    util::interrupt::Cleanup cleaning;
+    try {
+      docker::remove_network(manager, id);
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
   return id;
 }
 

@@ -28,8 +28,9 @@ struct OverlaySpec {
 docker::NetworkSpec overlay_network_spec(const OverlaySpec& spec);
 
 // Creates it on a manager of the swarm and waits until the swarm has
-// allocated it; one there already by that name with the same driver and
-// subnets is kept. Returns its id.
+// allocated it (one it made that is not allocated in time is removed); one
+// there already by that name with the same driver and subnets is kept.
+// Returns its id.
 std::string create_overlay(docker::Client& manager, const OverlaySpec& spec);
 
 // Removes it from the swarm (on a manager); a missing one is fine.
