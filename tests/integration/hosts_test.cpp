@@ -35,11 +35,15 @@ util::Steps& quiet_steps() {
 struct Cleanup {
   std::vector<docker::Client>& engines;
   size_t manager;
+  // each engine on its own: one that fails leaves the others' cleanup done
   ~Cleanup() {
-    try {
-      for (auto& e : engines) {
+    for (auto& e : engines) {
+      try {
         for (auto& ct : docker::list_containers(e, {test_label})) docker::remove_container(e, ct.id);
+      } catch (...) {
       }
+    }
+    try {
       hosts::remove_overlay(engines[manager], overlay_name);
     } catch (...) {
     }
@@ -70,7 +74,9 @@ std::string address_in(docker::Client& engine, const std::string& id) {
 TEST_CASE("the image is made present on every engine, skipped where it is") {
   auto e = engines();
   REQUIRE(e.size() >= 2);
-  auto id = json::str(*docker::inspect_image(e[0], test_image()), {"Id"});
+  auto source = docker::inspect_image(e[0], test_image());
+  REQUIRE(source);
+  auto id = json::str(*source, {"Id"});
   hosts::distribute_image(e, test_image(), quiet_steps());
   for (auto& engine : e) {
     auto there = docker::inspect_image(engine, test_image());
