@@ -42,8 +42,6 @@ struct Target {
   std::vector<std::pair<std::string, std::vector<std::string>>> tags;
 };
 
-// The running nodes asked for (all when none is named); a name that is not a
-// node of this cluster is bad usage.
 } // namespace
 
 std::vector<std::string> select_nodes(Provider& provider, const Layout& plan, const std::vector<std::string>& wanted) {
@@ -195,8 +193,6 @@ void stream_to_nodes(Provider& provider, util::Steps& steps, std::vector<Target>
   if (!problems.empty()) throw Error(util::join(problems, "; "));
 }
 
-std::string count(size_t n, const std::string& what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
-
 } // namespace
 
 std::map<std::string, std::string> cri_names(const std::string& crictl_json) {
@@ -306,7 +302,7 @@ void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan,
     in.seekg(0);
     std::vector<Target> targets;
     for (auto& n : nodes) targets.push_back(Target{n, {}, {}});
-    steps.run("Loading " + options.archive + " into " + count(nodes.size(), "node"), [&] {
+    steps.run("Loading " + options.archive + " into " + util::plural(nodes.size(), "node"), [&] {
       stream_to_nodes(provider, steps, targets, {}, true, size, [&](const Sink& sink) {
         std::vector<char> buf(1 << 20);
         while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
@@ -327,7 +323,7 @@ void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan,
   });
   std::vector<std::string> all_names;
   for (auto& im : images) all_names.insert(all_names.end(), im.names.begin(), im.names.end());
-  std::string what = count(images.size(), "image") + " into " + count(nodes.size(), "node");
+  std::string what = util::plural(images.size(), "image") + " into " + util::plural(nodes.size(), "node");
 
   std::vector<Target> tagging, sending;
   std::set<size_t> send;
@@ -355,8 +351,8 @@ void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan,
       stream_to_nodes(provider, steps, sending, images, false, expected,
                       [&](const Sink& sink) { provider.save_images(refs, sink); });
     }
-    log::debug("{}: sent to {}, named in {} more", util::join(all_names, " "), count(sending.size(), "node"),
-              count(tagging.size(), "node"));
+    log::debug("{}: sent to {}, named in {} more", util::join(all_names, " "), util::plural(sending.size(), "node"),
+              util::plural(tagging.size(), "node"));
   });
 }
 

@@ -46,7 +46,7 @@ size_t distribute_image(std::vector<docker::Client>& engines, const std::string&
   cluster::parallel(engines.size() - 1, [&](size_t k) { ids[k + 1] = image_id(engines[k + 1], reference); });
   auto targets = engines_without(id, ids);
   if (targets.empty()) return 0;
-  steps.run("Sending " + reference + " to " + std::to_string(targets.size()) + " engine" + (targets.size() == 1 ? "" : "s"), [&] {
+  steps.run("Sending " + reference + " to " + util::plural(targets.size(), "engine"), [&] {
     std::vector<std::unique_ptr<docker::ImageLoad>> loads;
     std::vector<util::Fanout::Sink> sinks;
     for (size_t i : targets) {

@@ -84,8 +84,6 @@ void named(docker::Client& engine, const std::function<void()>& f) {
   }
 }
 
-std::string count(size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
-
 } // namespace
 
 std::string EngineInfo::role() const {
@@ -206,7 +204,7 @@ void form_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
       });
     }
     if (!plan.join.empty()) {
-      steps.run("Joining " + count(plan.join.size(), "engine") + " to the swarm as workers", [&] {
+      steps.run("Joining " + util::plural(plan.join.size(), "engine") + " to the swarm as workers", [&] {
         std::string address = join_address(infos[plan.manager]);
         std::string token = worker_token(manager);
         cluster::parallel(plan.join.size(), [&](size_t k) {
@@ -234,7 +232,7 @@ void form_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
     throw;
   }
   if (!plan.init && plan.join.empty()) {
-    steps.note("The " + count(engines.size(), "engine") + " are in one swarm already (manager " + manager.endpoint().text + ")");
+    steps.note("The " + util::plural(engines.size(), "engine") + " are in one swarm already (manager " + manager.endpoint().text + ")");
   }
 }
 
@@ -245,7 +243,7 @@ void leave_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
   // a container on the overlay loses its interface when its engine leaves (measured)
   for (auto& e : infos) {
     if (e.swarm_state != "inactive" && e.dind_nodes > 0) {
-      throw Error(e.endpoint + " holds " + count(static_cast<size_t>(e.dind_nodes), "dind node container") +
+      throw Error(e.endpoint + " holds " + util::plural(static_cast<size_t>(e.dind_nodes), "dind node container") +
                   ", which would lose the cluster network: `kubectl dind clean` first");
     }
   }
@@ -260,7 +258,7 @@ void leave_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
     return;
   }
   if (!workers.empty()) {
-    steps.run("Leaving the swarm: " + count(workers.size(), "worker"), [&] {
+    steps.run("Leaving the swarm: " + util::plural(workers.size(), "worker"), [&] {
       cluster::parallel(workers.size(), [&](size_t k) { swarm_leave(engines[workers[k]], false); });
     });
   }

@@ -387,8 +387,6 @@ private:
   Model& m_;
 };
 
-std::string plural(size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
-
 // "a, b and c" of the first three, "and N more" after that.
 std::string list(const std::vector<std::string>& items) {
   std::string out;
@@ -434,9 +432,9 @@ Verdict verdict(const Model& m) {
   for (auto& p : m.pods) {
     std::string why = p.reason().empty() ? p.phase : p.reason();
     if (!p.ready && p.phase != "Succeeded") not_ready.push_back(p.id() + " (" + why + ")");
-    else if (p.restarts() > 0) restarted.push_back(p.id() + " (" + plural(static_cast<size_t>(p.restarts()), "restart") + ")");
+    else if (p.restarts() > 0) restarted.push_back(p.id() + " (" + util::plural(static_cast<size_t>(p.restarts()), "restart") + ")");
   }
-  if (!not_ready.empty()) bad.push_back(plural(not_ready.size(), "pod") + (not_ready.size() == 1 ? " is" : " are") + " not Ready: " + list(not_ready));
+  if (!not_ready.empty()) bad.push_back(util::plural(not_ready.size(), "pod") + (not_ready.size() == 1 ? " is" : " are") + " not Ready: " + list(not_ready));
   if (m.e2e && m.e2e->failed > 0) {
     std::vector<std::string> names;
     for (auto& f : m.e2e->failures) names.push_back(f.name);
@@ -448,9 +446,9 @@ Verdict verdict(const Model& m) {
     v.why = "Unhealthy: " + util::join(bad, "; ") + ".";
   } else if (!restarted.empty()) {
     v.level = Verdict::degraded;
-    v.why = "Running, but " + plural(restarted.size(), "pod") + (restarted.size() == 1 ? " has" : " have") + " restarted: " + list(restarted) + ".";
+    v.why = "Running, but " + util::plural(restarted.size(), "pod") + (restarted.size() == 1 ? " has" : " have") + " restarted: " + list(restarted) + ".";
   } else {
-    v.why = "Healthy: " + plural(m.nodes.size(), "node") + " Ready, " + plural(m.pods.size(), "pod") + " Running or Completed" +
+    v.why = "Healthy: " + util::plural(m.nodes.size(), "node") + " Ready, " + util::plural(m.pods.size(), "pod") + " Running or Completed" +
             (m.e2e ? ", " + std::to_string(m.e2e->passed) + " e2e tests passed" : "") + ".";
   }
   return v;

@@ -53,6 +53,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+std::string plural(size_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
 std::string format_duration(std::chrono::nanoseconds d) {
   using namespace std::chrono;
   auto ms = duration_cast<milliseconds>(d).count();

@@ -12,6 +12,8 @@ std::string trim(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
+// "1 node", "3 nodes": a count in a message (English plurals in -s only).
+std::string plural(size_t n, const std::string& word);
 // "1.2s", "250ms", "1m05s": what a step line shows.
 std::string format_duration(std::chrono::nanoseconds d);
 // Parses a decimal integer in [lo, hi]; throws UsageError naming `what`.

@@ -13,6 +13,12 @@ TEST_CASE("split, trim, join") {
   CHECK(util::join({"a", "b"}, ", ") == "a, b");
 }
 
+TEST_CASE("a count in a message: one without the s") {
+  CHECK(util::plural(1, "node") == "1 node");
+  CHECK(util::plural(0, "node") == "0 nodes");
+  CHECK(util::plural(3, "dind node container") == "3 dind node containers");
+}
+
 TEST_CASE("durations read like kind's") {
   CHECK(util::format_duration(250ms) == "250ms");
   CHECK(util::format_duration(1500ms) == "1.5s");
