@@ -87,12 +87,12 @@ public:
   // comes once), in a form `ctr images import` reads.
   virtual void save_images(const std::vector<std::string>& references, const Sink& sink) = 0;
 
-  // The plan's nodes from ctx.first_new made (with what they keep their
+  // The layout's nodes from ctx.first_new made (with what they keep their
   // state on) and booted; ctx.since is when they started. fill, when given,
   // runs for each new node's index between its making and its start (a
   // restore writes the node's saved state then, with archive_into).
   virtual void provision(Context& ctx, const std::function<void(size_t)>& fill) = 0;
-  // Every node of the plan brought back on its kept state: a running one
+  // Every node of the layout brought back on its kept state: a running one
   // restarted, a missing one made again, all booted; ctx.since is when they
   // started.
   virtual void restart(Context& ctx) = 0;
@@ -102,7 +102,7 @@ public:
   virtual void start_load_balancer(Context& ctx, const std::string& image) = 0;
   // IPv6-only: the DNS64 and NAT64 helpers (dns64_ip, nat64_ip), made or started.
   virtual void start_nat64(Context& ctx) = 0;
-  // Refuses kept state of other nodes than the plan's (another NUM_NODES or
+  // Refuses kept state of other nodes than the layout's (another NUM_NODES or
   // NUM_CONTROL_PLANES than when it was made).
   virtual void check_state(const Layout& plan) = 0;
 

@@ -32,7 +32,7 @@ std::string short_id(const std::string& id) { return id.substr(id.find(':') + 1,
 
 std::string plan_id(const Config& config, const Layout& plan) {
   return snapshot::layout_identity(plan, config.get("CNI_PLUGIN"), config.get("KUBE_PROXY_MODE"),
-                                 config.components().key() + proxy_dropin(config.node_options().proxy, plan) + config.kind.key());
+                                   config.components().key() + proxy_dropin(config.node_options().proxy, plan) + config.kind.key());
 }
 
 std::string image_id(Provider& provider, const Config& config) {

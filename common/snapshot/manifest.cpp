@@ -110,7 +110,7 @@ Manifest Manifest::parse(std::string_view text, const std::string& what) {
 }
 
 std::string layout_identity(const cluster::Layout& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
-                          const std::string& settings) {
+                            const std::string& settings) {
   util::Hasher h;
   h.add(plan.to_json(false)).add(cni_plugin).add(kube_proxy_mode);
   // no settings: the identity snapshots had before settings counted

@@ -48,7 +48,7 @@ struct Manifest {
 // ranges) and the settings baked into the nodes' state (`settings`: the
 // component flags and proxy drop-in, as text).
 std::string layout_identity(const cluster::Layout& plan, const std::string& cni_plugin, const std::string& kube_proxy_mode,
-                          const std::string& settings);
+                            const std::string& settings);
 
 // Snapshot names: [a-z0-9][a-z0-9._-]*, at most 63 characters (they name files).
 bool valid_name(const std::string& name);

@@ -17,8 +17,8 @@ std::string put_dir(const std::string& path) {
 }
 
 // create_nodes for a snapshot: the same nodes, filled with the saved state
-// between their making and their start, then booted. kubeadm's state comes back with them; the restart path
-// (pod network, wait, kubeconfig) does the rest.
+// between their making and their start, then booted. kubeadm's state comes
+// back with them; the restart path (pod network, wait, kubeconfig) does the rest.
 class RestoreNodes : public Action {
 public:
   std::string title(const Context& ctx) const override {
