@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 namespace dind::net {
@@ -39,13 +38,8 @@ void route_once(const NodeOptions& options) {
   auto plan = layout_from_json(util::read_file(options.plan));
   find_node(plan, options);
   guard_services(plan);
-  if (!std::filesystem::exists(options.kubeconfig)) return;  // not joined yet
-  auto names = util::check({"kubectl", "--kubeconfig", options.kubeconfig, "get", "nodes", "-o",
-                            "jsonpath={.items[*].metadata.name}"}, {"", std::chrono::seconds(10), {}, {}, {}});
-  auto words = util::split(names.out, ' ');
-  std::set<std::string> registered(words.begin(), words.end());
   std::string current = util::check({"ip", "route"}).out + util::check({"ip", "-6", "route"}).out;
-  for (auto& cmd : route_commands(plan, options.node, registered, current)) {
+  for (auto& cmd : route_commands(plan, options.node, current)) {
     log::info("{}", cmd);
     util::check(util::split(cmd, ' '));
   }

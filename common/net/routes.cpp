@@ -4,6 +4,8 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <set>
+
 namespace dind::net {
 
 namespace {
@@ -55,8 +57,7 @@ cluster::Layout layout_from_json(const std::string& text) {
   return p;
 }
 
-std::vector<std::string> route_commands(const cluster::Layout& plan, const std::string& self, const std::set<std::string>& registered,
-                                        const std::string& current) {
+std::vector<std::string> route_commands(const cluster::Layout& plan, const std::string& self, const std::string& current) {
   std::set<std::string> have;
   for (auto& line : util::split(current, '\n')) {
     auto words = util::split(line, ' ');
@@ -64,7 +65,7 @@ std::vector<std::string> route_commands(const cluster::Layout& plan, const std::
   }
   std::vector<std::string> cmds;
   for (auto& other : plan.nodes) {
-    if (other.container == self || !registered.count(other.container)) continue;
+    if (other.container == self) continue;
     for (auto& cidr : other.pod_cidrs) {
       bool v6 = cidr.find(':') != std::string::npos;
       std::string via = v6 ? other.ipv6 : other.ipv4;

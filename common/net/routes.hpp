@@ -1,7 +1,6 @@
 #pragma once
 #include "cluster/layout.hpp"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -12,11 +11,10 @@ namespace dind::net {
 // ip/iptables arguments); anything else throws dind::Error.
 cluster::Layout layout_from_json(const std::string& text);
 
-// `ip` commands that give node `self` a route to every other registered
-// node's pod CIDRs via that node's management address, skipping routes that
+// `ip` commands that give node `self` a route to every other planned node's
+// pod CIDRs via that node's management address, skipping routes that
 // `current` (the output of `ip route; ip -6 route`) already has.
-std::vector<std::string> route_commands(const cluster::Layout& plan, const std::string& self, const std::set<std::string>& registered,
-                                        const std::string& current);
+std::vector<std::string> route_commands(const cluster::Layout& plan, const std::string& self, const std::string& current);
 
 // Packets from pods to a service address that kube-proxy did not translate
 // (a port the service does not have) are refused at once, as kube-proxy's

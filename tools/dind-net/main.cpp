@@ -44,7 +44,6 @@ int main(int argc, char** argv) {
       c->add_option("--plan", node_flags.options.plan, "the cluster's plan (dind-net plan --json), default /etc/dind/plan.json");
       c->add_option("--node", node_flags.options.node, "this node's name (default: the hostname)");
     }
-    routes->add_option("--kubeconfig", node_flags.options.kubeconfig, "to list the registered nodes (default: kubelet's)");
     routes->add_flag("--watch", node_flags.watch, "keep doing it, every --interval seconds (the node daemon)");
     routes->add_option("--interval", node_flags.options.interval, "seconds between passes (default 2)")->check(CLI::Range(1, 3600));
     cni->add_option("--plugin", node_flags.plugin, "bridge (default) or ptp")->check(CLI::IsMember({"bridge", "ptp"}));

@@ -30,23 +30,6 @@ public:
       if (ctx.layout.lb) check_load_balancer(ctx);
       throw;
     }
-    // dind-net on each node lists the nodes with the kubelet's credentials,
-    // which the Node authorizer limits to the node's own object
-    master_kubectl(ctx, {"apply", "-f", "-"}, R"(apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: dind-net}
-rules:
-- apiGroups: [""]
-  resources: [nodes]
-  verbs: [get, list, watch]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: dind-net}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: dind-net}
-subjects:
-- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:nodes"}
-)");
     // CoreDNS's readiness is probed every 10 s, and a kubelet that just
     // started waits up to a period before its first probe: that wait was most
     // of `up`'s and `reup`'s last seconds. Its pods are still Pending here.

@@ -20,7 +20,7 @@ std::string plan(const std::string& pod_cidr, const std::string& ipv4 = "10.192.
 TEST_CASE("the plan's pod CIDRs, addresses and service CIDRs must be what they say") {
   auto good = net::layout_from_json(plan("\"10.244.3.0/24\""));
   CHECK(good.nodes[1].pod_cidrs == std::vector<std::string>{"10.244.3.0/24"});
-  CHECK(net::route_commands(good, "kube-master", {"kube-node-1"}, "") ==
+  CHECK(net::route_commands(good, "kube-master", "") ==
         std::vector<std::string>{"ip route replace 10.244.3.0/24 via 10.192.0.3"});
   for (std::string bad : {"\"10.244.3.0/24 dev eth0\"", "\"10.244.3.0/24; reboot\"", "\"10.244.3.0\"", "\"-6\"", "\"10.244.3.1/24\"",
                           "\"\"", "3", "null", "{}"}) {

@@ -20,17 +20,20 @@ TEST_CASE("a plan survives its JSON form") {
   CHECK(p.nodes[1].pod_cidrs == std::vector<std::string>{"10.244.3.0/24", "fd00:40:0:0:3::/80"});
 }
 
-TEST_CASE("routes go to registered nodes only, and only when missing") {
+TEST_CASE("routes go to every other planned node, and only when missing") {
   auto p = dual_plan();
-  auto cmds = net::route_commands(p, "kube-node-1", {"kube-master", "kube-node-1"}, "");
+  auto cmds = net::route_commands(p, "kube-node-1", "");
   CHECK(cmds == std::vector<std::string>{"ip route replace 10.244.2.0/24 via 10.192.0.2",
-                                         "ip -6 route replace fd00:40:0:0:2::/80 via fd00:20::2"});
+                                         "ip -6 route replace fd00:40:0:0:2::/80 via fd00:20::2",
+                                         "ip route replace 10.244.4.0/24 via 10.192.0.4",
+                                         "ip -6 route replace fd00:40:0:0:4::/80 via fd00:20::4"});
   std::string current = "default via 10.192.0.1 dev eth0\n10.244.2.0/24 via 10.192.0.2 dev eth0\n"
                         "fd00:40:0:0:2::/80 via fd00:20::2 dev eth0 metric 1024 pref medium\n";
-  CHECK(net::route_commands(p, "kube-node-1", {"kube-master", "kube-node-1", "kube-node-2"}, current) ==
+  CHECK(net::route_commands(p, "kube-node-1", current) ==
         std::vector<std::string>{"ip route replace 10.244.4.0/24 via 10.192.0.4",
                                  "ip -6 route replace fd00:40:0:0:4::/80 via fd00:20::4"});
-  CHECK(net::route_commands(p, "kube-master", {}, "").empty());
+  p.nodes.resize(1);
+  CHECK(net::route_commands(p, "kube-master", "").empty());
 }
 
 TEST_CASE("unallocated service ports are refused once per family") {
