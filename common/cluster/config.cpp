@@ -20,7 +20,7 @@ const std::map<std::string, std::string>& known_variables() {
       {"DIND_SUBNET_SIZE", ""},  {"POD_NETWORK_CIDR", ""},    {"SERVICE_CIDR", ""},
       {"DNS64_PREFIX", ""},      {"NAT64_V4_SUBNET_PREFIX", ""}, {"DIND_IMAGE", ""},
       {"DIND_K8S_VERSION", ""},
-      {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"CNI_PLUGIN", "bridge"},
+      {"APISERVER_PORT", ""},    {"DIND_PORT_FORWARDER", ""}, {"DIND_HOSTS", ""}, {"CNI_PLUGIN", "bridge"},
       {"KUBE_PROXY_MODE", "iptables"}, {"DIND_WAIT", "300"},
       // several control planes behind a load balancer (the seed had one)
       {"NUM_CONTROL_PLANES", "1"},
@@ -166,8 +166,51 @@ LayoutInput Config::layout_input() const {
   });
 }
 
+std::vector<hosts::Host> Config::hosts() const {
+  if (get("DIND_HOSTS").empty()) return {};
+  return hosts::parse_hosts(get("DIND_HOSTS"), docker::tls_env_from_env());
+}
+
+namespace {
+
+// Every node's engine: the first control plane on the first (it publishes
+// the API server; the load balancer and the IPv6 helpers are there too),
+// the others round-robin by index, or where the kind config's host says.
+void place_nodes(Layout& plan, const std::vector<hosts::Host>& hosts, const std::vector<NodeSettings>& settings) {
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    plan.nodes[i].host = hosts.empty() ? 0 : i % hosts.size();
+    if (i >= settings.size() || settings[i].host.empty()) continue;
+    const auto& s = settings[i];
+    if (hosts.empty()) throw UsageError(s.host_field + ": " + s.host + " names an engine of DIND_HOSTS, which is not set");
+    size_t host = hosts.size();
+    if (s.host.find_first_not_of("0123456789") == std::string::npos) {
+      host = s.host.size() > 3 ? hosts.size() : std::stoul(s.host);
+      if (host >= hosts.size()) {
+        throw UsageError(s.host_field + ": " + s.host + " is not an index of DIND_HOSTS' " + std::to_string(hosts.size()) + " engines (0.." +
+                         std::to_string(hosts.size() - 1) + ")");
+      }
+    } else {
+      for (size_t h = 0; h < hosts.size(); ++h) {
+        if (hosts[h].endpoint.text == s.host) host = h;
+      }
+      if (host == hosts.size()) throw UsageError(s.host_field + ": " + s.host + " is not one of DIND_HOSTS' engines");
+    }
+    if (i == 0 && host != 0) {
+      throw UsageError(s.host_field + ": the first control plane runs on DIND_HOSTS' first engine, where the API server is published");
+    }
+    plan.nodes[i].host = host;
+  }
+  if (hosts.size() > 1 && plan.has_v6()) {
+    throw UsageError("DIND_HOSTS with IP_MODE=" + plan.mode_name() + ": Docker's overlay network between the engines carries no "
+                     "IPv6 here (each engine gives out the same addresses); a cluster across hosts is IPv4 only");
+  }
+}
+
+} // namespace
+
 Layout Config::layout() const {
   auto plan = make_layout(layout_input());
+  place_nodes(plan, hosts(), kind.nodes);
   // a node's own cpus/memory in a kind config, unless a flag or the
   // environment sets that node's limit (they win over the file)
   auto from_file = [this](const char* var) {

@@ -3,12 +3,14 @@
 #include "cluster/kind_config.hpp"
 #include "cluster/node_options.hpp"
 #include "cluster/layout.hpp"
+#include "hosts/list.hpp"
 #include "registry/hosts.hpp"
 
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dind::cluster {
 
@@ -21,8 +23,11 @@ struct Config {
 
   std::string get(const std::string& key) const;
   LayoutInput layout_input() const;
-  // The cluster's layout from these variables, with a kind config's per-node limits.
+  // The cluster's layout from these variables, with a kind config's per-node
+  // limits and every node's engine (DIND_HOSTS, the kind config's host).
   Layout layout() const;
+  // DIND_HOSTS' engines; none when it is not set (DOCKER_HOST's engine).
+  std::vector<hosts::Host> hosts() const;
   std::string image() const { return get("DIND_IMAGE"); }
   int num_nodes() const;
   std::optional<int> apiserver_port() const;  // nullopt: random

@@ -4,9 +4,6 @@
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
-#include <exception>
-#include <mutex>
-#include <thread>
 
 namespace dind::cluster {
 
@@ -35,24 +32,6 @@ void node_write(Context& ctx, const NodeLayout& node, const std::string& path, c
 
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input) {
   return exec_checked(ctx.provider, ctx.layout.nodes.at(0).container, admin_kubectl(args), input);
-}
-
-void parallel(size_t n, const std::function<void(size_t)>& f) {
-  std::vector<std::thread> threads;
-  std::exception_ptr first;
-  std::mutex m;
-  for (size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        f(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(m);
-        if (!first) first = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  if (first) std::rethrow_exception(first);
 }
 
 } // namespace dind::cluster

@@ -50,7 +50,4 @@ void node_write(Context& ctx, const NodeLayout& node, const std::string& path, c
 // kubectl on the master with the admin kubeconfig.
 std::string master_kubectl(Context& ctx, const std::vector<std::string>& args, const std::string& input = "");
 
-// Runs f(i) for i in [0, n) on threads; rethrows the first failure.
-void parallel(size_t n, const std::function<void(size_t)>& f);
-
 } // namespace dind::cluster

@@ -3,7 +3,10 @@
 #include "docker/client.hpp"
 #include "util/json.hpp"
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace dind::cluster {
 
@@ -18,10 +21,17 @@ std::string cluster_filter(const Layout& plan);      // "io.dind.cluster=<name>"
 std::string apiserver_host_port(const json::Value& info);
 
 // Nodes are Docker containers on the cluster's network, their /var and
-// /etc/kubernetes on two named volumes each (kept across `down`).
+// /etc/kubernetes on two named volumes each (kept across `down`). On several
+// engines in one swarm (DIND_HOSTS), each node is on the engine its layout
+// names (NodeLayout::host), the management network is an attachable overlay
+// made by a manager of the swarm, and the load balancer, the IPv6 helpers
+// and the published API server are on the first engine.
 class DockerProvider : public Provider {
 public:
-  explicit DockerProvider(docker::Client& docker) : docker_(docker) {}
+  // Every container on one engine.
+  explicit DockerProvider(docker::Client& docker);
+  // Across these engines (kept by the caller), nodes placed as plan says.
+  DockerProvider(std::vector<docker::Client>& engines, const Layout& plan);
 
   std::string endpoint() const override;
   std::optional<Image> image(const std::string& reference) override;
@@ -56,7 +66,19 @@ public:
   void remove_cluster(const Layout& plan) override;
 
 private:
-  docker::Client& docker_;
+  bool several() const { return engines_.size() > 1; }
+  // The engine of a container: where the layout put it, or where it is
+  // found (a helper, a node a layout grown by join placed), else the first.
+  docker::Client& engine_of(const std::string& container);
+  // The layout's nodes from `first` by engine index, and where each is.
+  std::vector<std::vector<size_t>> nodes_by_engine(const Layout& plan, size_t first);
+  // Several engines: the node image on each, the overlay network made.
+  void prepare_engines(Context& ctx);
+
+  std::vector<docker::Client*> engines_;  // [0] the first
+  std::vector<docker::Client>* swarm_ = nullptr;  // the same, for the swarm calls; several engines only
+  std::mutex placed_mutex_;
+  std::map<std::string, size_t> placed_;  // container -> engine index
 };
 
 } // namespace dind::cluster

@@ -182,6 +182,10 @@ NodeSettings node_settings(const Field& f) {
   if (f.has("kubeadmConfigPatchesJSON6902")) n.kubeadm_json6902 = json6902_patches(f["kubeadmConfigPatchesJSON6902"]);
   if (f.has("cpus")) n.nano_cpus = util::parse_cpus(f["cpus"].str(), f["cpus"].where());
   if (f.has("memory")) n.memory_bytes = util::parse_memory(f["memory"].str(), f["memory"].where(), min_node_memory);
+  if (f.has("host")) {  // matched against DIND_HOSTS by Config::layout()
+    n.host = f["host"].str();
+    n.host_field = f["host"].where();
+  }
   return n;
 }
 
@@ -279,9 +283,10 @@ KindConfig parse_kind_config(const std::string& text, const std::string& file) {
     Field nodes = top["nodes"];
     for (size_t i = 0; i < nodes.size(); ++i) {
       Field n = nodes.at(i);
-      // cpus and memory: dind's own, as NODE_CPUS and NODE_MEMORY for this node
+      // cpus and memory: dind's own, as NODE_CPUS and NODE_MEMORY for this
+      // node; host: dind's own, the DIND_HOSTS engine it runs on
       n.only({"role", "labels", "extraPortMappings", "extraMounts", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902",
-              "image", "cpus", "memory"});
+              "image", "cpus", "memory", "host"});
       if (n.has("image")) node_image_version(n["image"], k);
       std::string role = n.has("role") ? n["role"].str() : "control-plane";
       if (role == "control-plane") control_planes.push_back(node_settings(n));

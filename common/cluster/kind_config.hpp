@@ -16,6 +16,10 @@ struct NodeSettings {
   std::vector<std::string> kubeadm_patches;   // this node's kubeadm config
   std::vector<util::yaml::Json6902> kubeadm_json6902;
   int64_t nano_cpus = 0, memory_bytes = 0;  // dind's extension fields cpus and memory (0: NODE_CPUS, ...)
+  // dind's extension field host: the DIND_HOSTS engine that runs the node,
+  // by its 0-based index or its endpoint as listed there ("": the default placement)
+  std::string host;
+  std::string host_field;  // "kind.yaml: nodes[2].host": where it is written, for errors
 };
 
 // A kind cluster config (kind.x-k8s.io/v1alpha4) in dind's terms: the seed's

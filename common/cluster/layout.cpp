@@ -329,4 +329,9 @@ std::string Layout::to_table() const {
   return o.str();
 }
 
+net::Cidr swarm_range(const Layout& plan, size_t i) {
+  const auto& mgmt = plan.mgmt.at(i);
+  return mgmt.subnet(2, mgmt.prefix() + 2);
+}
+
 } // namespace dind::cluster

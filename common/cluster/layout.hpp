@@ -41,6 +41,8 @@ struct NodeLayout {
   int64_t nano_cpus = 0;
   int64_t memory_bytes = 0;
   bool limited() const { return nano_cpus || memory_bytes; }
+  // Which of DIND_HOSTS' engines runs it: 0, the first (or the only one).
+  size_t host = 0;
 };
 
 // A cluster's identity (name, suffix, context, labels) and layout (its
@@ -88,5 +90,12 @@ constexpr int64_t min_node_memory = int64_t(256) << 20;
 
 // Applies the seed's rules; every refusal is a UsageError naming the variable.
 Layout make_layout(const LayoutInput& in);
+
+// Across several engines, the part of management network i where the swarm
+// picks addresses itself: it gives each engine one on the overlay (its
+// load-balancer endpoint), the next free one, which took a node's planned
+// address (measured). The /24's third quarter: the nodes (at most 107) end
+// below it, the load balancer is above.
+net::Cidr swarm_range(const Layout& plan, size_t i);
 
 } // namespace dind::cluster

@@ -10,6 +10,7 @@
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -301,7 +302,7 @@ void set_paused(Provider& provider, util::Steps& steps, const Config& config, bo
   std::string what = std::string(pause ? "Pausing " : "Unpausing ") + std::to_string(todo.size()) + " nodes of " + plan.name;
   if (todo.empty()) what = "Cluster " + plan.name + " is " + to + " already";
   steps.run(what, [&] {
-    parallel(todo.size(), [&](size_t i) { provider.set_paused(todo[i], pause); });
+    util::parallel(todo.size(), [&](size_t i) { provider.set_paused(todo[i], pause); });
   });
 }
 
@@ -329,7 +330,7 @@ Status status(Provider& provider, const Config& config) {
   bool all_running = !containers.empty();
   for (auto& c : containers) {
     auto a = provider.addresses(plan, c.name);
-    s.nodes.push_back({c.name, c.role, c.state, a.ipv4, a.ipv6});
+    s.nodes.push_back({c.name, c.role, c.state, a.ipv4, a.ipv6, c.host});
     all_running = all_running && c.state == "running";
   }
   // the API server on the host: the master's port, or the load balancer's
@@ -351,7 +352,9 @@ std::string Status::to_json() const {
   w.begin_object().kv("name", name).kv("context", context).kv("exists", exists).kv("up", up).kv("paused", paused).kv("endpoint", endpoint);
   w.key("nodes").begin_array();
   for (auto& n : nodes) {
-    w.begin_object().kv("name", n.name).kv("role", n.role).kv("state", n.state).kv("ipv4", n.ipv4).kv("ipv6", n.ipv6).end_object();
+    w.begin_object().kv("name", n.name).kv("role", n.role).kv("state", n.state).kv("ipv4", n.ipv4).kv("ipv6", n.ipv6);
+    if (!n.host.empty()) w.kv("host", n.host);
+    w.end_object();
   }
   w.end_array().end_object();
   return w.str();
@@ -363,13 +366,18 @@ std::string Status::to_table() const {
   if (!endpoint.empty()) o << ", API server " << endpoint;
   o << ", context " << context << "\n";
   if (nodes.empty()) return o.str();
-  char line[256];
-  std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %s\n", "NODE", "ROLE", "STATE", "IPV4", "IPV6");
-  o << line;
-  for (auto& n : nodes) {
-    std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %s\n", n.name.c_str(), n.role.c_str(), n.state.c_str(),
-                  n.ipv4.empty() ? "-" : n.ipv4.c_str(), n.ipv6.empty() ? "-" : n.ipv6.c_str());
+  // the engine column only when the nodes are on several
+  bool hosts = std::any_of(nodes.begin(), nodes.end(), [](const NodeStatus& n) { return !n.host.empty(); });
+  char line[512];
+  auto row = [&](const char* name, const char* role, const char* state, const char* ipv4, const char* ipv6, const char* host) {
+    if (hosts) std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %-24s %s\n", name, role, state, ipv4, ipv6, host);
+    else std::snprintf(line, sizeof line, "%-26s %-7s %-9s %-16s %s\n", name, role, state, ipv4, ipv6);
     o << line;
+  };
+  row("NODE", "ROLE", "STATE", "IPV4", "IPV6", "HOST");
+  for (auto& n : nodes) {
+    row(n.name.c_str(), n.role.c_str(), n.state.c_str(), n.ipv4.empty() ? "-" : n.ipv4.c_str(), n.ipv6.empty() ? "-" : n.ipv6.c_str(),
+        n.host.c_str());
   }
   return o.str();
 }

@@ -43,6 +43,7 @@ int apiserver_port(Provider& provider, const Config& config);
 
 struct NodeStatus {
   std::string name, role, state, ipv4, ipv6;
+  std::string host = {};  // its engine, when the nodes are on several
 };
 
 struct Status {

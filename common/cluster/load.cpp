@@ -6,6 +6,7 @@
 #include "util/fanout.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -150,7 +151,7 @@ void stream_to_nodes(Provider& provider, util::Steps& steps, std::vector<Target>
   }
   auto lanes = fan.finish();
   std::vector<std::string> problems(targets.size());
-  parallel(targets.size(), [&](size_t i) {
+  util::parallel(targets.size(), [&](size_t i) {
     auto r = imports[i]->finish();
     auto& node = targets[i].container;
     if (!source_error.empty()) return;  // a cut stream: the import failed, and why is the source's story
@@ -316,7 +317,7 @@ void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan,
 
   auto images = resolve(provider, options.images);
   std::vector<Target> targets(nodes.size());
-  parallel(nodes.size(), [&](size_t i) {
+  util::parallel(nodes.size(), [&](size_t i) {
     auto have = cri_names(exec_checked(provider, nodes[i], {"crictl", "images", "-o", "json"}));
     auto work = plan_node(images, have);
     targets[i] = Target{nodes[i], work.send, work.tags};
@@ -338,7 +339,7 @@ void load_into_nodes(Provider& provider, util::Steps& steps, const Layout& plan,
   }
   steps.run("Loading " + what, [&] {
     if (!tagging.empty()) {
-      parallel(tagging.size(), [&](size_t i) { add_tags(provider, tagging[i].container, tagging[i].tags); });
+      util::parallel(tagging.size(), [&](size_t i) { add_tags(provider, tagging[i].container, tagging[i].tags); });
     }
     if (!sending.empty()) {
       // one stream for all: `docker save` writes a layer images share once

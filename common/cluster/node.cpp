@@ -10,9 +10,11 @@
 #include "util/env.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -140,25 +142,9 @@ void refuse_foreign(const Context& ctx, const char* what, const std::string& nam
               ctx.layout.name + ": remove it, or pick another CLUSTER_ID or DIND_LABEL");
 }
 
-void create_node_containers(docker::Client& docker, const Context& ctx) {
-  // what the nodes join or mount must be there: Docker would make a missing
-  // volume itself, and nothing that clean could not remove may be left
-  const auto& extra = ctx.spec.node_options;
-  for (auto& n : extra.networks) {
-    if (!docker::inspect_network(docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
-  }
-  for (auto& m : extra.master_mounts) {
-    if (m.type == "volume" && !docker::inspect_volume(docker, m.source)) {
-      throw Error("MASTER_EXTRA_OPTS: there is no Docker volume " + m.source + " (dind makes no volume it does not own)");
-    }
-  }
+void create_network(docker::Client& docker, const Context& ctx) {
   auto network = docker::inspect_network(docker, ctx.layout.network);
   refuse_foreign(ctx, "network", ctx.layout.network, network);
-  for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
-    const auto& node = ctx.layout.nodes[i];
-    for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(docker, v));
-  }
-  auto lxcfs = use_lxcfs(docker, ctx);
   if (!network) {
     docker::NetworkSpec net;
     net.name = ctx.layout.network;
@@ -170,7 +156,27 @@ void create_node_containers(docker::Client& docker, const Context& ctx) {
     docker::create_network(docker, net);
   }
   registry::attach(docker, ctx.layout.network);
-  for (size_t i = ctx.first_new; i < ctx.layout.nodes.size(); ++i) {
+}
+
+void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes) {
+  // what the nodes join or mount must be there: Docker would make a missing
+  // volume itself, and nothing that clean could not remove may be left
+  const auto& extra = ctx.spec.node_options;
+  for (auto& n : extra.networks) {
+    if (!docker::inspect_network(docker, n)) throw Error("DIND_CUSTOM_NETWORKS: there is no Docker network " + n);
+  }
+  bool master_here = std::find(nodes.begin(), nodes.end(), 0) != nodes.end();
+  for (auto& m : extra.master_mounts) {
+    if (master_here && m.type == "volume" && !docker::inspect_volume(docker, m.source)) {
+      throw Error("MASTER_EXTRA_OPTS: there is no Docker volume " + m.source + " (dind makes no volume it does not own)");
+    }
+  }
+  for (size_t i : nodes) {
+    const auto& node = ctx.layout.nodes[i];
+    for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(docker, v));
+  }
+  auto lxcfs = use_lxcfs(docker, ctx);
+  for (size_t i : nodes) {
     const auto& node = ctx.layout.nodes[i];
     docker::create_volume(docker, var_volume(node), ctx.layout.labels);
     docker::create_volume(docker, etc_volume(node), ctx.layout.labels);
@@ -178,12 +184,10 @@ void create_node_containers(docker::Client& docker, const Context& ctx) {
   }
 }
 
-void start_nodes(docker::Client& docker, Context& ctx) {
-  size_t first = ctx.first_new, n = ctx.layout.nodes.size() - first;
-  parallel(n, [&](size_t i) { docker::start_container(docker, ctx.layout.nodes[first + i].container); });
-  if (!ctx.layout.lb) ctx.apiserver_port = published_port(docker, ctx);
-  parallel(n, [&](size_t i) {
-    const auto& node = ctx.layout.nodes[first + i];
+void start_nodes(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes) {
+  util::parallel(nodes.size(), [&](size_t i) { docker::start_container(docker, ctx.layout.nodes[nodes[i]].container); });
+  util::parallel(nodes.size(), [&](size_t i) {
+    const auto& node = ctx.layout.nodes[nodes[i]];
     // --wait returns once boot is over: "running", or "degraded" with a failed unit
     docker::ExecResult r;
     std::string state;

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dind::cluster {
 
@@ -43,17 +44,19 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx
 // cluster did not make is someone else's: never take it over, never remove it.
 void refuse_foreign(const Context& ctx, const char* what, const std::string& name, const std::optional<json::Document>& info);
 
-// The network (unless there), both volumes and the container of every node
-// from ctx.first_new, not started; refuses a network or volume of the planned name that dind did
-// not make for this cluster, and a custom network or volume that is missing.
-// The local registry, when there is one, joins the network.
-void create_node_containers(docker::Client& docker, const Context& ctx);
+// The cluster's bridge network on one engine, unless there; refuses a network
+// of its name that dind did not make for this cluster. The local registry,
+// when there is one, joins it.
+void create_network(docker::Client& docker, const Context& ctx);
 
-// Starts the node containers from ctx.first_new, reads the master's published
-// port (unless a load balancer publishes it), and
-// waits until systemd in every node finished booting (images preloaded);
-// names the node that died or failed.
-void start_nodes(docker::Client& docker, Context& ctx);
+// Both volumes and the container of these plan nodes, on this engine, not
+// started; refuses a volume of the planned name that dind did not make for
+// this cluster, and a custom network or volume that is missing.
+void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes);
+
+// Starts these plan nodes' containers and waits until systemd in every one
+// finished booting (images preloaded); names the node that died or failed.
+void start_nodes(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes);
 
 // The API server's published port (the load balancer's, or the master's).
 int published_port(docker::Client& docker, const Context& ctx);

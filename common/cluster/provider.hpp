@@ -25,6 +25,7 @@ struct NodeInfo {
   std::string name;
   std::string role;   // master, worker, lb, dns64, nat64
   std::string state;  // running, paused, exited, created, ...
+  std::string host = {};  // the engine's endpoint when the nodes are on several ("" on one)
 };
 
 struct NodeAddresses {

@@ -88,6 +88,17 @@ void restore_manifest(Provider& provider, util::Steps& steps, const Config& conf
 
 } // namespace
 
+namespace {
+
+// Not built: a snapshot's node states would go back to the engines they came from.
+void refuse_across_hosts(const Config& config) {
+  if (config.hosts().size() > 1) {
+    throw UsageError("snapshots of a cluster across several engines (DIND_HOSTS) are not supported; `up` there makes the cluster anew");
+  }
+}
+
+} // namespace
+
 void snapshot(Provider& provider, util::Steps& steps, const Config& config, const SnapshotOptions& options) {
   auto plan = config.layout();
   std::string name = options.name.empty() ? plan.name : options.name;
@@ -95,6 +106,7 @@ void snapshot(Provider& provider, util::Steps& steps, const Config& config, cons
   // a snapshot holds one control plane's state; restoring an etcd cluster's
   // members together is not built
   if (plan.lb) throw UsageError("snapshots of clusters with several control planes are not supported (NUM_CONTROL_PLANES=1)");
+  refuse_across_hosts(config);
   auto containers = cluster_nodes(provider, plan);
   if (containers.empty()) {
     throw Error("cluster " + plan.name + (provider.has_state(plan) ? " is down" : " does not exist") +
@@ -165,6 +177,7 @@ void snapshot(Provider& provider, util::Steps& steps, const Config& config, cons
 }
 
 void restore(Provider& provider, util::Steps& steps, const Config& config, const RestoreOptions& options) {
+  refuse_across_hosts(config);
   auto plan = config.layout();
   if (provider.has_state(plan)) {
     throw Error("cluster " + plan.name + " exists: `kubectl dind clean` it first, then restore");
@@ -189,7 +202,7 @@ void restore(Provider& provider, util::Steps& steps, const Config& config, const
 
 std::optional<std::string> auto_restore(Provider& provider, util::Steps& steps, const Config& config,
                                         const Layout& plan, bool retain) {
-  if (!config.get("SKIP_SNAPSHOT").empty()) return std::nullopt;
+  if (!config.get("SKIP_SNAPSHOT").empty() || config.hosts().size() > 1) return std::nullopt;
   snapshot::Store store(snapshot::Store::default_dir());
   if (!std::filesystem::exists(store.dir())) return std::nullopt;
   auto image = provider.image(config.image());

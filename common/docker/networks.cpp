@@ -12,6 +12,7 @@ std::string network_create_body(const NetworkSpec& s) {
   for (auto& sub : s.subnets) {
     w.begin_object().kv("Subnet", sub.subnet);
     if (!sub.gateway.empty()) w.kv("Gateway", sub.gateway);
+    if (!sub.ip_range.empty()) w.kv("IPRange", sub.ip_range);
     w.end_object();
   }
   w.end_array().end_object().end_object();

@@ -12,6 +12,7 @@ namespace dind::docker {
 struct Subnet {
   std::string subnet;
   std::string gateway;  // "" lets Docker pick
+  std::string ip_range = {};  // where Docker picks addresses itself ("": anywhere in the subnet)
 };
 
 struct NetworkSpec {

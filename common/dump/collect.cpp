@@ -5,6 +5,7 @@
 #include "cluster/context.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -90,7 +91,7 @@ void collect(cluster::Provider& provider, const cluster::Config& config, DumpWri
   if (nodes.empty()) {
     for (auto& n : plan.nodes) nodes.push_back({n.container, "", "missing"});
   }
-  cluster::parallel(nodes.size(), [&](size_t i) { collect_node(c, nodes[i].name, nodes[i].state); });
+  util::parallel(nodes.size(), [&](size_t i) { collect_node(c, nodes[i].name, nodes[i].state); });
   if (master.empty()) {
     c.add("cluster/UNAVAILABLE", "no control plane of " + plan.name + " runs: no cluster objects\n");
     return;
@@ -129,7 +130,7 @@ void collect(cluster::Provider& provider, const cluster::Config& config, DumpWri
       for (auto& s : cs->GetArray()) targets.push_back({ns, name, json::str(s, {"name"}), json::num(s, {"restartCount"}) > 0});
     }
   }
-  cluster::parallel(targets.size() < 8 ? targets.size() : 8, [&](size_t worker) {
+  util::parallel(targets.size() < 8 ? targets.size() : 8, [&](size_t worker) {
     for (size_t i = worker; i < targets.size(); i += 8) {
       auto& t = targets[i];
       std::string base = "pods/" + t.ns + "/" + t.pod + "/" + t.container;

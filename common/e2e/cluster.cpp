@@ -1,6 +1,6 @@
 #include "e2e/cluster.hpp"
 
-#include "cluster/docker_provider.hpp"
+#include "cluster/engines.hpp"
 #include "cluster/kubeconfig.hpp"
 #include "cluster/load.hpp"
 #include "e2e/images.hpp"
@@ -27,16 +27,15 @@ Built build_all(docker::Client& docker, util::Steps& steps) {
   return built;
 }
 
-void prepare_dind_run(docker::Client& docker, util::Steps& steps, const cluster::Config& config, RunOptions& options,
-                      bool out_dir_given) {
+void prepare_dind_run(util::Steps& steps, const cluster::Config& config, RunOptions& options, bool out_dir_given) {
   auto plan = config.layout();
   // the seed's E2E_REPORT_DIR, where the caller named no directory
   if (!out_dir_given && !config.get("E2E_REPORT_DIR").empty()) options.out_dir = config.get("E2E_REPORT_DIR");
-  auto built = build_all(docker, steps);
+  // the test images are built in the (first) engine the nodes run on, and go from there into every node
+  cluster::Engines engines(config);
+  auto built = build_all(engines.first(), steps);
   options.e2e_test = built.e2e_test;
-  // the test images are built in this engine, where the nodes run
-  cluster::DockerProvider provider(docker);
-  cluster::load_into_nodes(provider, steps, config.layout(), cluster::LoadOptions{built.images, {}, {}});
+  cluster::load_into_nodes(engines.provider(), steps, plan, cluster::LoadOptions{built.images, {}, {}});
   options.kubeconfig = cluster::host_kubeconfig();
   options.context = plan.context;
   options.kubectl = cluster::kubectl_dir() + "/kubectl";

@@ -24,7 +24,6 @@ Built build_all(docker::Client& docker, util::Steps& steps);
 // A run on config's dind cluster: what it needs built, the test images loaded
 // into its nodes, and options pointed at it (kubeconfig, context, kubectl);
 // the report goes to the seed's E2E_REPORT_DIR unless out_dir_given.
-void prepare_dind_run(docker::Client& docker, util::Steps& steps, const cluster::Config& config, RunOptions& options,
-                      bool out_dir_given);
+void prepare_dind_run(util::Steps& steps, const cluster::Config& config, RunOptions& options, bool out_dir_given);
 
 } // namespace dind::e2e

@@ -4,6 +4,7 @@
 #include "docker/images.hpp"
 #include "util/error.hpp"
 #include "util/fanout.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -43,47 +44,46 @@ size_t distribute_image(std::vector<docker::Client>& engines, const std::string&
   std::string id = json::str(*info, {"Id"});
   auto size = static_cast<uint64_t>(json::num(*info, {"Size"}));
   std::vector<std::optional<std::string>> ids(engines.size());
-  cluster::parallel(engines.size() - 1, [&](size_t k) { ids[k + 1] = image_id(engines[k + 1], reference); });
+  util::parallel(engines.size() - 1, [&](size_t k) { ids[k + 1] = image_id(engines[k + 1], reference); });
   auto targets = engines_without(id, ids);
   if (targets.empty()) return 0;
-  steps.run("Sending " + reference + " to " + util::plural(targets.size(), "engine"), [&] {
-    std::vector<std::unique_ptr<docker::ImageLoad>> loads;
-    std::vector<util::Fanout::Sink> sinks;
-    for (size_t i : targets) {
-      loads.push_back(std::make_unique<docker::ImageLoad>(engines[i]));
-      sinks.emplace_back([load = loads.back().get()](std::string_view d) { load->write(d); });
-    }
-    util::Fanout fan(std::move(sinks), engine_buffer);
-    uint64_t sent = 0;
-    std::string source_error;
-    try {
-      docker::save_images_stream(source, {reference}, [&](std::string_view d) {
-        if (!fan.push(d)) throw EnginesGone{};
-        sent += d.size();
-        steps.progress_bytes("sent", sent, size);
-      });
-    } catch (const EnginesGone&) {  // each engine's own error says why
-    } catch (const std::exception& e) {
-      source_error = e.what();
-    }
-    fan.finish();
-    // a cut stream is not ended: the loads' connections drop mid-archive and the engines load nothing
-    if (!source_error.empty()) throw Error("sending " + reference + " from " + source.endpoint().text + " stopped: " + source_error);
-    std::vector<std::string> problems(targets.size());
-    cluster::parallel(targets.size(), [&](size_t k) {
-      auto& engine = engines[targets[k]];
-      try {
-        loads[k]->finish();
-        if (image_id(engine, reference) != id) {
-          problems[k] = engine.endpoint().text + ": after the load " + reference + " is not " + id;
-        }
-      } catch (const std::exception& e) {
-        problems[k] = engine.endpoint().text + ": " + e.what();
-      }
+  steps.status("sending " + reference + " (" + std::to_string(size >> 20) + " MiB) to " + util::plural(targets.size(), "engine"));
+  std::vector<std::unique_ptr<docker::ImageLoad>> loads;
+  std::vector<util::Fanout::Sink> sinks;
+  for (size_t i : targets) {
+    loads.push_back(std::make_unique<docker::ImageLoad>(engines[i]));
+    sinks.emplace_back([load = loads.back().get()](std::string_view d) { load->write(d); });
+  }
+  util::Fanout fan(std::move(sinks), engine_buffer);
+  uint64_t sent = 0;
+  std::string source_error;
+  try {
+    docker::save_images_stream(source, {reference}, [&](std::string_view d) {
+      if (!fan.push(d)) throw EnginesGone{};
+      sent += d.size();
+      steps.progress_bytes("sent", sent);  // of about the image's size: the tar's headers add to it
     });
-    problems.erase(std::remove(problems.begin(), problems.end(), ""), problems.end());
-    if (!problems.empty()) throw Error(util::join(problems, "; "));
+  } catch (const EnginesGone&) {  // each engine's own error says why
+  } catch (const std::exception& e) {
+    source_error = e.what();
+  }
+  fan.finish();
+  // a cut stream is not ended: the loads' connections drop mid-archive and the engines load nothing
+  if (!source_error.empty()) throw Error("sending " + reference + " from " + source.endpoint().text + " stopped: " + source_error);
+  std::vector<std::string> problems(targets.size());
+  util::parallel(targets.size(), [&](size_t k) {
+    auto& engine = engines[targets[k]];
+    try {
+      loads[k]->finish();
+      if (image_id(engine, reference) != id) {
+        problems[k] = engine.endpoint().text + ": after the load " + reference + " is not " + id;
+      }
+    } catch (const std::exception& e) {
+      problems[k] = engine.endpoint().text + ": " + e.what();
+    }
   });
+  problems.erase(std::remove(problems.begin(), problems.end(), ""), problems.end());
+  if (!problems.empty()) throw Error(util::join(problems, "; "));
   return targets.size();
 }
 

@@ -14,7 +14,8 @@ std::vector<size_t> engines_without(const std::string& id, const std::vector<std
 
 // Makes `reference` present on every engine as the first engine has it:
 // one `docker save` stream from the first, loaded into every engine whose
-// image under that name has another ID (or none) at once, with progress.
+// image under that name has another ID (or none) at once, with progress (in
+// the caller's running step).
 // Engines that have it are skipped. Error naming the engines that failed
 // (the others still finish); Error when the first has no such image.
 // Returns how many engines received it.

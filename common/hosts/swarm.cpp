@@ -5,6 +5,7 @@
 #include "docker/containers.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -132,7 +133,7 @@ EngineInfo probe(docker::Client& engine) {
 
 std::vector<EngineInfo> probe_all(std::vector<docker::Client>& engines) {
   std::vector<EngineInfo> infos(engines.size());
-  cluster::parallel(engines.size(), [&](size_t i) { infos[i] = probe(engines[i]); });
+  util::parallel(engines.size(), [&](size_t i) { infos[i] = probe(engines[i]); });
   return infos;
 }
 
@@ -207,7 +208,7 @@ void form_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
       steps.run("Joining " + util::plural(plan.join.size(), "engine") + " to the swarm as workers", [&] {
         std::string address = join_address(infos[plan.manager]);
         std::string token = worker_token(manager);
-        cluster::parallel(plan.join.size(), [&](size_t k) {
+        util::parallel(plan.join.size(), [&](size_t k) {
           size_t i = plan.join[k];
           named(engines[i], [&] { swarm_join(engines[i], hosts[i].advertise, address, token); });
         });
@@ -259,7 +260,7 @@ void leave_swarm(const std::vector<Host>& hosts, util::Steps& steps) {
   }
   if (!workers.empty()) {
     steps.run("Leaving the swarm: " + util::plural(workers.size(), "worker"), [&] {
-      cluster::parallel(workers.size(), [&](size_t k) { swarm_leave(engines[workers[k]], false); });
+      util::parallel(workers.size(), [&](size_t k) { swarm_leave(engines[workers[k]], false); });
     });
   }
   // the last manager's leave ends the swarm: Docker wants it forced

@@ -1,6 +1,5 @@
 #include "report/source.hpp"
 
-#include "cluster/docker_provider.hpp"
 #include "dump/blob.hpp"
 #include "dump/collect.hpp"
 #include "dump/split.hpp"
@@ -88,11 +87,10 @@ DumpDir DumpDir::from_log(std::istream& in) {
   return d;
 }
 
-DumpDir DumpDir::from_cluster(docker::Client& docker, const cluster::Config& config, bool redact_secrets) {
+DumpDir DumpDir::from_cluster(cluster::Provider& provider, const cluster::Config& config, bool redact_secrets) {
   std::stringstream text;
   {
     dump::DumpWriter w(text, false, dump::Codec::zstd);
-    cluster::DockerProvider provider(docker);
     dump::collect(provider, config, w, redact_secrets);
     w.finish();
   }

@@ -1,6 +1,6 @@
 #pragma once
 #include "cluster/config.hpp"
-#include "docker/client.hpp"
+#include "cluster/provider.hpp"
 
 #include <istream>
 #include <string>
@@ -17,7 +17,7 @@ public:
   static DumpDir existing(const std::string& dir);
   // The last dump in a CI log: dump64 blobs when the log has any, else text dumps.
   static DumpDir from_log(std::istream& in);
-  static DumpDir from_cluster(docker::Client& docker, const cluster::Config& config, bool redact_secrets);
+  static DumpDir from_cluster(cluster::Provider& provider, const cluster::Config& config, bool redact_secrets);
   DumpDir(DumpDir&& other) noexcept;
   DumpDir(const DumpDir&) = delete;
   DumpDir& operator=(const DumpDir&) = delete;

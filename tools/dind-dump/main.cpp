@@ -1,6 +1,6 @@
 // dind-dump: cluster state for CI logs, and back out of them.
 #include "cluster/config.hpp"
-#include "cluster/docker_provider.hpp"
+#include "cluster/engines.hpp"
 #include "docker/client.hpp"
 #include "dump/blob.hpp"
 #include "dump/collect.hpp"
@@ -39,9 +39,8 @@ int write_dump(bool base64, bool from_dir) {
     dump::add_directory(w, flags.dir);
   } else {
     auto config = cluster::load_config(flags.selection.vars, flags.selection.config_file);
-    auto docker = docker::Client::from_env();
-    cluster::DockerProvider provider(docker);
-    dump::collect(provider, config, w, !flags.no_redact);
+    cluster::Engines engines(config);
+    dump::collect(engines.provider(), config, w, !flags.no_redact);
   }
   w.finish();
   return 0;

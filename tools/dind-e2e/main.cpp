@@ -36,9 +36,8 @@ void print_skips() {
 // Builds what the tests need and loads the images into the dind cluster first.
 int dind_run(bool serial) {
   auto config = cluster::load_config(flags.selection.vars, flags.selection.config_file);
-  auto docker = docker::Client::from_env();
   auto steps = util::Steps::for_cli();
-  e2e::prepare_dind_run(docker, steps, config, flags.run, flags.output_given);
+  e2e::prepare_dind_run(steps, config, flags.run, flags.output_given);
   flags.run.serial = serial;
   print_skips();
   return report(e2e::run(steps, flags.run));

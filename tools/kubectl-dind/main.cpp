@@ -2,7 +2,7 @@
 #include "dind_config.hpp"
 #include "docker/client.hpp"
 #include "cluster/config.hpp"
-#include "cluster/docker_provider.hpp"
+#include "cluster/engines.hpp"
 #include "cluster/lifecycle.hpp"
 #include "cluster/load.hpp"
 #include "cluster/lock.hpp"
@@ -105,6 +105,7 @@ struct ClusterFlags : util::ClusterSelection {
     cmd->add_option("--node-memory", vars["NODE_MEMORY"], "memory of each node, e.g. 2g (NODE_MEMORY, default: the host's)");
     cmd->add_option("--master-cpus", vars["MASTER_CPUS"], "the master's CPUs instead (MASTER_CPUS)");
     cmd->add_option("--master-memory", vars["MASTER_MEMORY"], "the master's memory instead (MASTER_MEMORY)");
+    cmd->add_option("--hosts", vars["DIND_HOSTS"], "the Docker engines the nodes are spread over: <endpoint>[=<address>],... (DIND_HOSTS)");
     if (with_retain) cmd->add_flag("--retain", retain, "keep a cluster that failed to come up (for debugging)");
   }
   void add_no_wait(CLI::App* cmd) {
@@ -113,9 +114,9 @@ struct ClusterFlags : util::ClusterSelection {
   cluster::Config load() const { return cluster::load_config(vars, config_file); }
 };
 
-// A cluster command whose work is fn(docker, provider, steps, config, flags);
-// the engine client itself is doctor's.
-using ClusterFn = std::function<void(docker::Client&, cluster::Provider&, util::Steps&, const cluster::Config&, const ClusterFlags&)>;
+// A cluster command whose work is fn(engines, provider, steps, config, flags);
+// the engines themselves are doctor's and the swarm's.
+using ClusterFn = std::function<void(cluster::Engines&, cluster::Provider&, util::Steps&, const cluster::Config&, const ClusterFlags&)>;
 
 CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string& name, const std::string& what,
                           bool with_retain, ClusterFn fn) {
@@ -128,13 +129,13 @@ CLI::App* cluster_command(CLI::App& app, util::Action& action, const std::string
     if (!cmd->get_subcommands().empty()) return;  // `snapshot rm` and the like are actions of their own
     action = [&flags, fn, name] {
       auto config = flags.load();
-      auto docker = docker::Client::from_env();
-      cluster::DockerProvider provider(docker);
+      cluster::Engines engines(config);
+      auto& provider = engines.provider();
       auto steps = util::Steps::for_cli();
       // a signal now unwinds through the command's failure path (cleanup)
       util::interrupt::Armed armed;
       auto lock = cluster::lock_cluster(provider, config, name, !flags.no_wait, steps);
-      fn(docker, provider, steps, config, flags);
+      fn(engines, provider, steps, config, flags);
       return 0;
     };
   });
@@ -174,7 +175,8 @@ void add_snapshot_commands(CLI::App& app, util::Action& action) {
   });
   static cluster::RestoreOptions restore;
   auto* restore_cmd = cluster_command(app, action, "restore", "bring a snapshot back as the cluster (which must not exist)", true,
-                                      [](auto&, auto& p, auto& s, auto& c, auto& f) {
+                                      [](auto& e, auto& p, auto& s, auto& c, auto& f) {
+                                        e.form_swarm(s);
                                         restore.retain = f.retain;
                                         cluster::restore(p, s, c, restore);
                                       });
@@ -186,17 +188,19 @@ void add_snapshot_commands(CLI::App& app, util::Action& action) {
 void add_cluster_commands(CLI::App& app, util::Action& action) {
   static ClusterFlags status_flags, config_flags;
   cluster_command(app, action, "up", "create a cluster, or restart the existing one quickly", true,
-                  [](auto& d, auto& p, auto& s, auto& c, auto& f) {
-                    doctor::preflight(d, c);  // fail early, in doctor's words
+                  [](auto& e, auto& p, auto& s, auto& c, auto& f) {
+                    doctor::preflight(e.first(), c);  // fail early, in doctor's words
+                    e.form_swarm(s);
                     cluster::up(p, s, c, f.retain);
                   })
       ->footer("Examples:\n  kubectl dind up\n  NUM_NODES=3 CLUSTER_ID=10 kubectl dind up\n  kubectl dind up --label foo --ip-mode dual-stack");
   // kubeadm's arguments follow `--`: dind's own flags (-v, --config) keep their meaning before it
   static std::vector<std::string> init_args, join_args;
   cluster_command(app, action, "init", "create the master alone and run kubeadm init with dind's config and your arguments", true,
-                  [](auto& d, auto& p, auto& s, auto& c, auto& f) {
+                  [](auto& e, auto& p, auto& s, auto& c, auto& f) {
                     auto args = cluster::parse_kubeadm_args("init", init_args);
-                    doctor::preflight(d, cluster::master_only(c));
+                    doctor::preflight(e.first(), cluster::master_only(c));
+                    e.form_swarm(s);
                     cluster::init(p, s, c, args, f.retain);
                   })
       ->footer("kubeadm's arguments go after `--`; beside dind's config kubeadm takes --skip-phases, --ignore-preflight-errors,\n"
@@ -205,8 +209,10 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                "  CLUSTER_ID=10 kubectl dind init -- --skip-phases=preflight")
       ->add_option("kubeadm-args", init_args, "kubeadm init's arguments, after --");
   cluster_command(app, action, "join", "add one worker node (the next index) and run kubeadm join with your arguments", true,
-                  [](auto&, auto& p, auto& s, auto& c, auto& f) {
-                    cluster::join(p, s, c, cluster::parse_kubeadm_args("join", join_args), f.retain);
+                  [](auto& e, auto& p, auto& s, auto& c, auto& f) {
+                    auto args = cluster::parse_kubeadm_args("join", join_args);
+                    e.form_swarm(s);
+                    cluster::join(p, s, c, args, f.retain);
                   })
       ->footer("kubeadm's arguments go after `--`: the discovery ones init printed (--token, --discovery-token-ca-cert-hash,\n"
                "--discovery-token-unsafe-skip-ca-verification, --discovery-token, --tls-bootstrap-token, the API server endpoint)\n"
@@ -216,7 +222,10 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
                "--discovery-token-ca-cert-hash sha256:... 10.192.0.2:6443")
       ->add_option("kubeadm-args", join_args, "kubeadm join's arguments, after --");
   cluster_command(app, action, "reup", "restart an existing cluster without kubeadm init", true,
-                  [](auto&, auto& p, auto& s, auto& c, auto& f) { cluster::reup(p, s, c, f.retain); });
+                  [](auto& e, auto& p, auto& s, auto& c, auto& f) {
+                    e.form_swarm(s);
+                    cluster::reup(p, s, c, f.retain);
+                  });
   cluster_command(app, action, "down", "remove the node containers, keep volumes for a fast up", false,
                   [](auto&, auto& p, auto& s, auto& c, auto&) { cluster::down(p, s, c); });
   cluster_command(app, action, "clean", "remove the cluster: containers, volumes, network, kubectl context", false,
@@ -231,9 +240,8 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   port->callback([&action] {
     action = [] {
       auto config = port_flags.load();
-      auto docker = docker::Client::from_env();
-      cluster::DockerProvider provider(docker);
-      std::printf("%d\n", cluster::apiserver_port(provider, config));
+      cluster::Engines engines(config);
+      std::printf("%d\n", cluster::apiserver_port(engines.provider(), config));
       return 0;
     };
   });
@@ -243,9 +251,8 @@ void add_cluster_commands(CLI::App& app, util::Action& action) {
   status->callback([&action] {
     action = [] {
       auto config = status_flags.load();
-      auto docker = docker::Client::from_env();
-      cluster::DockerProvider provider(docker);
-      auto s = cluster::status(provider, config);
+      cluster::Engines engines(config);
+      auto s = cluster::status(engines.provider(), config);
       std::printf("%s", status_flags.as_json ? (s.to_json() + "\n").c_str() : s.to_table().c_str());
       return s.up ? 0 : 3;
     };
@@ -388,9 +395,9 @@ void add_report(CLI::App& app, util::Action& action) {
   cmd->callback([&action] {
     action = [] {
       auto config = flags.load();
-      auto docker = docker::Client::from_env();
+      cluster::Engines engines(config);
       util::interrupt::Armed armed;  // a signal unwinds: the temporary dump is removed
-      auto dump = report::DumpDir::from_cluster(docker, config, !no_redact);
+      auto dump = report::DumpDir::from_cluster(engines.provider(), config, !no_redact);
       auto r = report::write_report(dump, out, "live cluster " + config.layout().name);
       if (log::verbosity() != log::Verbosity::quiet) std::fprintf(stderr, "%s: %s\n", r.out.c_str(), r.verdict.c_str());
       return 0;

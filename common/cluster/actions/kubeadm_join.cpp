@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "cluster/kubeadm.hpp"
+#include "util/parallel.hpp"
 
 #include <atomic>
 
@@ -22,7 +23,7 @@ public:
     cmd.insert(cmd.end(), ctx.kubeadm_args.pass.begin(), ctx.kubeadm_args.pass.end());
     std::atomic<int> joined{0};
     size_t first = std::max(ctx.first_new, static_cast<size_t>(ctx.layout.control_planes)), workers = ctx.layout.nodes.size() - first;
-    parallel(workers, [&](size_t i) {
+    util::parallel(workers, [&](size_t i) {
       const auto& node = ctx.layout.nodes[first + i];
       node_write(ctx, node, "/etc/dind/kubeadm-join.yaml", join_config(in, first + i, discovery));
       node_exec(ctx, node, cmd);

@@ -1,5 +1,6 @@
 #include "cluster/actions/action.hpp"
 #include "util/json.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 namespace dind::cluster {
@@ -38,7 +39,7 @@ public:
     if (flannel(ctx)) {
       for (auto& n : routed.nodes) n.pod_cidrs.clear();
     }
-    parallel(ctx.layout.nodes.size(), [&](size_t i) {
+    util::parallel(ctx.layout.nodes.size(), [&](size_t i) {
       const auto& node = routed.nodes[i];
       // routes and resolv.conf first: pods start as soon as the CNI config is
       // there. From then on the node's dind-net keeps the routes itself.

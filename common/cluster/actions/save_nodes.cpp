@@ -2,6 +2,7 @@
 #include "snapshot/changes.hpp"
 #include "snapshot/store.hpp"
 #include "util/error.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 #include "util/tar.hpp"
 
@@ -47,7 +48,7 @@ public:
     std::atomic<uint64_t> done{0};
     auto& nodes = ctx.snapshot->nodes;
     nodes.assign(ctx.layout.nodes.size(), {});
-    parallel(ctx.layout.nodes.size(), [&](size_t i) {
+    util::parallel(ctx.layout.nodes.size(), [&](size_t i) {
       const auto& node = ctx.layout.nodes[i];
       auto& state = nodes[i];
       state.container = node.container;

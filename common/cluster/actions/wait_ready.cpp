@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -46,7 +47,7 @@ std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
 std::vector<std::string> dns_not_answering(Context& ctx) {
   std::string server = ctx.layout.services.at(0).nth(10).str();
   std::vector<std::string> silent(ctx.layout.nodes.size());
-  parallel(ctx.layout.nodes.size(), [&](size_t i) {
+  util::parallel(ctx.layout.nodes.size(), [&](size_t i) {
     const auto& node = ctx.layout.nodes[i].container;
     auto r = ctx.provider.exec(node, {"dind-net", "dns-probe", server, "kubernetes.default.svc.cluster.local"});
     if (r.exit_code == 1) silent[i] = "DNS from " + node;

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <unistd.h>
+#include <vector>
 
 using namespace dind;
 
@@ -104,4 +106,66 @@ TEST_CASE("a kind config's per-node limits, unless a flag or the environment set
                     "NUM_CONTROL_PLANES=3 (flag) but " + path + " has 1 control-plane nodes: the file says which node is which");
   std::remove(path.c_str());
   ::rmdir(dir);
+}
+
+TEST_CASE("DIND_HOSTS places the nodes: the master on the first engine, the others round-robin, a kind config's host wins") {
+  auto hosts_of = [](const cluster::Layout& plan) {
+    std::vector<size_t> out;
+    for (auto& n : plan.nodes) out.push_back(n.host);
+    return out;
+  };
+  const std::map<std::string, std::string> two = {{"DIND_IMAGE", "x"}, {"NUM_NODES", "3"},
+                                                  {"DIND_HOSTS", "unix:///run/a.sock=10.0.0.1,tcp://10.0.0.2:2375"}};
+  auto c = cluster::load_config(two, "");
+  CHECK(c.hosts().size() == 2);
+  CHECK(c.hosts()[1].advertise == "10.0.0.2");
+  CHECK(hosts_of(c.layout()) == std::vector<size_t>{0, 1, 0, 1});
+  auto three = two;
+  three["DIND_HOSTS"] += ",ssh://me@10.0.0.3";
+  three["NUM_CONTROL_PLANES"] = "3";
+  CHECK(hosts_of(cluster::load_config(three, "").layout()) == std::vector<size_t>{0, 1, 2, 0, 1, 2});
+  // without DIND_HOSTS (or with one engine) every node is on the one engine
+  CHECK(hosts_of(cluster::load_config({{"DIND_IMAGE", "x"}, {"NUM_NODES", "3"}}, "").layout()) == std::vector<size_t>{0, 0, 0, 0});
+  CHECK(hosts_of(cluster::load_config({{"DIND_IMAGE", "x"}, {"DIND_HOSTS", "unix:///run/a.sock"}, {"IP_MODE", "ipv6"}}, "").layout()) ==
+        std::vector<size_t>{0, 0, 0});
+
+  char dir[] = "/tmp/dind-hosts-config-test.XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  std::string path = std::string(dir) + "/kind.yaml";
+  auto kind = [&](const std::string& workers) {
+    std::ofstream(path) << "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n" << workers;
+    auto flags = two;
+    flags.erase("NUM_NODES");
+    return cluster::load_config(flags, path);
+  };
+  // by index or by the endpoint as listed; the others keep the default
+  CHECK(hosts_of(kind("- role: worker\n  host: 0\n- role: worker\n- role: worker\n  host: tcp://10.0.0.2:2375\n").layout()) ==
+        std::vector<size_t>{0, 0, 0, 1});
+  CHECK_THROWS_WITH(kind("- role: worker\n  host: 2\n"), path + ": nodes[1].host: 2 is not an index of DIND_HOSTS' 2 engines (0..1)");
+  CHECK_THROWS_WITH(kind("- role: worker\n  host: tcp://10.0.0.9:2375\n"),
+                    path + ": nodes[1].host: tcp://10.0.0.9:2375 is not one of DIND_HOSTS' engines");
+  std::ofstream(path) << "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: worker\n- role: control-plane\n  host: 1\n";
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}, {"DIND_HOSTS", two.at("DIND_HOSTS")}}, path),
+                    Catch::Contains("nodes[1].host: the first control plane runs on DIND_HOSTS' first engine"));
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, path),
+                    path + ": nodes[1].host: 1 names an engine of DIND_HOSTS, which is not set");
+  std::remove(path.c_str());
+  ::rmdir(dir);
+
+  auto v6 = two;
+  v6["IP_MODE"] = "dual-stack";
+  CHECK_THROWS_AS(cluster::load_config(v6, ""), UsageError);
+  CHECK_THROWS_WITH(cluster::load_config(v6, ""), Catch::Contains("a cluster across hosts is IPv4 only"));
+  // the swarm's own addresses: above every node (NUM_NODES' 100 and 7 control planes), below the load balancer
+  auto most = two;
+  most["NUM_NODES"] = "100";
+  most["NUM_CONTROL_PLANES"] = "7";
+  auto plan = cluster::load_config(most, "").layout();
+  auto range = cluster::swarm_range(plan, 0);
+  CHECK(range.str() == "10.192.0.128/26");
+  for (auto& n : plan.nodes) CHECK_FALSE(range.contains(net::Address::parse(n.ipv4)));
+  CHECK_FALSE(range.contains(net::Address::parse(plan.lb->ipv4)));
+  auto bad = two;
+  bad["DIND_HOSTS"] = "unix:///run/a.sock,,tcp://10.0.0.2:2375";
+  CHECK_THROWS_AS(cluster::load_config(bad, ""), UsageError);
 }
