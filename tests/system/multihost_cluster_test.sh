@@ -87,8 +87,10 @@ check "status: exit 0, 4 running nodes ($rc)" bash -c "[ $rc = 0 ] && [ \$(grep 
 check "... each with its engine: kube-node-1 on b" grep -q "^kube-node-1-cluster-86 .* $B\$" "$T/out"
 
 rc=$(DIND_HOSTS="$B,$A" kd_rc "$T/err" up)
-check "up with the engines listed the other way: exit 1, one line naming the node and both engines ($rc: $(head -c 300 "$T/err"))" \
-  one_line_file "$rc" 1 "$T/err" "keeps kube-master-cluster-86 on $(mh_sock a), where DIND_HOSTS places it on $B"
+grep '^kubectl-dind:' "$T/err" > "$T/err1" || true
+check "up with the engines listed the other way: exit 1, one error line naming the node and both engines ($rc: $(cat "$T/err1"))" \
+  one_line_file "$rc" 1 "$T/err1" "keeps kube-master-cluster-86 on $(mh_sock a), where DIND_HOSTS places it on $B"
+check "... and the cluster is still there, all 4 nodes Ready" test "$(ready_nodes)" = 4
 rc=$(kd_rc "$T/err" snapshot)
 check "snapshot across engines: refused, exit 2, one line ($rc)" one_line_file "$rc" 2 "$T/err" "not supported"
 
@@ -133,6 +135,15 @@ pod client2 kube-node-2-cluster-86 "$CTX" sleep 600
 wait_pod client2 "$CTX"
 check "the service answers across engines again" bash -c \
   "for i in \$(seq 30); do '$K' --context $CTX exec client2 -- wget -qO- http://web.default.svc.cluster.local/ 2>/dev/null | grep -q 'hello from dind' && exit 0; sleep 2; done; exit 1"
+
+log "down keeps each engine's volumes; up makes the nodes again where they were"
+"$KD" down -q
+check "down: no node container on a or b" test "$(mh_docker a ps -aq --filter label=io.dind.role)$(mh_docker b ps -aq --filter label=io.dind.role)" = ""
+check "... their volumes kept: 4 on a (with the complete mark: 5), 4 on b" \
+  test "$(mh_docker a volume ls -q --filter label=io.dind.cluster=cluster-86 | wc -l) $(mh_docker b volume ls -q --filter label=io.dind.cluster=cluster-86 | wc -l)" = "5 4"
+"$KD" up -q
+check "up after down: all 4 nodes Ready" test "$(ready_nodes)" = 4
+check "... kube-node-3 on b again" test "$(mh_docker b ps -q --filter name=kube-node-3-cluster-86 | wc -l)" = 1
 
 log "clean removes everything on both engines"
 "$KD" clean -q
