@@ -4,7 +4,8 @@
 # package (static build, .deb, krew), cluster (+ netmodes, flannel), load,
 # snapshot, knobs, initjoin, kindconfig, resources, registry, ha, versions
 # (other Kubernetes releases, skipped where not built), multihost (engines in
-# network namespaces of their own, one swarm), faults, report, e2e.
+# network namespaces of their own, one swarm, a 1+3 cluster across two), faults,
+# report, e2e.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-up

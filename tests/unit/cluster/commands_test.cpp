@@ -69,3 +69,19 @@ TEST_CASE("status on a provider: the nodes master first, up when the API server 
   CHECK_FALSE(down.up);
   CHECK(down.to_table().find("cluster default: down") == 0);
 }
+
+TEST_CASE("status across engines: each node's engine in a HOST column and in the JSON, none on one engine") {
+  test::FakeProvider provider;
+  provider.nodes = {{"kube-master", "master", "running"}, {"kube-node-1", "worker", "running"}};
+  auto one = cluster::status(provider, one_worker());
+  CHECK(one.to_table().find("HOST") == std::string::npos);
+  CHECK(one.to_json().find("\"host\"") == std::string::npos);
+  provider.nodes[0].host = "unix:///run/a.sock";
+  provider.nodes[1].host = "ssh://me@10.0.0.2";
+  auto two = cluster::status(provider, one_worker());
+  auto table = two.to_table();
+  CHECK(table.find(" HOST\n") != std::string::npos);
+  CHECK(table.find("kube-node-1 ") != std::string::npos);
+  CHECK(table.find(" ssh://me@10.0.0.2\n") != std::string::npos);
+  CHECK(two.to_json().find("\"host\": \"unix:///run/a.sock\"") != std::string::npos);
+}
