@@ -182,18 +182,16 @@ void place_nodes(Layout& plan, const std::vector<hosts::Host>& hosts, const std:
     if (i >= settings.size() || settings[i].host.empty()) continue;
     const auto& s = settings[i];
     if (hosts.empty()) throw UsageError(s.host_field + ": " + s.host + " names an engine of DIND_HOSTS, which is not set");
+    bool by_index = s.host.find_first_not_of("0123456789") == std::string::npos;
     size_t host = hosts.size();
-    if (s.host.find_first_not_of("0123456789") == std::string::npos) {
-      host = s.host.size() > 3 ? hosts.size() : std::stoul(s.host);
-      if (host >= hosts.size()) {
-        throw UsageError(s.host_field + ": " + s.host + " is not an index of DIND_HOSTS' " + std::to_string(hosts.size()) + " engines (0.." +
-                         std::to_string(hosts.size() - 1) + ")");
-      }
-    } else {
-      for (size_t h = 0; h < hosts.size(); ++h) {
-        if (hosts[h].endpoint.text == s.host) host = h;
-      }
-      if (host == hosts.size()) throw UsageError(s.host_field + ": " + s.host + " is not one of DIND_HOSTS' engines");
+    for (size_t h = 0; h < hosts.size(); ++h) {
+      if ((by_index ? std::to_string(h) : hosts[h].endpoint.text) == s.host) host = h;
+    }
+    if (host == hosts.size()) {
+      throw UsageError(s.host_field + ": " + s.host +
+                       (by_index ? " is not an index of DIND_HOSTS' " + std::to_string(hosts.size()) + " engines (0.." +
+                                       std::to_string(hosts.size() - 1) + ")"
+                                 : " is not one of DIND_HOSTS' engines"));
     }
     if (i == 0 && host != 0) {
       throw UsageError(s.host_field + ": the first control plane runs on DIND_HOSTS' first engine, where the API server is published");

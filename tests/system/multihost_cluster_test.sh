@@ -17,7 +17,7 @@ CTX=dind-cluster-86 NETWORK=kubeadm-dind-net-cluster-86
 cleanup() {
   set +e
   [ -n "${DIND_HOSTS:-}" ] && "$KD" clean -q 2>/dev/null
-  for p in "$T"/forward-*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
+  [ -f "$T/forward.pids" ] && xargs -r kill < "$T/forward.pids" 2>/dev/null
   mh_down
   rm -rf "$T" /tmp/dind-mhc-split
   local left; left=$(mh_leftovers)
@@ -53,7 +53,7 @@ cat > "$T/forward" <<EOF
 #!/bin/sh
 setsid socat TCP-LISTEN:\$1,bind=127.0.0.1,reuseaddr,fork "EXEC:nsenter --net=/run/netns/dmh-a socat STDIO TCP\\:127.0.0.1\\:\$1" \
   </dev/null >/dev/null 2>&1 &
-echo \$! > "$T/forward-\$1.pid"
+echo \$! >> "$T/forward.pids"  # every one: a second call for a port already forwarded must not hide the first
 EOF
 chmod +x "$T/forward"
 export DIND_PORT_FORWARDER="$T/forward"
