@@ -7,6 +7,7 @@
 #include "docker/images.hpp"
 #include "image/cache.hpp"
 #include "image/go_progress.hpp"
+#include "image/oci.hpp"
 #include "image/derive.hpp"
 #include "image/versions.hpp"
 #include "util/env.hpp"
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace dind::image {
@@ -103,9 +105,8 @@ std::string base_image(Context& ctx, const std::string& rootfs_key) {
 }
 
 struct ComponentImage {
-  std::string reference;
+  OciImage image;
   std::vector<std::pair<std::string, std::string>> files;  // in-image path, host path
-  std::vector<std::string> changes;
 };
 
 // kubeadm names the images it wants; we build exactly those.
@@ -141,7 +142,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
   const std::string& k8s_version = version(ctx.release.versions, "KUBERNETES_VERSION");
   std::string pause = sibling_binary("dind-pause");
   util::Hasher h;
-  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("worker-set-1");
+  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("oci-sets-3");
   for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
   std::string key = h.hex();
   refs = kubeadm_images(k8s + "/kubeadm", k8s_version);
@@ -150,12 +151,11 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
   ctx.steps.run("Control-plane images (" + std::to_string(refs.size()) + ")" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
     ctx.cache.ensure("images", key, [&](const std::string& out) {
       std::vector<ComponentImage> images;
-      const std::vector<std::string> path_env = {"ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
       for (auto& ref : refs) {
         std::string name = docker::split_reference(ref).first;
         name = name.substr(name.rfind('/') + 1);
         std::string tag = docker::split_reference(ref).second;
-        ComponentImage img{ref, {}, path_env};
+        ComponentImage img{{ref, "", {"PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, {}}, {}};
         if (name == "etcd") {
           std::string want = version(ctx.release.versions, "ETCD_VERSION").substr(1);
           if (!util::starts_with(tag, want + "-")) throw Error(pins + ": ETCD_VERSION v" + want + " but kubeadm wants etcd " + tag);
@@ -163,52 +163,47 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
         } else if (name == "coredns") {
           if (tag != version(ctx.release.versions, "COREDNS_VERSION")) throw Error(pins + ": COREDNS_VERSION but kubeadm wants coredns " + tag);
           img.files = {{"coredns", coredns + "/coredns"}};
-          img.changes.push_back(R"(ENTRYPOINT ["/coredns"])");
+          img.image.entrypoint = {"/coredns"};
         } else if (name == "pause") {
           img.files = {{"pause", pause}};
-          img.changes.push_back(R"(ENTRYPOINT ["/pause"])");
+          img.image.entrypoint = {"/pause"};
         } else {
           img.files = {{"usr/local/bin/" + name, k8s + "/" + name}};
         }
         images.push_back(img);
       }
       std::string userland = proxy_userland(ctx, base);
-      uint64_t imported = 0;
+      // every node runs the sandbox, kube-proxy and CoreDNS; control planes
+      // also their static pods: two archives, so nothing is stored twice
+      OciArchive common, control_plane;
+      uint64_t built = 0;
       for (auto& img : images) {
-        std::string tar_path = out + "/layer.tar";
-        {
-          std::ofstream f(tar_path, std::ios::binary | std::ios::trunc);
-          util::tar::Writer w(f);
-          for (auto d : {"etc", "tmp", "run", "var", "usr", "usr/local", "usr/local/bin"}) w.add_dir(d);
-          w.add_data("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
-          w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
-          if (util::ends_with(docker::split_reference(img.reference).first, "kube-proxy")) {
-            for (auto& e : util::tar::read_all(userland)) {
-              if (!util::starts_with(e.name, "out/")) continue;
-              std::string n = e.name.substr(4);
-              if (n.empty() || n == "etc/" || n == "tmp/" || n == "run/" || n == "var/") continue;
-              if (e.type == '5') w.add_dir(n, e.mode);
-              else if (e.type == '2') w.add_symlink(n, e.link);
-              else if (e.type == '0') w.add_data(n, e.content, e.mode);
-            }
+        std::ostringstream layer;
+        util::tar::Writer w(layer);
+        for (auto d : {"etc", "tmp", "run", "var", "usr", "usr/local", "usr/local/bin"}) w.add_dir(d);
+        w.add_data("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
+        w.add_data("etc/group", "root:x:0:\nnogroup:x:65534:\n");
+        std::string name = docker::split_reference(img.image.reference).first;
+        if (util::ends_with(name, "kube-proxy")) {
+          for (auto& e : util::tar::read_all(userland)) {
+            if (!util::starts_with(e.name, "out/")) continue;
+            std::string n = e.name.substr(4);
+            if (n.empty() || n == "etc/" || n == "tmp/" || n == "run/" || n == "var/") continue;
+            if (e.type == '5') w.add_dir(n, e.mode);
+            else if (e.type == '2') w.add_symlink(n, e.link);
+            else if (e.type == '0') w.add_data(n, e.content, e.mode);
           }
-          for (auto& [path, host] : img.files) w.add_file(path, host, 0755);
-          w.finish();
         }
-        docker::import_image(ctx.docker, tar_path, img.reference, img.changes);
-        fs::remove(tar_path);
-        ctx.steps.progress("images imported", ++imported, images.size());
+        for (auto& [path, host] : img.files) w.add_file(path, host, 0755);
+        w.finish();
+        img.image.layer = layer.str();
+        bool everywhere = util::ends_with(name, "/pause") || util::ends_with(name, "/kube-proxy") || util::ends_with(name, "/coredns");
+        (everywhere ? common : control_plane).add(img.image);
+        img.image.layer.clear();
+        ctx.steps.progress("images built", ++built, images.size());
       }
-      docker::save_images(ctx.docker, refs, out + "/images.tar");
-      // workers run only the sandbox, kube-proxy and CoreDNS: a third of the bytes to load at boot
-      std::vector<std::string> worker_refs;
-      for (auto& ref : refs) {
-        for (auto name : {"/pause:", "/kube-proxy:", "/coredns:"}) {
-          if (ref.find(name) != std::string::npos) worker_refs.push_back(ref);
-        }
-      }
-      docker::save_images(ctx.docker, worker_refs, out + "/images-worker.tar");
-      for (auto& ref : refs) docker::remove_image(ctx.docker, ref);
+      common.write(out + "/images-common.oci.tar");
+      control_plane.write(out + "/images-control-plane.oci.tar");
       std::ofstream(out + "/images.id") << key << "\n";
     });
   });
@@ -335,8 +330,9 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_file("etc/crictl.yaml", node_files + "/crictl.yaml", 0644);
         w.add_file("etc/sysctl.d/90-dind.conf", node_files + "/sysctl.conf", 0644);
         w.add_dir("usr/local/share/dind");
-        w.add_file("usr/local/share/dind/images.tar", images + "/images.tar", 0644);
-        w.add_file("usr/local/share/dind/images-worker.tar", images + "/images-worker.tar", 0644);
+        for (auto set : {"images-common.oci.tar", "images-control-plane.oci.tar"}) {
+          w.add_file(std::string("usr/local/share/dind/") + set, images + "/" + set, 0644);
+        }
         w.add_file("usr/local/share/dind/images.id", images + "/images.id", 0644);
         w.finish();
       }
