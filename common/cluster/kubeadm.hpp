@@ -31,6 +31,11 @@ Discovery join_discovery(Context& ctx);
 // KubeletConfiguration and KubeProxyConfiguration, with what this kernel
 // needs (no CAP_SYS_RESOURCE, no conntrack sysctl, no swap accounting).
 std::string init_config(const KubeadmInput& in);
+// Where init_config points kubeadm for its patches; kubeadm_init writes
+// CoreDNS's there, so its Deployment is made as dind wants it (no rollout).
+inline constexpr const char* patches_dir = "/etc/dind/patches";
+// The strategic-merge patch of CoreDNS's Deployment (a JSON object).
+std::string coredns_patch(const Layout& plan);
 // The JoinConfiguration for node `index` of the plan (a control plane below
 // plan.control_planes, a worker from there); every field of discovery must
 // be filled (see dind_discovery).

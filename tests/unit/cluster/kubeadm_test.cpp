@@ -1,6 +1,7 @@
 #include "cluster/kubeadm.hpp"
 
 #include "layout_fixture.hpp"
+#include "util/json.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -45,6 +46,7 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
                   "  - name: event-ttl\n    value: \"say \\\"hi\\\"\"\n"
                   "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\ncontrollerManager:\n") != std::string::npos);
   CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n"
+                  "  - name: kube-api-qps\n    value: \"500\"\n  - name: kube-api-burst\n    value: \"1000\"\n"
                   "  - name: leader-elect\n    value: \"false\"\n"
                   "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\nscheduler:\n  extraArgs:\n"
                   "  - name: leader-elect\n    value: \"false\"\n"
@@ -59,22 +61,41 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
   std::string plain = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(plain.find("scheduler:\n  extraArgs:\n  - name: leader-elect\n    value: \"false\"\n---\n") != std::string::npos);
   CHECK(plain.find("featureGates") == std::string::npos);
+  CHECK(plain.find("kind: ClusterConfiguration\n") < plain.find("\nencryptionAlgorithm: ECDSA-P256\n"));
   CHECK(plain.find("]\ncontrollerManager:\n") != std::string::npos);
+}
+
+TEST_CASE("kubeadm makes CoreDNS probed every second and talking to the API server, not its service") {
+  auto one = test::layout_of({{"NUM_NODES", "1"}});
+  CHECK(cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables"}).find("\npatches:\n  directory: /etc/dind/patches\n---\n") != std::string::npos);
+  auto patch = json::parse(cluster::coredns_patch(one), "patch");
+  const auto& c = patch["spec"]["template"]["spec"]["containers"][0];
+  CHECK(json::str(c, {"name"}) == "coredns");
+  CHECK(json::num(c, {"readinessProbe", "periodSeconds"}) == 1);
+  CHECK(json::str(c["env"][0], {"name"}) == "KUBERNETES_SERVICE_HOST");
+  CHECK(json::str(c["env"][0], {"value"}) == "10.192.0.2");
+  CHECK(json::str(c["env"][1], {"value"}) == "6443");
+  // several control planes: the load balancer's address
+  auto ha = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
+  auto ha_patch = json::parse(cluster::coredns_patch(ha), "patch");
+  CHECK(json::str(ha_patch["spec"]["template"]["spec"]["containers"][0]["env"][0], {"value"}) == ha.lb->ipv4);
 }
 
 TEST_CASE("one control plane elects no leader; several do, and the user's flag comes last") {
   const std::string off = "  - name: leader-elect\n    value: \"false\"\n";
   auto one = test::layout_of({{"NUM_NODES", "1"}});
   std::string init = cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
-  CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n" + off) != std::string::npos);
+  const std::string qps = "  - name: kube-api-qps\n    value: \"500\"\n  - name: kube-api-burst\n    value: \"1000\"\n";
+  CHECK(init.find("controllerManager:\n  extraArgs:\n  - name: allocate-node-cidrs\n    value: \"false\"\n" + qps + off) != std::string::npos);
   CHECK(init.find("scheduler:\n  extraArgs:\n" + off) != std::string::npos);
   auto ha = test::layout_of({{"NUM_CONTROL_PLANES", "3"}, {"NUM_NODES", "1"}});
   std::string ha_init = cluster::init_config({ha, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(ha_init.find("leader-elect") == std::string::npos);
   CHECK(ha_init.find("scheduler:") == std::string::npos);
-  auto user = cluster::component_settings({{"CONTROLLER_MANAGER_leader_elect", "true"}});
+  CHECK(ha_init.find(qps) != std::string::npos);
+  auto user = cluster::component_settings({{"CONTROLLER_MANAGER_leader_elect", "true"}, {"CONTROLLER_MANAGER_kube_api_qps", "5"}});
   std::string mine = cluster::init_config({one, "v1.34.4", "abcdef.0123456789abcdef", "iptables", user});
-  CHECK(mine.find(off + "  - name: leader-elect\n    value: \"true\"\n") != std::string::npos);
+  CHECK(mine.find(off + "  - name: kube-api-qps\n    value: \"5\"\n  - name: leader-elect\n    value: \"true\"\n") != std::string::npos);
 }
 
 TEST_CASE("a fractional CPU limit reserves the rest of the last CPU, so allocatable is the limit") {
