@@ -6,6 +6,7 @@
 #include "util/json.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <openssl/pem.h>
@@ -183,8 +184,20 @@ std::string init_config(const KubeadmInput& in) {
        "  nodefs.available: \"0%\"\n"
        "  nodefs.inodesFree: \"0%\"\n"
        "  imagefs.available: \"0%\"\n";
-  if (!in.components.kubelet_gates.empty()) y << "featureGates:\n";
-  for (auto& g : in.components.kubelet_gates) y << "  " << g.name << ": " << (g.enabled ? "true" : "false") << "\n";
+  // A controller manager exits when the API server is not healthy 10 s after
+  // it started, as after a restart of a loaded node; kubelet's crash-loop
+  // back-off then held it 10 s and more (a reup waited 20-48 s). A test
+  // cluster recovers in seconds: restarts at most 2 s apart. The user's
+  // KUBELET_FEATURE_GATES can turn it off.
+  std::vector<FeatureGate> gates = {{"KubeletCrashLoopBackOffMax", true}};
+  for (auto& g : in.components.kubelet_gates) {
+    auto same = std::find_if(gates.begin(), gates.end(), [&](auto& mine) { return mine.name == g.name; });
+    if (same != gates.end()) same->enabled = g.enabled;
+    else gates.push_back(g);
+  }
+  if (gates.front().enabled) y << "crashLoopBackOff:\n  maxContainerRestartPeriod: 2s\n";
+  y << "featureGates:\n";
+  for (auto& g : gates) y << "  " << g.name << ": " << (g.enabled ? "true" : "false") << "\n";
   y << "---\n"
        "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
        "kind: KubeProxyConfiguration\n"

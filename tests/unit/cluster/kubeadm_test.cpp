@@ -53,14 +53,19 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
                   "  - name: v\n    value: \"2\"\n  - name: feature-gates\n") != std::string::npos);
   CHECK(init.find("  kubeletExtraArgs:\n  - name: node-ip\n    value: \"10.192.0.2\"\n  - name: max-pods\n    value: \"50\"\n") !=
         std::string::npos);
-  CHECK(init.find("kind: KubeletConfiguration\n") < init.find("featureGates:\n  Baz: true\n"));
-  CHECK(init.find("featureGates:\n  Baz: true\n---\n") != std::string::npos);
+  CHECK(init.find("kind: KubeletConfiguration\n") < init.find("featureGates:\n  KubeletCrashLoopBackOffMax: true\n"));
+  CHECK(init.find("featureGates:\n  KubeletCrashLoopBackOffMax: true\n  Baz: true\n---\n") != std::string::npos);
   // workers' kubelets get the flags too (their KubeletConfiguration comes from the cluster)
   CHECK(cluster::join_config(in, 1, cluster::dind_discovery(in, {}, "sha256:0f")).find("  - name: max-pods\n    value: \"50\"\n") != std::string::npos);
   // without settings: no empty sections
   std::string plain = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables"});
   CHECK(plain.find("scheduler:\n  extraArgs:\n  - name: leader-elect\n    value: \"false\"\n---\n") != std::string::npos);
-  CHECK(plain.find("featureGates") == std::string::npos);
+  // restarts at most 2 s apart, unless the user turns the gate off
+  CHECK(plain.find("crashLoopBackOff:\n  maxContainerRestartPeriod: 2s\nfeatureGates:\n  KubeletCrashLoopBackOffMax: true\n---\n") != std::string::npos);
+  auto off = cluster::component_settings({{"KUBELET_FEATURE_GATES", "KubeletCrashLoopBackOffMax=false"}});
+  std::string backoff = cluster::init_config({plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables", off});
+  CHECK(backoff.find("crashLoopBackOff") == std::string::npos);
+  CHECK(backoff.find("featureGates:\n  KubeletCrashLoopBackOffMax: false\n---\n") != std::string::npos);
   CHECK(plain.find("kind: ClusterConfiguration\n") < plain.find("\nencryptionAlgorithm: ECDSA-P256\n"));
   CHECK(plain.find("]\ncontrollerManager:\n") != std::string::npos);
 }
