@@ -25,5 +25,6 @@ LD_LIBRARY_PATH=$libs ldd "$work/x/usr/sbin/haproxy" | awk '/=> \// {print $3} /
 # the loader, where the binary asks for it
 interp=$(LD_LIBRARY_PATH=$libs ldd "$work/x/usr/sbin/haproxy" | awk '/ld-linux/ {print $1}')
 [ -e "$root$interp" ] || { mkdir -p "$root$(dirname "$interp")"; cp -L "$interp" "$root$interp"; }
-"$root$interp" --library-path "$(find "$root" -name '*.so*' -printf '%h\n' | sort -u | paste -sd:)" "$root/usr/sbin/haproxy" -v | head -1
+# (sed reads it all: `head -1` closing the pipe early failed the build with SIGPIPE, exit 141)
+"$root$interp" --library-path "$(find "$root" -name '*.so*' -printf '%h\n' | sort -u | paste -sd:)" "$root/usr/sbin/haproxy" -v | sed -n 1p
 tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$out/rootfs.tar" .
