@@ -18,4 +18,20 @@ check "crictl images lists every image kubeadm names" test "$have" = "$want"
 check "containerd's sandbox image is our pause" bash -c "docker exec $node crictl info | grep -q '\"sandboxImage\": \"registry.k8s.io/pause'"
 check "the node's own kubectl reports the node Ready" \
   bash -c "docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers | grep -q '^$node *Ready'"
+# what dind sets for speed, as the node runs it
+check "dind-preload left no compressed layer in containerd's content store" \
+  bash -c "! docker exec $node ctr -n k8s.io content ls | grep -q containerd.io/uncompressed="
+check "kubeadm made ECDSA keys" \
+  bash -c "docker exec $node openssl x509 -in /etc/kubernetes/pki/apiserver.crt -noout -text | grep -q 'Public Key Algorithm: id-ecPublicKey'"
+check "the controller manager runs at 500 calls/s" docker exec $node grep -q -- --kube-api-qps=500 /etc/kubernetes/manifests/kube-controller-manager.yaml
+k() { docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+check "CoreDNS was made patched (one ReplicaSet, the API server's address)" \
+  bash -c "[ \"\$(docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get rs -l k8s-app=kube-dns -o name | wc -l)\" = 1 ] &&
+           docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get deploy coredns -o jsonpath='{.spec.template.spec.containers[0].env}' | grep -q KUBERNETES_SERVICE_HOST"
+# a container that exits at once: kubelet backs off 2 s, not 10
+k run crash --image="$(k -n kube-system get ds kube-proxy -o jsonpath='{.spec.template.spec.containers[0].image}')" \
+  --image-pull-policy=Never --restart=Always --command -- /usr/local/bin/kube-proxy --no-such-flag >/dev/null
+backoff() { k get pod crash -o jsonpath='{.status.containerStatuses[0].state.waiting.message}'; }
+for _ in $(seq 60); do backoff | grep -q back-off && break; sleep 0.5; done
+check "crash-loop back-off capped at 2 s ($(backoff | cut -c1-40))" bash -c "$(declare -f k backoff); node=$node; backoff | grep -q '^back-off 2s '"
 finish
