@@ -28,10 +28,24 @@ k() { docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 check "CoreDNS was made patched (one ReplicaSet, the API server's address)" \
   bash -c "[ \"\$(docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get rs -l k8s-app=kube-dns -o name | wc -l)\" = 1 ] &&
            docker exec $node kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get deploy coredns -o jsonpath='{.spec.template.spec.containers[0].env}' | grep -q KUBERNETES_SERVICE_HOST"
-# a container that exits at once: kubelet backs off 2 s, not 10
+# kubelet runs with its crash-loop back-off capped at 2 s (it refuses the field
+# without the gate, so its running config shows both took)
+check "kubelet's config caps the crash-loop back-off at 2 s" \
+  bash -c "$(declare -f k); node=$node; k get --raw /api/v1/nodes/$node/proxy/configz | grep -q '\"maxContainerRestartPeriod\":\"2s\"'"
+# and a container that exits at once is never held back longer. kubelet shows
+# its back-off only when it syncs within the back-off of the exit (a loaded
+# node may sync later and restart at once), so: every back-off seen says 2s,
+# and the pod either showed one or restarted twice within 40 s.
 k run crash --image="$(k -n kube-system get ds kube-proxy -o jsonpath='{.spec.template.spec.containers[0].image}')" \
   --image-pull-policy=Never --restart=Always --command -- /usr/local/bin/kube-proxy --no-such-flag >/dev/null
-backoff() { k get pod crash -o jsonpath='{.status.containerStatuses[0].state.waiting.message}'; }
-for _ in $(seq 60); do backoff | grep -q back-off && break; sleep 0.5; done
-check "crash-loop back-off capped at 2 s ($(backoff | cut -c1-40))" bash -c "$(declare -f k backoff); node=$node; backoff | grep -q '^back-off 2s '"
+seen="" restarts=0
+for _ in $(seq 40); do
+  st=$(k get pod crash -o jsonpath='{.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].state.waiting.message}')
+  restarts=${st%% *}
+  b=$(echo "$st" | grep -o 'back-off [0-9a-z.]*' | cut -d' ' -f2) || true
+  [ -n "$b" ] && seen+="$b " && break
+  sleep 1
+done
+check "crash-loop back-off at most 2 s (back-offs seen: ${seen:-none}, restarts: $restarts)" \
+  bash -c "! echo '$seen' | tr ' ' '\n' | grep -v '^2s\$' | grep -q . && { [ -n '$seen' ] || [ '${restarts:-0}' -ge 2 ]; }"
 finish
