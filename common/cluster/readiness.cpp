@@ -44,9 +44,10 @@ std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::
   // CoreDNS pods count once Ready with containers started after `since`:
   // the Deployment's status still shows the replicas of before a restart
   auto dns = json::parse(coredns_json, "coredns");
-  auto pods = json::parse(pods_json, "kube-system pods");
+  auto pods = json::parse(pods_json, "kubectl get pods");
   int64_t want = json::num(dns, {"spec", "replicas"}, 1), have = 0;
-  for (auto& pod : items(pods, "kube-system pods")) {
+  for (auto& pod : items(pods, "pods")) {
+    if (json::str(pod, {"metadata", "namespace"}, "kube-system") != "kube-system") continue;
     // a crash-looping system pod is why the wait may never end: name it
     if (auto* cs = json::find(pod, {"status", "containerStatuses"}); cs && cs->IsArray()) {
       for (auto& c : cs->GetArray()) {
@@ -72,6 +73,23 @@ std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::
   }
   if (have < want) missing.push_back("coredns " + std::to_string(have) + "/" + std::to_string(want) + " ready");
   return missing;
+}
+
+std::vector<std::string> waiting_for_services(const std::string& pods_json) {
+  std::vector<std::string> stuck;
+  auto pods = json::parse(pods_json, "kubectl get pods");
+  for (auto& pod : items(pods, "pods")) {
+    auto* cs = json::find(pod, {"status", "containerStatuses"});
+    if (!cs || !cs->IsArray()) continue;
+    for (auto& c : cs->GetArray()) {
+      if (json::str(c, {"state", "waiting", "reason"}) == "CreateContainerConfigError" &&
+          json::str(c, {"state", "waiting", "message"}).find("services have not yet been read") != std::string::npos) {
+        stuck.push_back(json::str(pod, {"metadata", "namespace"}) + "/" + json::str(pod, {"metadata", "name"}));
+        break;
+      }
+    }
+  }
+  return stuck;
 }
 
 } // namespace dind::cluster

@@ -63,3 +63,30 @@ TEST_CASE("readiness: an answer without items is an error, not a crash") {
   CHECK_THROWS_AS(cluster::not_ready(plan, 0, R"({"items":[]})", dns, R"({"items":{}})", since), Error);
   CHECK_THROWS_AS(cluster::not_ready(plan, 0, "not json", dns, R"({"items":[]})", since), Error);
 }
+
+TEST_CASE("readiness: pods outside kube-system do not hold the wait") {
+  auto plan = test::layout_of({{"NUM_NODES", "0"}});
+  std::string nodes = R"({"items":[)" + node("kube-master", "True", "2026-11-28T10:00:05Z") + "]}";
+  std::string users = R"({"metadata":{"name":"app","namespace":"default"},"status":{"containerStatuses":[{"ready":false,)"
+                      R"("state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}})";
+  std::string pods = R"({"items":[)" + coredns_pod(true, "2026-11-28T10:00:07Z") + "," + users + "]}";
+  CHECK(cluster::not_ready(plan, 0, nodes, dns, pods, since).empty());
+}
+
+TEST_CASE("readiness: the pods kubelet set aside until it has listed the services") {
+  auto waiting = [](const std::string& ns, const std::string& name, const std::string& reason, const std::string& message) {
+    return R"({"metadata":{"name":")" + name + R"(","namespace":")" + ns + R"("},"status":{"containerStatuses":[)"
+           R"({"state":{"running":{}}},{"state":{"waiting":{"reason":")" + reason + R"(","message":")" + message + R"("}}}]}})";
+  };
+  std::string pods = R"({"items":[)" +
+                     waiting("kube-system", "kube-proxy-x", "CreateContainerConfigError",
+                             "services have not yet been read at least once, cannot construct envvars") + "," +
+                     waiting("default", "app-1", "CreateContainerConfigError",
+                             "services have not yet been read at least once, cannot construct envvars") + "," +
+                     waiting("default", "app-2", "CreateContainerConfigError", "configmap \\\"x\\\" not found") + "," +
+                     waiting("default", "app-3", "CrashLoopBackOff", "back-off 2s") + "," +
+                     R"({"metadata":{"name":"pending","namespace":"default"},"status":{}})" + "]}";
+  CHECK(cluster::waiting_for_services(pods) == std::vector<std::string>{"kube-system/kube-proxy-x", "default/app-1"});
+  CHECK(cluster::waiting_for_services(R"({"items":[]})").empty());
+  CHECK_THROWS_AS(cluster::waiting_for_services(R"({"kind":"Status"})"), Error);
+}

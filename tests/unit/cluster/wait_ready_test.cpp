@@ -92,7 +92,7 @@ TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a
       return {0, nodes.replace(worker, 15, R"("status":"False")"), ""};
     }
     if (args == "-n kube-system get deployment coredns -o json") return {0, test::coredns_json, ""};
-    if (args == "-n kube-system get pods -o json") {
+    if (args == "get pods --all-namespaces -o json") {
       return {0, R"({"items":[{"metadata":{"name":"kube-proxy-x"},"status":{"containerStatuses":[{"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}]})", ""};
     }
     if (args == "-n kube-system logs kube-proxy-x --previous --tail=1") return {0, "starting\ntoo many open files\n", ""};
@@ -101,6 +101,27 @@ TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a
   CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx),
                     "timed out after 1s (DIND_WAIT) waiting for kube-node-1 NotReady, kube-proxy-x crash-looping, coredns 0/1 "
                     "ready; kube-proxy-x: too many open files");
+}
+
+TEST_CASE("wait_ready: a pod kubelet set aside for want of the services is annotated, so kubelet retries it now") {
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "0"}}));
+  nodes_running(run);
+  auto ready = test::all_ready(run.layout);
+  std::atomic<int> polls{0};
+  run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
+    std::string args = test::kubectl_args(cmd);
+    // kube-proxy waits on the first poll; on the second it runs
+    if (args == "get pods --all-namespaces -o json" && ++polls == 1) {
+      return {0, R"({"items":[{"metadata":{"name":"kube-proxy-x","namespace":"kube-system"},"status":{"containerStatuses":[)"
+                 R"({"state":{"waiting":{"reason":"CreateContainerConfigError","message":"services have not yet been read at least once, cannot construct envvars"}}}]}}]})", ""};
+    }
+    if (util::starts_with(args, "-n kube-system annotate")) return {1, "", "Error from server (NotFound)"};  // also when it fails
+    return ready(node, cmd);
+  };
+  cluster::wait_ready()->execute(run.ctx);
+  auto annotated = run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system annotate pod kube-proxy-x --overwrite dind.io/retried-at=");
+  CHECK(annotated.size() == 1);
+  CHECK(polls == 2);
 }
 
 TEST_CASE("wait_ready: join waits for its own node alone") {
