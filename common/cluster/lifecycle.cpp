@@ -14,6 +14,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -24,7 +25,10 @@ void run_actions(Context& ctx, const std::vector<std::unique_ptr<Action>>& actio
   for (auto& a : actions) {
     std::string title = a->title(ctx);
     std::string phase = title;
-    if (!phase.empty()) phase[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(phase[0])));
+    // "Creating nodes" reads "creating nodes: ..."; "DNS64 and NAT64" stays
+    if (phase.size() > 1 && !std::isupper(static_cast<unsigned char>(phase[1]))) {
+      phase[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(phase[0])));
+    }
     try {
       ctx.steps.run(title, [&] { a->execute(ctx); });
     } catch (const util::interrupt::Interrupted&) {

@@ -5,6 +5,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "image/build.hpp"
 #include "image/derive.hpp"
 #include "image/versions.hpp"
 #include "util/error.hpp"
@@ -22,13 +23,12 @@ namespace {
 // kept across `down`, removed by `clean`. Built from Debian's packages on the
 // node's base rootfs.
 std::string helper_image(docker::Client& docker) {
-  auto bases = docker::list_image_tags(docker, "dind-base");
-  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
+  std::string base = image::built_base_image(docker);
   std::string dir = image::images_dir() + "/nat64";
-  std::string key = util::Hasher().add(bases.front()).add_file(dir + "/dns64-start").add_file(dir + "/nat64-start").hex();
+  std::string key = util::Hasher().add(base).add_file(dir + "/dns64-start").add_file(dir + "/nat64-start").hex();
   std::string ref = "dind-nat64:" + key.substr(0, 12);
   if (docker::inspect_image(docker, ref)) return ref;
-  image::derive_image(docker, bases.front(), ref, [&](const std::string& id) {
+  image::derive_image(docker, base, ref, [&](const std::string& id) {
     docker::exec_check(docker, id, {"sh", "-c",
         "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
         "bind9 tayga >/dev/null && rm -rf /var/lib/apt/lists/*"});

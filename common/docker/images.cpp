@@ -75,22 +75,6 @@ std::optional<json::Document> inspect_image(Client& c, const std::string& refere
   return json::parse(*body, "image inspect");
 }
 
-std::vector<std::string> list_image_tags(Client& c, const std::string& reference_filter) {
-  json::Writer f;
-  f.begin_object().strings("reference", {reference_filter}).end_object();
-  Request r;
-  r.path = "/images/json";
-  r.query = {{"filters", f.str()}};
-  auto d = json::parse(c.call(r), "image list");
-  std::vector<std::string> out;
-  for (auto& img : d.GetArray()) {
-    if (auto* tags = json::find(img, {"RepoTags"}); tags && tags->IsArray()) {
-      for (auto& t : tags->GetArray()) out.emplace_back(t.GetString());
-    }
-  }
-  return out;
-}
-
 std::string import_image(Client& c, const std::string& tar_path, const std::string& reference,
                          const std::vector<std::string>& changes) {
   std::ifstream in(tar_path, std::ios::binary | std::ios::ate);

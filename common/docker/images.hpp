@@ -23,8 +23,6 @@ std::string normalize_reference(const std::string& reference);
 bool has_digest(const std::string& reference);
 
 std::optional<json::Document> inspect_image(Client& c, const std::string& reference);
-// Tags of every image whose reference matches (Docker's "reference" filter).
-std::vector<std::string> list_image_tags(Client& c, const std::string& reference_filter);
 // docker import: a root filesystem tar becomes an image; changes are Dockerfile
 // instructions (ENTRYPOINT, ENV, ...). Returns the image id.
 std::string import_image(Client& c, const std::string& tar_path, const std::string& reference,

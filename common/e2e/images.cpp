@@ -3,6 +3,7 @@
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
+#include "image/build.hpp"
 #include "image/derive.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
@@ -69,9 +70,8 @@ void derive(docker::Client& docker, const std::string& from, const std::string& 
 
 std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const TestImageInputs& in) {
   const std::string& assets = in.assets;
-  auto bases = docker::list_image_tags(docker, "dind-base");
-  if (bases.empty()) throw Error("no dind-base image: run `kubectl dind build-image` first");
-  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add_file(in.busybox).add(bases.front()).add("e2e-images-8").hex().substr(0, 16);
+  std::string base = image::built_base_image(docker);
+  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add_file(in.busybox).add(base).add("e2e-images-8").hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
   const std::string e2e_repo = "registry.k8s.io/e2e-test-images/";
   for (auto& ref : util::split(util::check({in.e2e_test, "--list-images"}).out, '\n')) {
@@ -94,7 +94,7 @@ std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& 
     // agnhost's image is Alpine with these tools, users and files; ours is the Debian base rootfs with the same
     std::string debian = "dind-e2e-debian:" + key;
     if (!docker::inspect_image(docker, debian)) {
-      derive(docker, bases.front(), debian,
+      derive(docker, base, debian,
              "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "
              "curl bind9-dnsutils iperf netcat-openbsd iproute2 >/dev/null && rm -rf /var/lib/apt/lists/* && ln -sf /usr/bin/iperf /usr/local/bin/iperf && "
              "useradd -u 1000 user-defined-in-image && groupadd -g 50000 group-defined-in-image && "

@@ -60,7 +60,6 @@ struct Context {
   Cache cache;
   std::string images;  // images/ dir
   Release release;
-  std::string versions_hash;  // of images/versions: the Debian root filesystem is the same for every release
 };
 
 std::string go_component(Context& ctx, const std::string& component, const std::string& title) {
@@ -80,8 +79,14 @@ std::string local_binaries(Context& ctx, const std::string& src) {
   return dir;
 }
 
+// The Debian root filesystem is the same for every release: keyed by
+// images/versions and its recipe alone.
+std::string rootfs_key(const std::string& images) {
+  return util::Hasher().add(util::Hasher().add_file(images + "/versions").hex()).add_file(images + "/rootfs/build.sh").hex();
+}
+
 std::string rootfs(Context& ctx) {
-  std::string key = util::Hasher().add(ctx.versions_hash).add_file(ctx.images + "/rootfs/build.sh").hex();
+  std::string key = rootfs_key(ctx.images);
   bool cached = ctx.cache.has("rootfs", key);
   std::string suite = version(ctx.release.versions, "DEBIAN_SUITE");
   ctx.steps.run("Debian " + suite + " root filesystem (debootstrap)" + (cached ? " (cached " + short_key(key) + ")" : ""), [&] {
@@ -95,8 +100,10 @@ std::string rootfs(Context& ctx) {
   return key;
 }
 
+std::string base_ref(const std::string& rootfs_key) { return "dind-base:" + short_key(rootfs_key); }
+
 std::string base_image(Context& ctx, const std::string& rootfs_key) {
-  std::string ref = "dind-base:" + short_key(rootfs_key);
+  std::string ref = base_ref(rootfs_key);
   bool present = docker::inspect_image(ctx.docker, ref).has_value();
   ctx.steps.run("Base image " + ref + (present ? " (present)" : " (docker import)"), [&] {
     if (!present) docker::import_image(ctx.docker, ctx.cache.dir("rootfs", rootfs_key) + "/rootfs.tar", ref, {});
@@ -271,6 +278,12 @@ std::string go_component(util::Steps& steps, const std::string& component, const
   return script_component(steps, "go-" + component, images + "/go/build.sh", args, inputs, title, cache_root);
 }
 
+std::string built_base_image(docker::Client& docker) {
+  std::string ref = base_ref(rootfs_key(images_dir()));
+  if (!docker::inspect_image(docker, ref)) throw Error("no " + ref + " image: run `kubectl dind build-image` first");
+  return ref;
+}
+
 std::string default_node_image(const std::string& k8s_version) {
   std::string dir;
   try {
@@ -286,8 +299,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
   std::string cache_root = options.cache_root.empty() ? util::cache_dir() : options.cache_root;
   std::string images_root = images_dir();
   Release release = kubernetes_release(images_root, options.k8s_version);
-  Context ctx{docker, steps, cache_root, Cache(cache_root), images_root, release, {}};
-  ctx.versions_hash = util::Hasher().add_file(ctx.images + "/versions").hex();
+  Context ctx{docker, steps, cache_root, Cache(cache_root), images_root, release};
   BuildReport report;
   report.kubernetes_version = version(ctx.release.versions, "KUBERNETES_VERSION");
 

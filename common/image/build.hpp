@@ -47,6 +47,11 @@ std::string script_image(docker::Client& docker, util::Steps& steps, const std::
 std::string go_component(util::Steps& steps, const std::string& component, const std::string& title,
                          const std::string& cache_root = "", const Release& release = {});
 
+// The Debian base image this tree's node images are built on, which the
+// helper images derive from too: "dind-base:<key of its recipe>"; an error
+// when build-image has not made it.
+std::string built_base_image(docker::Client& docker);
+
 // The node image reference of a Kubernetes minor version ("" = the default).
 std::string default_node_image(const std::string& k8s_version = "");
 

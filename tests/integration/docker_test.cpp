@@ -224,7 +224,6 @@ TEST_CASE("image tag, save, remove, load") {
   CHECK_FALSE(docker::inspect_image(c, "dind-test-busybox:saved"));
   docker::load_images(c, path);
   CHECK(docker::inspect_image(c, "dind-test-busybox:saved"));
-  CHECK(docker::list_image_tags(c, "dind-test-busybox").size() >= 2);
   docker::remove_image(c, "dind-test-busybox:saved");
   std::remove(path.c_str());
 }

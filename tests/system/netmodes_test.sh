@@ -3,7 +3,10 @@
 # planned addresses; pod-to-pod across nodes (ping and TCP), pod -> ClusterIP
 # service on another node, and in-cluster DNS work in each family.
 . "$(dirname "$0")/lib.sh"
-trap 'for id in 31 32; do CLUSTER_ID=$id "$KD" clean -q || true; done' EXIT
+trap 'for id in 31 32; do CLUSTER_ID=$id "$KD" clean -q || true; done; docker rmi -f dind-base:000000000000 >/dev/null 2>&1 || true' EXIT
+# An older base image beside the one the node image is built on (the newest
+# in Docker's list): the DNS64/NAT64 helpers must derive from the right one.
+docker import - dind-base:000000000000 < <(tar -cf - -T /dev/null) >/dev/null
 ensure_busybox
 
 svc_for() { # svc_for CTX NAME FAMILY-POLICY
@@ -51,6 +54,10 @@ run_mode() { # run_mode MODE ID
   done
   if [ "$mode" = ipv6 ]; then
     check "ipv6: bind9 and tayga helpers run" test "$(docker ps -q --filter name=bind9$sfx --filter name=tayga$sfx | wc -l)" = 2
+    helper=$(docker inspect -f '{{.Config.Image}}' "$(docker ps -q --filter name=tayga$sfx | head -1)")
+    base=$(docker inspect -f '{{.Config.Image}}' "$(docker ps -q --filter name=kube-master$sfx | head -1)" | xargs docker inspect -f '{{index .RootFS.Layers 0}}')
+    check "ipv6: the helpers derive from the node image's base ($helper)" \
+      bash -c "docker inspect -f '{{index .RootFS.Layers 0}}' $helper | grep -qx '$base'"
     local aaaa; aaaa=$("$K" --context "$ctx" exec b -- nslookup -type=AAAA deb.debian.org | awk '/^Address: fd00:10:64:ff9b::/ {print $2; exit}')
     check "ipv6: a pod resolves an IPv4-only name through DNS64 ($aaaa)" test -n "$aaaa"
     cat > /tmp/dind-nat64-probe <<'PROBE'

@@ -177,3 +177,19 @@ TEST_CASE("a control plane's failed join names a load balancer that stopped, wit
   run.provider.nodes[2].state = "running";
   CHECK_THROWS_WITH(cluster::join_control_planes()->execute(run.ctx), Catch::StartsWith("fake: exec kube-master-2 kubeadm join"));
 }
+
+TEST_CASE("run_actions: a failure names its step in lower case, an acronym as it is") {
+  struct Failing : cluster::Action {
+    std::string name;
+    explicit Failing(std::string n) : name(std::move(n)) {}
+    std::string title(const cluster::Context&) const override { return name; }
+    void execute(cluster::Context&) override { throw Error("it broke"); }
+  };
+  test::FakeRun run(test::layout_of({}));
+  for (auto [title, said] : std::vector<std::pair<std::string, std::string>>{
+           {"Creating 1 nodes", "creating 1 nodes: it broke"}, {"DNS64 and NAT64 (bind9)", "DNS64 and NAT64 (bind9): it broke"}}) {
+    std::vector<std::unique_ptr<cluster::Action>> actions;
+    actions.push_back(std::make_unique<Failing>(title));
+    CHECK_THROWS_WITH(cluster::run_actions(run.ctx, actions), said);
+  }
+}
