@@ -1,5 +1,7 @@
 #include "e2e/images.hpp"
 
+#include "recipe_keys.hpp"
+
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
@@ -71,7 +73,7 @@ void derive(docker::Client& docker, const std::string& from, const std::string& 
 std::vector<std::string> build_test_images(docker::Client& docker, util::Steps& steps, const TestImageInputs& in) {
   const std::string& assets = in.assets;
   std::string base = image::built_base_image(docker);
-  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add_file(in.busybox).add(base).add("e2e-images-8").hex().substr(0, 16);
+  std::string key = util::Hasher().add_tree(assets).add_file(in.coredns).add_file(in.etcd).add_file(in.busybox).add(base).add(DIND_E2E_RECIPE).hex().substr(0, 16);
   std::map<std::string, std::string> wanted;  // kind -> reference the framework uses
   const std::string e2e_repo = "registry.k8s.io/e2e-test-images/";
   for (auto& ref : util::split(util::check({in.e2e_test, "--list-images"}).out, '\n')) {

@@ -1,6 +1,7 @@
 #include "image/build.hpp"
 
 #include "dind_config.hpp"
+#include "recipe_keys.hpp"
 
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -38,9 +39,6 @@ const std::vector<std::string> k8s_binaries = {"kubeadm", "kubelet", "kubectl", 
 const std::vector<std::string> node_binaries = {"kubeadm", "kubelet", "kubectl"};
 
 std::string short_key(const std::string& key) { return key.substr(0, 12); }
-
-// Bumped when the node image recipe in this file changes (labels, commit changes).
-constexpr const char* build_recipe_version = "node-recipe-5";
 
 // Our binaries in the images sit next to the tools (build tree, bin or libexec).
 std::string sibling_binary(const std::string& name) {
@@ -149,7 +147,7 @@ std::string component_images(Context& ctx, const std::string& k8s, const std::st
   const std::string& k8s_version = version(ctx.release.versions, "KUBERNETES_VERSION");
   std::string pause = sibling_binary("dind-pause");
   util::Hasher h;
-  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add("oci-sets-3");
+  h.add(base).add_file(pause).add_file(ctx.images + "/proxy/collect.sh").add(DIND_NODE_RECIPE);
   for (auto& dir : {k8s, etcd, coredns}) h.add_file(dir + "/.complete");
   std::string key = h.hex();
   refs = kubeadm_images(k8s + "/kubeadm", k8s_version);
@@ -317,7 +315,7 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
 
   std::string node_files = ctx.images + "/node/files";
   std::string dind_net = sibling_binary("dind-net");
-  std::string key = util::Hasher().add(base).add(images_key).add(build_recipe_version).add_file(dind_net).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
+  std::string key = util::Hasher().add(base).add(images_key).add(DIND_NODE_RECIPE).add_file(dind_net).add_file(k8s + "/.complete").add_file(crictl + "/.complete")
                         .add_tree(node_files).hex();
   report.image = "dind-node:" + report.kubernetes_version + "-" + short_key(key);
   report.alias = "dind-node:" + report.kubernetes_version;
