@@ -9,9 +9,9 @@ namespace dind::cluster {
 // What is not ready yet, one phrase per thing ("kube-node-1 NotReady",
 // "kube-node-2 not registered", "coredns 0/2 ready", "POD crash-looping"),
 // from kubectl's JSON of the nodes, the coredns Deployment and the pods
-// (those outside kube-system do not count); empty when all is. Only what happened after `since`
-// (RFC 3339 UTC) counts: a restarted cluster still shows its old Ready
-// conditions and pods for a while. first > 0 (join): only the nodes from
+// (those outside kube-system do not count); empty when all is. Only what
+// happened after `since` (RFC 3339 UTC) counts: a restarted cluster still
+// shows its old Ready conditions and pods for a while. first > 0 (join): only the nodes from
 // there count, and CoreDNS, which runs already, is not asked about.
 std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::string& nodes_json,
                                    const std::string& coredns_json, const std::string& pods_json, const std::string& since);

@@ -5,14 +5,15 @@
 # cache by a key nobody remembered to bump.
 set -eu
 out=$1; shift
-node=""; e2e=""; side=node
-for f in "$@"; do
-  if [ "$f" = -- ]; then side=e2e; continue; fi
-  if [ $side = node ]; then node="$node $f"; else e2e="$e2e $f"; fi
-done
-key() { cat "$@" | sha256sum | cut -c1-16; }
+# key before|after: the files before or after "--", concatenated and hashed
+key() {
+  side=before
+  for f in "$@"; do
+    if [ "$f" = -- ]; then side=after; elif [ $side = "$want" ]; then cat "$f"; fi
+  done | sha256sum | cut -c1-16
+}
 {
   echo "#pragma once"
-  echo "#define DIND_NODE_RECIPE \"$(key $node)\""
-  echo "#define DIND_E2E_RECIPE \"$(key $e2e)\""
+  echo "#define DIND_NODE_RECIPE \"$(want=before key "$@")\""
+  echo "#define DIND_E2E_RECIPE \"$(want=after key "$@")\""
 } > "$out"
