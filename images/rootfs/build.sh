@@ -16,13 +16,21 @@ pkgs+=,iputils-ping,ebtables,ipset,netcat-openbsd,less,findutils,tar,zstd
 # what our dynamically linked dind-net needs on the node (same suite as the build host)
 pkgs+=,libpocofoundation80,libpoconet80,libspdlog1.10,libfmt9
 debootstrap --variant=minbase --include="$pkgs" "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >&2
-# A node is a container: no getty, no kernel-facing units that cannot work there.
+# A node is a container: no getty, no kernel-facing units that cannot work there,
+# no first-boot or login chores. Nodes boot together on a few cores: masking
+# the module loaders, mounts and chores took three nodes' boot from 13.0-13.4 s
+# to 11.6-12.4 s here (a master's boot CPU 6.3 -> 6.0 s, 2026-12-07).
 rm -f "$root"/etc/machine-id "$root"/var/lib/dbus/machine-id
 touch "$root"/etc/machine-id
 for u in getty.target systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
-         systemd-modules-load.service sys-kernel-debug.mount sys-kernel-tracing.mount \
-         systemd-remount-fs.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
-         fstrim.timer dpkg-db-backup.timer; do
+         systemd-modules-load.service modprobe@.service kmod-static-nodes.service systemd-binfmt.service \
+         sys-kernel-debug.mount sys-kernel-tracing.mount sys-kernel-config.mount dev-hugepages.mount \
+         sys-fs-fuse-connections.mount proc-sys-fs-binfmt_misc.automount systemd-remount-fs.service \
+         e2scrub_reap.service systemd-pstore.service systemd-random-seed.service systemd-firstboot.service \
+         systemd-machine-id-commit.service systemd-repart.service systemd-update-utmp.service \
+         systemd-update-utmp-runlevel.service systemd-initctl.socket systemd-journald-audit.socket \
+         systemd-ask-password-console.path systemd-ask-password-wall.path remote-fs.target \
+         apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer dpkg-db-backup.timer; do
   ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
 # what a node never runs: CNI plugins dind does not configure (bridge, ptp,

@@ -36,9 +36,9 @@ void nodes_still_running(Context& ctx) {
 // kubelet retries a pod it set aside for want of the services at once when
 // the pod changes, not after its 10-15 s back-off: after a restart that was
 // most of the wait for kube-proxy, and for the users' pods.
-void retry_waiting_for_services(Context& ctx, const std::string& pods_json) {
+void retry_waiting_for_services(Context& ctx, const std::string& state_json) {
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  for (auto& pod : cluster::waiting_for_services(pods_json)) {
+  for (auto& pod : cluster::waiting_for_services(state_json)) {
     auto slash = pod.find('/');
     log::debug("{} waits for kubelet to list the services: annotating it so that kubelet retries now", pod);
     try {
@@ -53,11 +53,10 @@ void retry_waiting_for_services(Context& ctx, const std::string& pods_json) {
 std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
   // join waits for its node alone: the others post their status only when
   // it changes (or every 5 minutes), and CoreDNS already runs
-  if (ctx.first_new > 0) return cluster::not_ready(ctx.layout, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), "", "", since);
-  std::string pods = master_kubectl(ctx, {"get", "pods", "--all-namespaces", "-o", "json"});
-  retry_waiting_for_services(ctx, pods);
-  return cluster::not_ready(ctx.layout, 0, master_kubectl(ctx, {"get", "nodes", "-o", "json"}),
-                            master_kubectl(ctx, {"-n", "kube-system", "get", "deployment", "coredns", "-o", "json"}), pods, since);
+  if (ctx.first_new > 0) return cluster::not_ready(ctx.layout, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), since);
+  std::string state = master_kubectl(ctx, cluster_state_query);
+  retry_waiting_for_services(ctx, state);
+  return cluster::not_ready(ctx.layout, 0, state, since);
 }
 
 // CoreDNS available is not DNS answering on every node: a node's kube-proxy

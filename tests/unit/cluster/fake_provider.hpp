@@ -202,21 +202,26 @@ private:
   std::vector<std::string> calls_;
 };
 
-// kubectl's JSON for the plan's nodes, each Ready (status "True") or not
-// with a heartbeat at `heartbeat`, and for CoreDNS, one replica, started then.
-inline std::string nodes_json(const cluster::Layout& plan, const std::string& status, const std::string& heartbeat) {
+// kubectl's JSON List of the plan's nodes, each Ready (status "True") or not
+// with a heartbeat at `heartbeat`; with `coredns_started`, also CoreDNS's
+// Deployment of one replica and its pod, Ready, started then (as the
+// nodes, deployments and pods wait_ready asks for in one call).
+inline std::string cluster_json(const cluster::Layout& plan, const std::string& status, const std::string& heartbeat,
+                                const std::string& coredns_started = "") {
   std::vector<std::string> items;
   for (auto& n : plan.nodes) {
-    items.push_back(R"({"metadata":{"name":")" + n.container + R"("},"status":{"conditions":[{"type":"Ready","status":")" +
+    items.push_back(R"({"kind":"Node","metadata":{"name":")" + n.container + R"("},"status":{"conditions":[{"type":"Ready","status":")" +
                     status + R"(","lastHeartbeatTime":")" + heartbeat + R"("}]}})");
   }
-  return R"({"items":[)" + util::join(items, ",") + "]}";
+  if (!coredns_started.empty()) {
+    items.push_back(R"({"kind":"Deployment","metadata":{"name":"coredns","namespace":"kube-system"},"spec":{"replicas":1}})");
+    items.push_back(R"({"kind":"Pod","metadata":{"name":"coredns-1","namespace":"kube-system","labels":{"k8s-app":"kube-dns"}},)"
+                    R"("status":{"conditions":[{"type":"Ready","status":"True"}],)"
+                    R"("containerStatuses":[{"ready":true,"state":{"running":{"startedAt":")" + coredns_started + R"("}}}]}})");
+  }
+  return R"({"kind":"List","items":[)" + util::join(items, ",") + "]}";
 }
-inline const std::string coredns_json = R"({"spec":{"replicas":1}})";
-inline std::string pods_json(const std::string& started) {
-  return R"({"items":[{"metadata":{"name":"coredns-1","labels":{"k8s-app":"kube-dns"}},"status":{"conditions":[{"type":"Ready","status":"True"}],)"
-         R"("containerStatuses":[{"ready":true,"state":{"running":{"startedAt":")" + started + R"("}}}]}}]})";
-}
+inline const std::string cluster_query = "get nodes,deployments,pods --all-namespaces -o json";
 
 // What kubectl on the master asks: args after --kubeconfig, "" for any other command.
 inline std::string kubectl_args(const std::vector<std::string>& cmd) {
@@ -228,9 +233,8 @@ inline std::string kubectl_args(const std::vector<std::string>& cmd) {
 inline std::function<docker::ExecResult(const std::string&, const std::vector<std::string>&)> all_ready(const cluster::Layout& plan) {
   return [plan](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = kubectl_args(cmd);
-    if (args == "get nodes -o json") return {0, nodes_json(plan, "True", "2999-01-01T00:00:00Z"), ""};
-    if (args == "-n kube-system get deployment coredns -o json") return {0, coredns_json, ""};
-    if (args == "get pods --all-namespaces -o json") return {0, pods_json("2999-01-01T00:00:00Z"), ""};
+    if (args == "get nodes -o json") return {0, cluster_json(plan, "True", "2999-01-01T00:00:00Z"), ""};
+    if (args == cluster_query) return {0, cluster_json(plan, "True", "2999-01-01T00:00:00Z", "2999-01-01T00:00:00Z"), ""};
     return {0, "", ""};
   };
 }

@@ -32,9 +32,9 @@ TEST_CASE("wait_ready: polls kubectl on the master until every node is Ready and
     if (cmd.at(0) == "dind-net") return {0, "", ""};
     CHECK(node == "kube-master");
     // the API server first, then heartbeats from before the start, then Ready
-    if (test::kubectl_args(cmd) == "get nodes -o json" && ++asked < 3) {
+    if (test::kubectl_args(cmd) == test::cluster_query && ++asked < 3) {
       if (asked == 1) return {1, "", "The connection to the server was refused"};
-      return {0, test::nodes_json(run.layout, "True", stale), ""};
+      return {0, test::cluster_json(run.layout, "True", stale, fresh), ""};
     }
     return ready(node, cmd);
   };
@@ -86,14 +86,14 @@ TEST_CASE("wait_ready: at DIND_WAIT it names what is missing and the last line a
   nodes_running(run);
   run.provider.answer = [&](const std::string&, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = test::kubectl_args(cmd);
-    if (args == "get nodes -o json") {
-      auto nodes = test::nodes_json(run.layout, "True", fresh);
-      auto worker = nodes.rfind(R"("status":"True")");
-      return {0, nodes.replace(worker, 15, R"("status":"False")"), ""};
-    }
-    if (args == "-n kube-system get deployment coredns -o json") return {0, test::coredns_json, ""};
-    if (args == "get pods --all-namespaces -o json") {
-      return {0, R"({"items":[{"metadata":{"name":"kube-proxy-x"},"status":{"containerStatuses":[{"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}]})", ""};
+    if (args == test::cluster_query) {
+      // the worker NotReady, CoreDNS's pod not there, kube-proxy crash-looping
+      auto state = test::cluster_json(run.layout, "True", fresh);
+      state.replace(state.rfind(R"("status":"True")"), 15, R"("status":"False")");
+      return {0, state.substr(0, state.size() - 2) +
+                     R"(,{"kind":"Deployment","metadata":{"name":"coredns","namespace":"kube-system"},"spec":{"replicas":1}},)"
+                     R"({"kind":"Pod","metadata":{"name":"kube-proxy-x","namespace":"kube-system"},)"
+                     R"("status":{"containerStatuses":[{"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}]})", ""};
     }
     if (args == "-n kube-system logs kube-proxy-x --previous --tail=1") return {0, "starting\ntoo many open files\n", ""};
     return {1, "", "unexpected"};
@@ -111,8 +111,8 @@ TEST_CASE("wait_ready: a pod kubelet set aside for want of the services is annot
   run.provider.answer = [&](const std::string& node, const std::vector<std::string>& cmd) -> docker::ExecResult {
     std::string args = test::kubectl_args(cmd);
     // kube-proxy waits on the first poll; on the second it runs
-    if (args == "get pods --all-namespaces -o json" && ++polls == 1) {
-      return {0, R"({"items":[{"metadata":{"name":"kube-proxy-x","namespace":"kube-system"},"status":{"containerStatuses":[)"
+    if (args == test::cluster_query && ++polls == 1) {
+      return {0, R"({"items":[{"kind":"Pod","metadata":{"name":"kube-proxy-x","namespace":"kube-system"},"status":{"containerStatuses":[)"
                  R"({"state":{"waiting":{"reason":"CreateContainerConfigError","message":"services have not yet been read at least once, cannot construct envvars"}}}]}}]})", ""};
     }
     if (util::starts_with(args, "-n kube-system annotate")) return {1, "", "Error from server (NotFound)"};  // also when it fails
@@ -130,6 +130,6 @@ TEST_CASE("wait_ready: join waits for its own node alone") {
   run.ctx.first_new = 2;
   run.provider.answer = test::all_ready(run.layout);
   cluster::wait_ready()->execute(run.ctx);
-  CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system").empty());
+  CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf " + test::cluster_query).empty());
   CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json").size() == 1);
 }
