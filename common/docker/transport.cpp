@@ -30,20 +30,27 @@ namespace dind::docker {
 namespace {
 
 std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
-  int sv[2];
-  int err[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-    throw Error("ssh: cannot make a socket pair: " + std::string(std::strerror(errno)));
-  }
-  // DIND_SSH_COMMAND replaces "ssh" (program and options), as GIT_SSH_COMMAND
-  // does for git. BatchMode: a prompt would hang a CI job; the master
-  // connection makes the many short requests of one command cheap.
-  std::vector<std::string> args = util::split(util::env("DIND_SSH_COMMAND").value_or("ssh"), ' ');
+  // DIND_SSH_COMMAND replaces "ssh" (program and options, quoted as for sh),
+  // as GIT_SSH_COMMAND does for git. BatchMode: a prompt would hang a CI job;
+  // the master connection makes the many short requests of one command cheap.
+  std::vector<std::string> args = util::shell_words(util::env("DIND_SSH_COMMAND").value_or("ssh"), "DIND_SSH_COMMAND");
+  if (args.empty()) throw Error("DIND_SSH_COMMAND is empty: unset it, or name the ssh program");
   args.insert(args.end(), {"-T", "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o",
                            "ControlPath=" + util::cache_dir() + "/ssh-%C", "-o", "ControlPersist=60"});
   if (!e.user.empty()) args.insert(args.end(), {"-l", e.user});
   if (e.port) args.insert(args.end(), {"-p", std::to_string(e.port)});
   args.insert(args.end(), {"--", e.host, "docker", "system", "dial-stdio"});
+  int sv[2];
+  int err[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    throw Error("ssh: cannot make a socket pair: " + std::string(std::strerror(errno)));
+  }
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    int e2 = errno;
+    ::close(sv[0]);
+    ::close(sv[1]);
+    throw Error("ssh: cannot make a pipe: " + std::string(std::strerror(e2)));
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

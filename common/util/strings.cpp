@@ -28,6 +28,39 @@ std::vector<std::string> split(std::string_view s, char sep, bool skip_empty) {
   return out;
 }
 
+std::vector<std::string> shell_words(std::string_view s, std::string_view what) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear(), in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\') {
+      // a trailing backslash stands for itself
+      if (i + 1 < s.size()) c = s[++i];
+      word += c;
+    } else if (c == '\'' || c == '"') {
+      size_t end = i + 1;
+      for (; end < s.size() && s[end] != c; ++end) {
+        // inside double quotes a backslash escapes only what sh lets it
+        if (c == '"' && s[end] == '\\' && end + 1 < s.size() && std::string_view("\"\\$`").find(s[end + 1]) != std::string_view::npos) ++end;
+        word += s[end];
+      }
+      if (end == s.size()) throw Error(std::string(what) + ": unterminated " + (c == '"' ? "double" : "single") + " quote");
+      i = end;
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
 std::string trim(std::string_view s) {
   const char* ws = " \t\r\n";
   size_t b = s.find_first_not_of(ws);

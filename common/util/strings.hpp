@@ -8,6 +8,10 @@
 namespace dind::util {
 
 std::vector<std::string> split(std::string_view s, char sep, bool skip_empty = true);
+// The words of a command line as sh reads them: blanks separate, 'single'
+// and "double" quotes and backslashes group and escape (no variables, no
+// globs). Throws Error naming `what` on an unterminated quote.
+std::vector<std::string> shell_words(std::string_view s, std::string_view what);
 std::string trim(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with(std::string_view s, std::string_view prefix);

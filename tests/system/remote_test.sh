@@ -127,9 +127,16 @@ user=$(id -un)
 via_ssh() { DOCKER_HOST="ssh://$user@127.0.0.1:$SSH_PORT" DIND_SSH_COMMAND="ssh -F $T/ssh_config" "$@"; }
 check "kubectl dind version over ssh://" bash -c "$(declare -f via_ssh); T=$T user=$user SSH_PORT=$SSH_PORT via_ssh '$KD' version | grep -q 'Docker engine'"
 check "Docker integration suite over ssh://" via_ssh "$DIND_BUILD/tests/docker-tests"
+# DIND_SSH_COMMAND is read as sh would: a quoted path with a space is one word
+cp "$T/ssh_config" "$T/ssh config"
+check "DIND_SSH_COMMAND with a quoted path that has a space" bash -c \
+  "DOCKER_HOST=ssh://$user@127.0.0.1:$SSH_PORT DIND_SSH_COMMAND=\"ssh -F '$T/ssh config'\" '$KD' version | grep -q 'Docker engine'"
 set +e
 DOCKER_HOST="ssh://nobody-here@127.0.0.1:$SSH_PORT" DIND_SSH_COMMAND="ssh -F $T/ssh_config" "$KD" version >/dev/null 2>"$T/err"; rc=$?
+DOCKER_HOST="ssh://$user@127.0.0.1:$SSH_PORT" DIND_SSH_COMMAND="ssh -F '$T/ssh config" "$KD" version >/dev/null 2>"$T/quote"; qrc=$?
 set -e
 check "ssh refused: exit 1 ($rc), one line with ssh's reason" \
   bash -c "[ $rc = 1 ] && [ \$(wc -l < '$T/err') = 1 ] && grep -q 'ssh: ' '$T/err'"
+check "an unterminated quote in DIND_SSH_COMMAND: exit 1 ($qrc), one line saying so" \
+  bash -c "[ $qrc = 1 ] && [ \$(wc -l < '$T/quote') = 1 ] && grep -q 'DIND_SSH_COMMAND: unterminated single quote' '$T/quote'"
 finish

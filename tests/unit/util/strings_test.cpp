@@ -6,6 +6,20 @@
 using namespace dind;
 using namespace std::chrono_literals;
 
+TEST_CASE("shell_words: quotes and backslashes as sh reads them") {
+  CHECK(util::shell_words("ssh", "X") == std::vector<std::string>{"ssh"});
+  CHECK(util::shell_words("  ssh \t-F  cfg\n", "X") == std::vector<std::string>{"ssh", "-F", "cfg"});
+  CHECK(util::shell_words("ssh -i '/keys/my key' -o \"ProxyCommand=nc %h %p\"", "X") ==
+        std::vector<std::string>{"ssh", "-i", "/keys/my key", "-o", "ProxyCommand=nc %h %p"});
+  CHECK(util::shell_words(R"(a\ b 'it''s' "x\"y\\z\n" 'a\b' "")", "X") ==
+        std::vector<std::string>{"a b", "its", "x\"y\\z\\n", "a\\b", ""});
+  CHECK(util::shell_words(R"(pre'mid'"post" end\)", "X") == std::vector<std::string>{"premidpost", "end\\"});
+  CHECK(util::shell_words("", "X").empty());
+  CHECK(util::shell_words("   ", "X").empty());
+  CHECK_THROWS_WITH(util::shell_words("ssh -i 'my key", "DIND_SSH_COMMAND"), "DIND_SSH_COMMAND: unterminated single quote");
+  CHECK_THROWS_WITH(util::shell_words("ssh \"", "X"), "X: unterminated double quote");
+}
+
 TEST_CASE("split, trim, join") {
   CHECK(util::split("a,,b,", ',') == std::vector<std::string>{"a", "b"});
   CHECK(util::split("a,,b", ',', false) == std::vector<std::string>{"a", "", "b"});
