@@ -36,7 +36,8 @@ std::vector<std::string> shell_words(std::string_view s, std::string_view what) 
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n') {
       if (in_word) words.push_back(std::move(word));
-      word.clear(), in_word = false;
+      word.clear();
+      in_word = false;
       continue;
     }
     in_word = true;

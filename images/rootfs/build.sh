@@ -18,8 +18,8 @@ pkgs+=,libpocofoundation80,libpoconet80,libspdlog1.10,libfmt9
 debootstrap --variant=minbase --include="$pkgs" "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >&2
 # A node is a container: no getty, no kernel-facing units that cannot work there,
 # no first-boot or login chores. Nodes boot together on a few cores: masking
-# the module loaders, mounts and chores took three nodes' boot from 13.0-13.4 s
-# to 11.6-12.4 s here (a master's boot CPU 6.3 -> 6.0 s, 2026-12-07).
+# the module loaders, mounts and chores took three nodes' boot from 12.7-13.3 s
+# to 11.7-12.7 s here, one node's from 5.6-5.9 s to 5.3-5.35 s (2026-12-07).
 rm -f "$root"/etc/machine-id "$root"/var/lib/dbus/machine-id
 touch "$root"/etc/machine-id
 for u in getty.target systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
