@@ -10,6 +10,7 @@
 #include "docker/exec.hpp"
 #include "docker/images.hpp"
 #include "docker/networks.hpp"
+#include "docker/thaw.hpp"
 #include "docker/volumes.hpp"
 #include "hosts/images.hpp"
 #include "hosts/overlay.hpp"
@@ -21,6 +22,7 @@
 #include "util/tar.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -43,6 +45,12 @@ namespace {
 // instead of restarting what never worked.
 constexpr const char* complete_label = "io.dind.complete";
 std::string complete_volume(const Layout& plan) { return "kubeadm-dind-complete" + plan.suffix; }
+
+// Stops or removes a node container by op, thawing it if a frozen cgroup
+// kept it alive (docker/thaw.hpp); a helper left behind goes with its cluster.
+void end_node(docker::Client& docker, const std::string& id, const std::function<void()>& op) {
+  docker::retry_thawed(docker, id, cluster_label, op);
+}
 
 // The node image's label; a node container has its image's labels.
 constexpr const char* kubernetes_version_label = "io.dind.kubernetes-version";
@@ -173,7 +181,9 @@ void DockerProvider::restart(Context& ctx) {
       if (info) {
         // no graceful shutdown: etcd and kubelet are crash-safe, and waiting
         // for systemd to stop every unit was a third of reup's time
-        if (json::flag(*info, {"State", "Running"})) docker::stop_container(docker, node.container, 0);
+        if (json::flag(*info, {"State", "Running"})) {
+          end_node(docker, node.container, [&] { docker::stop_container(docker, node.container, 0); });
+        }
       } else {
         create_node_container(docker, ctx, i);
       }
@@ -281,7 +291,10 @@ void DockerProvider::set_paused(const std::string& node, bool paused) {
 }
 
 void DockerProvider::stop_nodes(const std::vector<std::string>& nodes) {
-  util::parallel(nodes.size(), [&](size_t i) { docker::stop_container(engine_of(nodes[i]), nodes[i], 10); });
+  util::parallel(nodes.size(), [&](size_t i) {
+    auto& docker = engine_of(nodes[i]);
+    end_node(docker, nodes[i], [&] { docker::stop_container(docker, nodes[i], 10); });
+  });
 }
 
 std::vector<std::string> DockerProvider::mounts(const std::string& node) {
@@ -336,14 +349,17 @@ void DockerProvider::remove_nodes(const std::vector<std::string>& nodes) {
     // killed, as reup's restart kills them: etcd and kubelet are crash-safe
     // (the host's page cache keeps their writes), and systemd's shutdown
     // took the whole 3 s a graceful stop was given, most of down's time
-    docker::remove_container(engine_of(nodes[i]), nodes[i]);
+    auto& docker = engine_of(nodes[i]);
+    end_node(docker, nodes[i], [&] { docker::remove_container(docker, nodes[i]); });
   });
   for (auto* engine : engines_) lxcfs::release(*engine);
 }
 
 void DockerProvider::remove_node(const NodeLayout& node) {
   auto& docker = engine_of(node.container);
-  if (docker::inspect_container(docker, node.container)) docker::remove_container(docker, node.container);
+  if (docker::inspect_container(docker, node.container)) {
+    end_node(docker, node.container, [&] { docker::remove_container(docker, node.container); });
+  }
   for (auto& v : {var_volume(node), etc_volume(node)}) {
     if (docker::inspect_volume(docker, v)) docker::remove_volume(docker, v);
   }
@@ -354,7 +370,9 @@ void DockerProvider::remove_cluster(const Layout& plan) {
   util::parallel(engines_.size(), [&](size_t e) {
     auto& docker = *engines_[e];
     auto containers = docker::list_containers(docker, {cluster_filter(plan)});
-    util::parallel(containers.size(), [&](size_t i) { docker::remove_container(docker, containers[i].id); });
+    util::parallel(containers.size(), [&](size_t i) {
+      end_node(docker, containers[i].id, [&] { docker::remove_container(docker, containers[i].id); });
+    });
     auto volumes = docker::list_volumes(docker, {cluster_filter(plan)});
     util::parallel(volumes.size(), [&](size_t i) { docker::remove_volume(docker, volumes[i]); });
     lxcfs::release(docker);

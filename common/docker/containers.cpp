@@ -197,6 +197,22 @@ Logs container_logs(Client& c, const std::string& id, const std::string& tail) {
   return logs;
 }
 
+RunResult run_container(Client& c, const ContainerSpec& spec) {
+  auto id = create_container(c, spec);
+  try {
+    start_container(c, id);
+    RunResult r{wait_container(c, id), container_logs(c, id)};
+    remove_container(c, id);
+    return r;
+  } catch (...) {
+    try {
+      remove_container(c, id);
+    } catch (const Error&) {  // the first error is the one to report
+    }
+    throw;
+  }
+}
+
 void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar) {
   Request r;
   r.method = "PUT";

@@ -84,6 +84,13 @@ struct Logs {
   std::string out, err;
 };
 Logs container_logs(Client& c, const std::string& id, const std::string& tail = "all");
+struct RunResult {
+  int status;
+  Logs logs;
+};
+// docker run --rm, attached: creates, starts and waits for a container, and
+// removes it (with its anonymous volumes) however that ends.
+RunResult run_container(Client& c, const ContainerSpec& spec);
 void put_archive(Client& c, const std::string& id, const std::string& dir, const std::string& tar);
 // Files (path relative to "/", content) as one archive put, their parent
 // directories made (0755) where missing; files are 0644.

@@ -179,11 +179,24 @@ if [ "${DIND_FAULTS_DOCKER_RESTART:-1}" = 1 ]; then
 fi
 CLUSTER_ID=56 "$KD" clean -q
 
-log "5 cycles of up/down/up/clean leave nothing"
+# freeze_in NODE: a process in a cgroup frozen inside the node, as a nested
+# runc leaves one when its node is killed while it sets a container up: a
+# frozen task cannot die, so the engine's kill of the node never ends
+freeze_in() {
+  docker exec "$1" sh -c 'if [ -d /sys/fs/cgroup/freezer ]; then d=/sys/fs/cgroup/freezer/dind-faults f=freezer.state v=FROZEN
+    else d=/sys/fs/cgroup/dind-faults f=cgroup.freeze v=1; fi
+    mkdir -p $d; sleep 3600 </dev/null >/dev/null 2>&1 & echo $! > $d/cgroup.procs && echo $v > $d/$f && grep -qx $v $d/$f'
+}
+
+log "5 cycles of up/down/up/clean leave nothing, the first with a frozen cgroup in the node at down and clean"
 tmp_before=$(ls -A /tmp | grep -c '^dind' || true)
 for i in 1 2 3 4 5; do
-  CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q && CLUSTER_ID=57 "$KD" down -q && CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q &&
-    CLUSTER_ID=57 "$KD" clean -q || fail "cycle $i"
+  CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q || fail "cycle $i: up"
+  [ "$i" = 1 ] && check "a cgroup frozen in kube-master-cluster-57" freeze_in kube-master-cluster-57
+  CLUSTER_ID=57 "$KD" down -q || fail "cycle $i: down"
+  CLUSTER_ID=57 NUM_NODES=0 "$KD" up -q || fail "cycle $i: up after down"
+  [ "$i" = 1 ] && check "a cgroup frozen in kube-master-cluster-57 again" freeze_in kube-master-cluster-57
+  CLUSTER_ID=57 "$KD" clean -q || fail "cycle $i: clean"
 done
 check "cycles: nothing labelled left" test "$(labelled io.dind.cluster=cluster-57)" = 0
 check "cycles: no context, cluster or user entry left" bash -c "! grep -q cluster-57 '$KUBECONFIG'"
