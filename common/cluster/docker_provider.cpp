@@ -5,6 +5,7 @@
 #include "cluster/load_balancer.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/nat64.hpp"
+#include "cluster/store.hpp"
 #include "cluster/node.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -185,7 +186,7 @@ void DockerProvider::restart(Context& ctx) {
           end_node(docker, node.container, [&] { docker::stop_container(docker, node.container, 0); });
         }
       } else {
-        create_node_container(docker, ctx, i);
+        create_node_container(docker, ctx, i, store::ensure(docker, ctx.spec.image));
       }
     });
   });

@@ -2,6 +2,7 @@
 
 #include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
+#include "cluster/store.hpp"
 #include "docker/exec.hpp"
 #include "docker/networks.hpp"
 #include "docker/volumes.hpp"
@@ -35,7 +36,7 @@ bool privileged_nodes() {
   return true;
 }
 
-void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume) {
+void give_node_rights(docker::ContainerSpec& spec) {
   if (privileged_nodes()) {
     spec.privileged = true;
   } else {
@@ -46,6 +47,10 @@ void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, 
     spec.device_cgroup_rules = {"a *:* rwm"};
   }
   spec.security_opt.push_back("label=disable");
+}
+
+void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume) {
+  give_node_rights(spec);
   spec.cgroupns_mode = "private";
   spec.tmpfs = {{"/run", "rw,nosuid,nodev,exec"}, {"/tmp", "rw,nosuid,nodev,exec"}};
   spec.mounts.push_back({"volume", var_volume, "/var", false, ""});
@@ -61,7 +66,7 @@ docker::PortBinding apiserver_binding(const Context& ctx) {
   return {apiserver_port_key, ctx.spec.apiserver_address, port ? std::to_string(*port) : ""};
 }
 
-docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
+docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store) {
   const auto& node = ctx.layout.nodes.at(index);
   bool master = ctx.layout.is_control_plane(index);
   docker::ContainerSpec spec;
@@ -79,6 +84,7 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index) {
   }
   if (index == 0 && !ctx.layout.lb) spec.ports.push_back(apiserver_binding(ctx));
   make_node_spec(spec, var_volume(node), etc_volume(node));
+  spec.mounts.push_back(image_store);
   // a kind config's extraPortMappings and extraMounts, node by node
   if (const auto& settings = ctx.spec.kind.nodes; index < settings.size()) {
     spec.ports.insert(spec.ports.end(), settings[index].ports.begin(), settings[index].ports.end());
@@ -112,9 +118,9 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx
   return nullptr;
 }
 
-void create_node_container(docker::Client& docker, const Context& ctx, size_t index) {
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store) {
   const auto& node = ctx.layout.nodes.at(index);
-  docker::create_container(docker, node_spec(ctx, index));
+  docker::create_container(docker, node_spec(ctx, index, image_store));
   const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) docker::connect_network(docker, n, node.container);
   // in place before systemd starts containerd and kubelet: one archive put
@@ -175,12 +181,13 @@ void create_node_containers(docker::Client& docker, const Context& ctx, const st
     const auto& node = ctx.layout.nodes[i];
     for (auto& v : {var_volume(node), etc_volume(node)}) refuse_foreign(ctx, "volume", v, docker::inspect_volume(docker, v));
   }
+  auto image_store = store::ensure(docker, ctx.spec.image);
   auto lxcfs = use_lxcfs(docker, ctx);
   for (size_t i : nodes) {
     const auto& node = ctx.layout.nodes[i];
     docker::create_volume(docker, var_volume(node), ctx.layout.labels);
     docker::create_volume(docker, etc_volume(node), ctx.layout.labels);
-    create_node_container(docker, ctx, i);
+    create_node_container(docker, ctx, i, image_store);
   }
 }
 

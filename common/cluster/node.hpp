@@ -14,6 +14,10 @@ namespace dind::cluster {
 // then nodes get the restricted recipe. DIND_PRIVILEGED=1/0 overrides.
 bool privileged_nodes();
 
+// The rights a node has: --privileged where it works, else the restricted
+// recipe (every capability but CAP_SYS_RESOURCE, no seccomp or AppArmor).
+void give_node_rights(docker::ContainerSpec& spec);
+
 // Turns spec into a node container: systemd as PID 1 with what containerd
 // and kubelet need from the kernel. /var lives on the named volume (nested
 // containerd cannot put overlayfs on the image's overlay), /etc/kubernetes on
@@ -28,13 +32,14 @@ docker::PortBinding apiserver_binding(const Context& ctx);
 // every control plane), fixed addresses; kube-master publishes the API
 // server on 127.0.0.1 (unless a load balancer does), and gets EXTRA_PORTS
 // and MASTER_EXTRA_OPTS. A node with limits gets them and lxcfs's files, so
-// kubelet reports them as its capacity.
-docker::ContainerSpec node_spec(const Context& ctx, size_t index);
+// kubelet reports them as its capacity. Every node mounts its image's store
+// (cluster/store.hpp).
+docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store);
 
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
 // with the DIND_*_PROXY drop-ins for containerd and kubelet, containerd's
 // registry hosts and DIND_CA_CERT in place.
-void create_node_container(docker::Client& docker, const Context& ctx, size_t index);
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store);
 
 // Held while the plan's limited nodes are created or started (lxcfs runs);
 // none for a plan without limits.

@@ -159,6 +159,15 @@ std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::
   return parse_container_list(c.call(r));
 }
 
+std::vector<ContainerSummary> containers_using_volume(Client& c, const std::string& volume) {
+  Request r;
+  r.path = "/containers/json";
+  json::Writer filter;
+  filter.begin_object().strings("volume", {volume}).end_object();
+  r.query = {{"all", "1"}, {"filters", filter.str()}};
+  return parse_container_list(c.call(r));
+}
+
 std::vector<ContainerSummary> parse_container_list(const std::string& body) {
   auto d = json::parse(body, "container list");
   if (!d.IsArray()) throw Error("container list: the engine's answer is not a JSON array");

@@ -78,6 +78,8 @@ void remove_container(Client& c, const std::string& id, bool force = true, bool 
 // nullopt when there is no such container.
 std::optional<json::Document> inspect_container(Client& c, const std::string& id);
 std::vector<ContainerSummary> list_containers(Client& c, const std::vector<std::string>& label_filters, bool all = true);
+// Containers (running or not) that mount this volume.
+std::vector<ContainerSummary> containers_using_volume(Client& c, const std::string& volume);
 std::vector<ContainerSummary> parse_container_list(const std::string& body);  // GET /containers/json's answer
 int wait_container(Client& c, const std::string& id);
 struct Logs {

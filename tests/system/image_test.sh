@@ -3,11 +3,34 @@
 # image kubeadm names for the pinned version, and a single-node kubeadm init
 # in it gives a working node.
 . "$(dirname "$0")/lib.sh"
-trap '"$KD" clean -q --label imgtest || true' EXIT
+work=$(mktemp -d)
+cleanup() {
+  for l in imgtest imgtest2; do "$KD" clean -q --label $l || true; done
+  docker rm -f -v imgtest-bare imgtest-holder >/dev/null 2>&1 || true
+  docker volume rm -f dind-store-stale00000 dind-store-stale00001 >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 "$KD" build-image -q
 want_version=$(grep '^KUBERNETES_VERSION=' "$(dirname "$0")/../../images/versions" | cut -d= -f2)
+# The image store (cluster/store.cpp): made by the first `up`, which drops
+# stores of node images the engine no longer has unless a node mounts one
+image_id=$(docker image inspect -f '{{.Id}}' "dind-node:$want_version")
+store=dind-store-$(echo "${image_id#sha256:}" | cut -c1-12)
+docker rm -f "$store" >/dev/null 2>&1 || true
+docker volume rm -f "$store" >/dev/null 2>&1 || true
+for v in dind-store-stale00000 dind-store-stale00001; do docker volume create --label io.dind.store=sha256:00000000 $v >/dev/null; done
+docker create --name imgtest-holder -v dind-store-stale00001:/x "dind-node:$want_version" >/dev/null
 NUM_NODES=0 "$KD" up -q --label imgtest
 node=kube-master-imgtest
+check "the first up made the image store ($store: its maker exited 0)" \
+  test "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$store")" = "exited 0"
+check "a stale store was dropped, one a container mounts was kept" \
+  bash -c "! docker volume inspect dind-store-stale00000 >/dev/null 2>&1 && docker volume inspect dind-store-stale00001 >/dev/null"
+check "the node mounts the store read-only" \
+  test "$(docker inspect -f '{{range .Mounts}}{{if eq .Name "'"$store"'"}}{{.Destination}} {{.RW}}{{end}}{{end}}' $node)" = "/usr/local/share/dind/store false"
+check "containerd's preloaded snapshots link into the store" bash -c \
+  "docker exec $node readlink /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1 | grep -q '^/usr/local/share/dind/store/layers/'"
 state=$(docker exec $node systemctl is-system-running || true)
 check "systemd is running or degraded ($state)" bash -c "[[ '$state' == running || '$state' == degraded ]]"
 check "containerd and kubelet units are active" docker exec $node systemctl is-active containerd kubelet
@@ -52,4 +75,24 @@ for _ in $(seq 40); do
 done
 check "crash-loop back-off at most 2 s (back-offs seen: ${seen:-none}, restarts: $restarts)" \
   bash -c "! echo '$seen' | tr ' ' '\n' | grep -v '^2s\$' | grep -q . && { [ -n '$seen' ] || [ '${restarts:-0}' -ge 2 ]; }"
+
+# a second cluster shares the store, also once its maker was pruned: it is
+# not made again under the running node
+made=$(docker run --rm -v "$store":/s:ro --entrypoint stat "dind-node:$want_version" -c %Y /s/images.id)
+docker rm "$store" >/dev/null
+NUM_NODES=0 "$KD" up -q --label imgtest2
+check "a second cluster came up on the store whose maker was pruned" \
+  bash -c "docker exec kube-master-imgtest2 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers | grep -q ' Ready'"
+check "the store was not made again under the first cluster's node" \
+  test "$(docker run --rm -v "$store":/s:ro --entrypoint stat "dind-node:$want_version" -c %Y /s/images.id)" = "$made"
+"$KD" clean -q --label imgtest2
+
+# a node dind did not make (the vs-kind bench's kind nodes) has no store: it
+# imports the images at boot
+docker run -d --name imgtest-bare --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined \
+  --security-opt apparmor=unconfined --security-opt label=disable --security-opt systempaths=unconfined --cgroupns private \
+  --tmpfs /run --tmpfs /tmp -v /var --stop-signal SIGRTMIN+3 "dind-node:$want_version" >/dev/null
+timeout 120 docker exec imgtest-bare sh -c 'until systemctl is-active dind-preload >/dev/null || systemctl is-failed dind-preload >/dev/null; do sleep 0.2; done' || true
+check "a node without a store imported the images itself" \
+  test "$(docker exec imgtest-bare ctr -n k8s.io images ls -q | grep -c '^registry.k8s.io/')" = "$(echo "$want" | wc -l)"
 finish

@@ -2,6 +2,7 @@
 #include "cluster/docker_provider.hpp"
 #include "cluster/lxcfs.hpp"
 #include "cluster/node.hpp"
+#include "cluster/store.hpp"
 #include "util/json.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,7 +25,8 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   cluster::DockerProvider provider(docker);
   cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
 
-  auto worker = cluster::node_spec(ctx, 1);
+  docker::Mount store{"volume", "dind-store-0123456789ab", cluster::store::mount_point, true, ""};
+  auto worker = cluster::node_spec(ctx, 1, store);
   CHECK(worker.nano_cpus == 1000000000);
   CHECK(worker.memory_bytes == int64_t(1) << 30);
   CHECK(worker.labels.at(cluster::lxcfs::label) == "1");
@@ -37,9 +39,14 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
   auto body = json::parse(docker::container_create_body(worker), "body");
   CHECK(json::num(body, {"HostConfig", "Memory"}) == json::num(body, {"HostConfig", "MemorySwap"}));
 
-  auto master = cluster::node_spec(ctx, 0);
+  auto master = cluster::node_spec(ctx, 0, store);
   CHECK(master.nano_cpus == 0);
   CHECK(master.memory_bytes == 0);
   CHECK_FALSE(master.labels.count(cluster::lxcfs::label));
   CHECK_FALSE(mounted(master, "/proc/meminfo"));
+  for (auto* node : {&master, &worker}) {  // the image store, read-only, on every node
+    CHECK(std::any_of(node->mounts.begin(), node->mounts.end(), [&](const docker::Mount& m) {
+      return m.source == store.source && m.target == cluster::store::mount_point && m.read_only;
+    }));
+  }
 }
