@@ -31,6 +31,8 @@ check "the node mounts the store read-only" \
   test "$(docker inspect -f '{{range .Mounts}}{{if eq .Name "'"$store"'"}}{{.Destination}} {{.RW}}{{end}}{{end}}' $node)" = "/usr/local/share/dind/store false"
 check "containerd's preloaded snapshots link into the store" bash -c \
   "docker exec $node readlink /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/1 | grep -q '^/usr/local/share/dind/store/layers/'"
+check "kubelet and containerd run from the store's copies of their binaries" bash -c \
+  "for p in kubelet containerd; do docker exec $node sh -c 'readlink /proc/\$(pidof '\$p')/exe' | grep -q '^/usr/local/share/dind/store/bin/usr/bin/' || exit 1; done"
 state=$(docker exec $node systemctl is-system-running || true)
 check "systemd is running or degraded ($state)" bash -c "[[ '$state' == running || '$state' == degraded ]]"
 check "containerd and kubelet units are active" docker exec $node systemctl is-active containerd kubelet
