@@ -3,9 +3,7 @@
 #include "cluster/node.hpp"
 #include "docker/images.hpp"
 #include "docker/volumes.hpp"
-#include "util/env.hpp"
 #include "util/error.hpp"
-#include "util/hash.hpp"
 #include "util/interrupt.hpp"
 #include "util/lock.hpp"
 #include "util/strings.hpp"
@@ -50,8 +48,7 @@ docker::Mount ensure(docker::Client& docker, const std::string& image) {
   std::string id = json::str(*info, {"Id"});
   std::string name = "dind-store-" + id.substr(id.find(':') + 1, 12);
   docker::Mount mount{"volume", name, mount_point, true, ""};
-  util::FileLock lock(util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" + name + ".lock",
-                      "image store " + name, true);
+  util::FileLock lock(util::endpoint_lock_path(docker.endpoint().text, name), "image store " + name, true);
   auto maker = docker::inspect_container(docker, name);
   if (maker && json::str(*maker, {"State", "Status"}) == "exited" && json::num(*maker, {"State", "ExitCode"}, -1) == 0) return mount;
   // its maker pruned (`docker container prune`) while nodes use it: whole, and never to be made again under them

@@ -9,9 +9,7 @@
 #include "net/cidr.hpp"
 #include "cluster/layout.hpp"
 #include "registry/hosts.hpp"
-#include "util/env.hpp"
 #include "util/error.hpp"
-#include "util/hash.hpp"
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/lock.hpp"
@@ -35,7 +33,7 @@ std::optional<json::Document> inspect_ours(docker::Client& docker) {
 
 // up, down, attach and detach of one Docker endpoint, one at a time
 std::string lock_path(docker::Client& docker) {
-  return util::cache_dir() + "/locks/" + util::sha256_hex(docker.endpoint().text).substr(0, 12) + "-" + local_name + ".lock";
+  return util::endpoint_lock_path(docker.endpoint().text, local_name);
 }
 
 util::FileLock lock(docker::Client& docker, util::Steps& steps, const std::string& what) {

@@ -1,6 +1,8 @@
 #include "util/lock.hpp"
 
+#include "util/env.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 #include "util/interrupt.hpp"
 #include "util/strings.hpp"
 
@@ -65,6 +67,10 @@ FileLock::~FileLock() {
   // the file stays: removing it would let a waiter lock an unlinked inode
   (void)!::ftruncate(fd_, 0);
   ::close(fd_);
+}
+
+std::string endpoint_lock_path(const std::string& endpoint, const std::string& name) {
+  return cache_dir() + "/locks/" + sha256_hex(endpoint).substr(0, 12) + "-" + name + ".lock";
 }
 
 } // namespace dind::util

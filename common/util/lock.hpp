@@ -21,4 +21,8 @@ private:
   int fd_ = -1;
 };
 
+// The lock file for `name` (a cluster, the registry, an image store) on one
+// Docker endpoint: ~/.cache/dind/locks/<endpoint hash>-<name>.lock.
+std::string endpoint_lock_path(const std::string& endpoint, const std::string& name);
+
 } // namespace dind::util
