@@ -337,6 +337,8 @@ BuildReport build_node_image(docker::Client& docker, util::Steps& steps, const B
         w.add_dir("etc/systemd/system/kubelet.service.d");
         w.add_file("etc/systemd/system/kubelet.service.d/10-kubeadm.conf", node_files + "/10-kubeadm.conf", 0644);
         w.add_file("etc/systemd/system/dind-preload.service", node_files + "/dind-preload.service", 0644);
+        w.add_dir("etc/systemd/system/containerd.service.d");
+        w.add_file("etc/systemd/system/containerd.service.d/10-dind.conf", node_files + "/containerd.conf", 0644);
         w.add_file("etc/crictl.yaml", node_files + "/crictl.yaml", 0644);
         w.add_file("etc/sysctl.d/90-dind.conf", node_files + "/sysctl.conf", 0644);
         w.add_dir("usr/local/share/dind");

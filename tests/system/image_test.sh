@@ -78,6 +78,19 @@ done
 check "crash-loop back-off at most 2 s (back-offs seen: ${seen:-none}, restarts: $restarts)" \
   bash -c "! echo '$seen' | tr ' ' '\n' | grep -v '^2s\$' | grep -q . && { [ -n '$seen' ] || [ '${restarts:-0}' -ge 2 ]; }"
 
+# containerd tells systemd it is ready before its CRI service answers: kubelet
+# waits for it rather than fail and come back every second. With containerd's
+# CRI plugin off, kubelet waits; with it back, kubelet starts once.
+docker exec $node sh -c "cp /etc/containerd/config.toml /tmp/cri.toml &&
+  sed -i '1i disabled_plugins = [\"io.containerd.grpc.v1.cri\"]' /etc/containerd/config.toml &&
+  systemctl restart containerd && systemctl restart --no-block kubelet"
+sleep 3
+waiting=$(docker exec $node systemctl show kubelet -p NRestarts --value)
+docker exec $node sh -c "cp /tmp/cri.toml /etc/containerd/config.toml && systemctl restart containerd"
+timeout 60 docker exec $node sh -c 'until systemctl is-active -q kubelet; do sleep 0.2; done' || true
+after=$(docker exec $node systemctl show kubelet -p NRestarts --value)
+check "kubelet waited for containerd's CRI service (restarts while it was off: $waiting, after: $after)" test "$waiting/$after" = 0/0
+
 # a second cluster shares the store, also once its maker was pruned: it is
 # not made again under the running node
 made=$(docker run --rm -v "$store":/s:ro --entrypoint stat "dind-node:$want_version" -c %Y /s/images.id)
@@ -97,4 +110,9 @@ docker run -d --name imgtest-bare --cap-add ALL --cap-drop SYS_RESOURCE --securi
 timeout 120 docker exec imgtest-bare sh -c 'until systemctl is-active dind-preload >/dev/null || systemctl is-failed dind-preload >/dev/null; do sleep 0.2; done' || true
 check "a node without a store imported the images itself" \
   test "$(docker exec imgtest-bare ctr -n k8s.io images ls -q | grep -c '^registry.k8s.io/')" = "$(echo "$want" | wc -l)"
+# kubelet has no config before kubeadm init or join: it is not started (it
+# failed and came back every second)
+sleep 2
+check "kubelet did not start without its config" \
+  test "$(docker exec imgtest-bare systemctl show kubelet -p ConditionResult --value)/$(docker exec imgtest-bare systemctl show kubelet -p NRestarts --value)" = no/0
 finish
