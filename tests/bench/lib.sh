@@ -20,6 +20,39 @@ containers_cpu() {
   done
   echo "$total"
 }
+# Where a node's CPU seconds went: each pod (its cgroup), each process still
+# running outside the pods (with the children it waited for: the shims' are
+# left out, as their containers are their pods'), and the rest, what exited
+# unwaited (docker exec'd kubeadm, kubectl and probes; runc; CNI; iptables).
+#   cpu_by_component CONTAINER -> "component seconds" lines, largest first
+cpu_by_component() {
+  docker exec -i "$1" bash -s <<'EOF' | sort -k2 -rn
+if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
+  root=/sys/fs/cgroup/cpuacct; usage() { awk '{ printf "%.2f", $1 / 1e9 }' "$1/cpuacct.usage"; }
+else
+  root=/sys/fs/cgroup; usage() { awk '/^usage_usec/ { printf "%.2f", $2 / 1e6 }' "$1/cpu.stat"; }
+fi
+total=$(usage $root)
+pods=$(for id in $(crictl pods -q); do
+  crictl inspectp -o go-template --template '{{.status.metadata.uid}} {{.status.metadata.name}}{{"\n"}}' "$id"
+done | sort -u | while read -r uid name; do
+  d=$(ls -d $root/kubepods*.slice/*pod"${uid//-/_}".slice $root/kubepods*.slice/*/*pod"${uid//-/_}".slice 2>/dev/null | head -1)
+  # one line per workload: kube-apiserver, coredns (its pods summed), ...
+  name=$(echo "${name%-$(hostname)}" | sed -E 's/-[a-z0-9]{5}$//; s/-[a-f0-9]{8,10}$//')
+  if [ -n "$d" ]; then echo "pod:$name $(usage "$d")"; fi
+done)
+live=$(for p in /proc/[0-9]*; do
+  [ "${p#/proc/}" = $$ ] && continue  # this script (and below, its subshells)
+  grep -q kubepods "$p/cgroup" 2>/dev/null && continue
+  s=$(cat "$p/stat" 2>/dev/null) || continue
+  comm=${s#*\(}; comm=${comm%%)*}
+  echo "${comm// /_} ${s##*) }"  # then state, ppid, ...: utime is the 12th field after comm
+done | awk -v hz="$(getconf CLK_TCK)" -v self=$$ '$3 != self { t[$1] += ($13 + $14 + ($1 ~ /^containerd-shim/ ? 0 : $15 + $16)) / hz }
+  END { for (c in t) if (t[c] >= 0.01) printf "%s %.2f\n", c, t[c] }')
+printf '%s\n%s\n' "$pods" "$live" | awk -v t="$total" 'NF == 2 { c[$1] += $2; s += $2 }
+  END { for (k in c) printf "%s %.2f\n", k, c[k]; printf "exited-processes %.2f\n", t - s }'
+EOF
+}
 # The phases after the cluster command returned, in seconds since $2:
 #   k8s_phases CONTEXT T0 LOAD-COMMAND... -> "api k8ssvc dnssvc app dns"
 # The app's image comes from the host (there is no registry): the load command is its pull.
