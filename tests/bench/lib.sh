@@ -24,6 +24,8 @@ containers_cpu() {
 # running outside the pods (with the children it waited for: the shims' are
 # left out, as their containers are their pods'), and the rest, what exited
 # unwaited (docker exec'd kubeadm, kubectl and probes; runc; CNI; iptables).
+# A pod removed during the run can count twice: in its cgroup, and in the
+# time of its shim, which systemd reaped.
 #   cpu_by_component CONTAINER -> "component seconds" lines, largest first
 cpu_by_component() {
   docker exec -i "$1" bash -s <<'EOF' | sort -k2 -rn
