@@ -14,7 +14,9 @@
 #include <cstring>
 #include <chrono>
 #include <csignal>
+#include <algorithm>
 #include <fcntl.h>
+#include <mutex>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -29,17 +31,75 @@ namespace dind::docker {
 
 namespace {
 
-std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
-  // DIND_SSH_COMMAND replaces "ssh" (program and options, quoted as for sh),
-  // as GIT_SSH_COMMAND does for git. BatchMode: a prompt would hang a CI job;
-  // the master connection makes the many short requests of one command cheap.
+// ssh and its options for an endpoint, up to the host: DIND_SSH_COMMAND
+// replaces "ssh" (program and options, quoted as for sh), as GIT_SSH_COMMAND
+// does for git. BatchMode: a prompt would hang a CI job; the shared master
+// connection makes the many short requests of one command cheap.
+std::vector<std::string> ssh_args(const Endpoint& e) {
   std::vector<std::string> args = util::shell_words(util::env("DIND_SSH_COMMAND").value_or("ssh"), "DIND_SSH_COMMAND");
   if (args.empty()) throw Error("DIND_SSH_COMMAND is empty: unset it, or name the ssh program");
   args.insert(args.end(), {"-T", "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o",
                            "ControlPath=" + util::cache_dir() + "/ssh-%C", "-o", "ControlPersist=60"});
   if (!e.user.empty()) args.insert(args.end(), {"-l", e.user});
   if (e.port) args.insert(args.end(), {"-p", std::to_string(e.port)});
+  return args;
+}
+
+pid_t spawn(std::vector<std::string>& args, posix_spawn_file_actions_t& fa) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  util::reset_child_signals(attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) errno = rc;
+  return rc == 0 ? pid : -1;
+}
+
+// The ssh masters this process used. ControlPersist keeps a master for the
+// next request; at exit each is asked to stop (`ssh -O stop`), so none
+// outlives the command: it ends once its open sessions have, and a
+// concurrent command's sessions on it run to their end (its next request
+// starts a master of its own). A killed command's master still ends 60 s on.
+class SshMasters {
+public:
+  void add(const Endpoint& e) {
+    auto stop = ssh_args(e);
+    stop.insert(stop.end(), {"-O", "stop", "--", e.host});
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::find(stops_.begin(), stops_.end(), stop) == stops_.end()) stops_.push_back(std::move(stop));
+  }
+  ~SshMasters() {
+    for (auto& stop : stops_) {
+      posix_spawn_file_actions_t fa;
+      posix_spawn_file_actions_init(&fa);
+      posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+      posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+      pid_t pid = spawn(stop, fa);
+      posix_spawn_file_actions_destroy(&fa);
+      if (pid > 0) ::waitpid(pid, nullptr, 0);
+    }
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<std::vector<std::string>> stops_;
+};
+
+SshMasters& ssh_masters() {
+  static SshMasters masters;
+  return masters;
+}
+
+std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
+  std::vector<std::string> args = ssh_args(e);
   args.insert(args.end(), {"--", e.host, "docker", "system", "dial-stdio"});
+  ssh_masters().add(e);
   int sv[2];
   int err[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -51,28 +111,20 @@ std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
     ::close(sv[1]);
     throw Error("ssh: cannot make a pipe: " + std::string(std::strerror(e2)));
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
   posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  util::reset_child_signals(attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), environ);
+  pid_t pid = spawn(args, fa);
+  int spawn_errno = errno;
   posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
   ::close(sv[1]);
   ::close(err[1]);
-  if (rc != 0) {
+  if (pid < 0) {
     ::close(sv[0]);
     ::close(err[0]);
-    throw Error("DOCKER_HOST " + e.text + ": cannot run " + args[0] + ": " + std::strerror(rc) + " (install openssh-client)");
+    throw Error("DOCKER_HOST " + e.text + ": cannot run " + args[0] + ": " + std::strerror(spawn_errno) + " (install openssh-client)");
   }
   log::debug("docker: {}", util::join(args, " "));
   auto socket = std::make_unique<Poco::Net::StreamSocket>(new Poco::Net::StreamSocketImpl(sv[0]));

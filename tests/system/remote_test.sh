@@ -127,6 +127,14 @@ user=$(id -un)
 via_ssh() { DOCKER_HOST="ssh://$user@127.0.0.1:$SSH_PORT" DIND_SSH_COMMAND="ssh -F $T/ssh_config" "$@"; }
 check "kubectl dind version over ssh://" bash -c "$(declare -f via_ssh); T=$T user=$user SSH_PORT=$SSH_PORT via_ssh '$KD' version | grep -q 'Docker engine'"
 check "Docker integration suite over ssh://" via_ssh "$DIND_BUILD/tests/docker-tests"
+# the shared master connection ends with the command, not ControlPersist's 60 s later
+printf '#!/bin/sh\necho "$*" >> %s/ssh-calls\nexec ssh -F %s/ssh_config "$@"\n' "$T" "$T" > "$T/ssh-logged"
+chmod +x "$T/ssh-logged"
+DOCKER_HOST="ssh://$user@127.0.0.1:$SSH_PORT" DIND_SSH_COMMAND="$T/ssh-logged" XDG_CACHE_HOME="$T/cache" "$KD" version >/dev/null
+check "a command's requests share a master under the cache directory" grep -q "ControlPath=$T/cache/dind/ssh-" "$T/ssh-calls"
+no_master() { ! pgrep -f "$T/cache/dind/ssh-" >/dev/null && ! ls "$T"/cache/dind/ssh-* >/dev/null 2>&1; }
+check "no ssh master is left once the command returned" bash -c \
+  "$(declare -f no_master); T=$T; for _ in \$(seq 20); do no_master && exit 0; sleep 0.1; done; exit 1"
 # DIND_SSH_COMMAND is read as sh would: a quoted path with a space is one word
 cp "$T/ssh_config" "$T/ssh config"
 check "DIND_SSH_COMMAND with a quoted path that has a space" bash -c \
