@@ -256,6 +256,13 @@ Layout make_layout(const LayoutInput& in) {
     long first = util::parse_int(v4, 1, 223, "NAT64_V4_SUBNET_PREFIX");
     // the seed: 172.18 for the default cluster, 172.<id> for the others
     p.nat64_v4_subnet = std::to_string(first) + "." + std::to_string(p.cluster_id ? p.cluster_id : 18) + ".0.0/16";
+    p.v4_standin = parse_cidr("CLUSTER_ID", "10.193." + std::to_string(p.cluster_id) + ".0/24");
+    no_overlap("NAT64_V4_SUBNET_PREFIX", {parse_cidr("NAT64_V4_SUBNET_PREFIX", p.nat64_v4_subnet)},
+               "the IPv4 subnet beside the management network's IPv6 one", {*p.v4_standin});
+    const Cidr& m = p.mgmt.back();
+    if (m.last_host() < 0x200) refuse(mgmt_var, "'" + m.str() + "' has no room for the DNS64 and NAT64 helpers (::100 and ::200)");
+    p.dns64_ip = m.nth(0x100).str();
+    p.nat64_ip = m.nth(0x200).str();
   }
 
   p.labels[cluster_label] = p.name;

@@ -68,6 +68,12 @@ struct Layout {
   std::optional<NodeLayout> lb;
   std::string dns64_prefix;    // ipv6 only
   std::string nat64_v4_subnet; // ipv6 only
+  // ipv6 only: the IPv4 subnet Docker 20.10 needs beside an IPv6 one on the
+  // management network (10.193.<id>.0/24; nothing is addressed in it), and the
+  // DNS64 and NAT64 helpers' addresses there (::100, ::200)
+  std::optional<net::Cidr> v4_standin;
+  std::string dns64_ip;
+  std::string nat64_ip;
   std::map<std::string, std::string> labels;
 
   bool is_control_plane(size_t index) const { return index < static_cast<size_t>(control_planes); }

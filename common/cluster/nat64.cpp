@@ -1,6 +1,5 @@
 #include "cluster/nat64.hpp"
 
-#include "cluster/actions/action.hpp"  // dns64_ip, nat64_ip
 #include "cluster/docker_provider.hpp"
 #include "docker/containers.hpp"
 #include "docker/exec.hpp"
@@ -51,8 +50,8 @@ void start_nat64_containers(docker::Client& docker, const Context& ctx) {
     std::vector<std::string> env;
   };
   std::vector<Helper> helpers = {
-      {"bind9" + ctx.layout.suffix, "dns64", dns64_ip(ctx.layout), "dns64-start", {"DNS64_PREFIX=" + ctx.layout.dns64_prefix}},
-      {"tayga" + ctx.layout.suffix, "nat64", nat64_ip(ctx.layout), "nat64-start",
+      {"bind9" + ctx.layout.suffix, "dns64", ctx.layout.dns64_ip, "dns64-start", {"DNS64_PREFIX=" + ctx.layout.dns64_prefix}},
+      {"tayga" + ctx.layout.suffix, "nat64", ctx.layout.nat64_ip, "nat64-start",
        {"NAT64_PREFIX=" + ctx.layout.dns64_prefix, "NAT64_V4_SUBNET=" + ctx.layout.nat64_v4_subnet}},
   };
   for (auto& h : helpers) {

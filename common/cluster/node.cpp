@@ -158,7 +158,7 @@ void create_network(docker::Client& docker, const Context& ctx) {
     net.ipv6 = ctx.layout.has_v6();
     // fixed IPv6 addresses need the IPv4 subnet spelled out too
     for (size_t i = 0; i < ctx.layout.mgmt.size(); ++i) net.subnets.push_back({ctx.layout.mgmt[i].str(), ctx.layout.gateways[i]});
-    if (!ctx.layout.has_v4()) net.subnets.insert(net.subnets.begin(), docker::Subnet{"10.193." + std::to_string(ctx.layout.cluster_id) + ".0/24", ""});
+    if (ctx.layout.v4_standin) net.subnets.insert(net.subnets.begin(), docker::Subnet{ctx.layout.v4_standin->str(), ""});
     docker::create_network(docker, net);
   }
   registry::attach(docker, ctx.layout.network);

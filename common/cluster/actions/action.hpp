@@ -31,8 +31,4 @@ std::unique_ptr<Action> save_nodes();        // stopped nodes' state into the sn
 std::unique_ptr<Action> restore_nodes();     // replaces create_nodes: containers from a snapshot
 std::unique_ptr<Action> bootstrap_token();   // a fresh token for new joins (restored master, `join`)
 
-// Where the IPv6-only helpers sit on the management network (::100, ::200).
-std::string dns64_ip(const Layout& plan);
-std::string nat64_ip(const Layout& plan);
-
 } // namespace dind::cluster

@@ -19,9 +19,6 @@ public:
 
 } // namespace
 
-std::string dns64_ip(const Layout& plan) { return plan.mgmt.back().nth(0x100).str(); }
-std::string nat64_ip(const Layout& plan) { return plan.mgmt.back().nth(0x200).str(); }
-
 std::unique_ptr<Action> dns64_nat64() { return std::make_unique<Dns64Nat64>(); }
 
 } // namespace dind::cluster

@@ -18,8 +18,8 @@ std::string routes_script(const Layout& plan, const NodeLayout& self) {
   }
   if (plan.mode == net::IpMode::ipv6) {
     // IPv6-only: the outside is reached through NAT64, names through DNS64
-    cmds.push_back("ip -6 route replace " + plan.dns64_prefix + " via " + nat64_ip(plan));
-    cmds.push_back("echo 'nameserver " + dns64_ip(plan) + "' > /etc/resolv.conf");
+    cmds.push_back("ip -6 route replace " + plan.dns64_prefix + " via " + plan.nat64_ip);
+    cmds.push_back("echo 'nameserver " + plan.dns64_ip + "' > /etc/resolv.conf");
   }
   return util::join(cmds, "\n") + "\n";
 }

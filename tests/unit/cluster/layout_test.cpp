@@ -52,6 +52,16 @@ TEST_CASE("cluster id goes into the third octet and the hextet before ::") {
   CHECK(test::layout_of({{"CLUSTER_ID", "2"}, {"IP_MODE", "ipv6"}}).mgmt[0].str() == "fd00:20:2::/64");
 }
 
+TEST_CASE("IPv6 only: the plan holds Docker's IPv4 stand-in subnet and the helpers' addresses") {
+  auto p = test::layout_of({{"CLUSTER_ID", "7"}, {"IP_MODE", "ipv6"}});
+  REQUIRE(p.v4_standin);
+  CHECK(p.v4_standin->str() == "10.193.7.0/24");
+  CHECK(p.dns64_ip == "fd00:20:7::100");
+  CHECK(p.nat64_ip == "fd00:20:7::200");
+  CHECK_FALSE(test::layout_of({{"IP_MODE", "dual-stack"}}).v4_standin);
+  CHECK(test::layout_of({{"IP_MODE", "dual-stack"}}).dns64_ip.empty());
+}
+
 TEST_CASE("IPv6 pod subnets: the seed's /72 and /64 examples") {
   CHECK(test::layout_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/72"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:2::/80");
   CHECK(test::layout_of({{"IP_MODE", "ipv6"}, {"POD_NETWORK_CIDR", "fd00:10:20:30::/64"}}).nodes[0].pod_cidrs[0] == "fd00:10:20:30:200::/72");
@@ -89,6 +99,10 @@ TEST_CASE("every refusal names the variable and the rule") {
   CHECK(refusal({{"NUM_NODES", "-1"}}) == "NUM_NODES: '-1' is not a number in 0..100");
   CHECK(refusal({{"DIND_LABEL", "a b"}}).find("DIND_LABEL:") == 0);
   CHECK(refusal({{"IP_MODE", "ipv6"}, {"DNS64_PREFIX", "fd00:10:64:ff9b::/64"}}).find("DNS64_PREFIX:") == 0);
+  CHECK(refusal({{"IP_MODE", "ipv6"}, {"CLUSTER_ID", "193"}, {"NAT64_V4_SUBNET_PREFIX", "10"}}) ==
+        "NAT64_V4_SUBNET_PREFIX: '10.193.0.0/16' overlaps the IPv4 subnet beside the management network's IPv6 one '10.193.193.0/24'");
+  CHECK(refusal({{"IP_MODE", "ipv6"}, {"MGMT_CIDRS", "fd00:20::/120"}}) ==
+        "MGMT_CIDRS: 'fd00:20::/120' has no room for the DNS64 and NAT64 helpers (::100 and ::200)");
 }
 
 TEST_CASE("node limits: NODE_* for every node, MASTER_* instead for the master, typed in the node plan") {
