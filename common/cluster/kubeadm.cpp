@@ -105,8 +105,10 @@ std::string init_config(const KubeadmInput& in) {
   y << "apiVersion: kubeadm.k8s.io/v1beta4\n"
        "kind: InitConfiguration\n"
        "bootstrapTokens:\n"
+       // kubeadm's own lifetime: the joins of `up` come within minutes, and a
+       // later `kubectl dind join` or restore makes a fresh token
        "- token: " << in.token << "\n"
-       "  ttl: 0s\n";
+       "  ttl: 24h\n";
   if (!in.certificate_key.empty()) y << "certificateKey: " << in.certificate_key << "\n";
   y << "localAPIEndpoint:\n"
        "  advertiseAddress: \"" << ip << "\"\n"

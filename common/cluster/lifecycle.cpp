@@ -174,12 +174,12 @@ void init(Provider& provider, util::Steps& steps, const Config& config, const Ku
   Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
   ctx.kubeadm_args = args;
   create(ctx, retain);
-  // what kubeadm init prints for its workers (dind's token lives as long as the cluster)
+  // what kubeadm init prints for its workers (the token lives 24 hours, as kubeadm's)
   const auto& node = plan.nodes.at(0);
   std::string pin = ca_cert_hash(provider.read_file(node.container, "/etc/kubernetes/pki/ca.crt"));
   steps.note("Cluster " + plan.name + " is up with its master: kubectl --context " + plan.context + " get nodes");
-  steps.note("Add workers with `kubectl dind join`, or with kubeadm's arguments: kubectl dind join -- --token " + ctx.token +
-             " --discovery-token-ca-cert-hash " + pin + " " + api_endpoint(plan));
+  steps.note("Add workers with `kubectl dind join`, or with kubeadm's arguments (the token is valid 24 hours): kubectl dind join -- --token " +
+             ctx.token + " --discovery-token-ca-cert-hash " + pin + " " + api_endpoint(plan));
 }
 
 namespace {

@@ -42,6 +42,8 @@ TEST_CASE("kubeadm configs carry FEATURE_GATES and the component flags") {
                                                  {"APISERVER_event_ttl", "say \"hi\""}});
   cluster::KubeadmInput in{plan, "v1.34.4", "abcdef.0123456789abcdef", "iptables", components};
   std::string init = cluster::init_config(in);
+  // kubeadm's own lifetime, not forever: later joins make a fresh token
+  CHECK(init.find("bootstrapTokens:\n- token: abcdef.0123456789abcdef\n  ttl: 24h\n") != std::string::npos);
   CHECK(init.find("]\n  extraArgs:\n  - name: audit-log-maxage\n    value: \"3\"\n"
                   "  - name: event-ttl\n    value: \"say \\\"hi\\\"\"\n"
                   "  - name: feature-gates\n    value: \"Foo=true,Bar=false\"\ncontrollerManager:\n") != std::string::npos);
