@@ -42,6 +42,9 @@ check "kubeadm init ran with --upload-certs: the kubeadm-certs Secret exists" \
 check "the cluster is the master alone" test "$("$K" --context "$CTX" get nodes -o name)" = "node/$MASTER"
 join_args=$(sed -n 's/.*kubectl dind join -- //p' "$T/init")
 check "init printed kubeadm's join arguments ($join_args)" grep -qE -- '^--token [a-z0-9.]{23} --discovery-token-ca-cert-hash sha256:[0-9a-f]{64} 10\.192\.60\.2:6443$' <<<"$join_args"
+token=$(awk '{print $2}' <<<"$join_args")
+check "init's token expires within a day, as kubeadm's ($(docker exec "$MASTER" kubeadm token list --kubeconfig /etc/kubernetes/admin.conf | grep "^$token"))" \
+  bash -c "docker exec '$MASTER' kubeadm token list --kubeconfig /etc/kubernetes/admin.conf | awk '\$1 == \"$token\" { print \$2 }' | grep -qE '^(2[0-3]|1?[0-9])h\$'"
 refused 1 exists "$KD" init -q
 
 log "join (dind's discovery)"
