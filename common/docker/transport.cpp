@@ -60,6 +60,17 @@ pid_t spawn(std::vector<std::string>& args, posix_spawn_file_actions_t& fa) {
   return rc == 0 ? pid : -1;
 }
 
+// Waits a second for an ssh child to end, then ends it: a stuck one is not
+// worth waiting for.
+void reap(pid_t pid) {
+  for (int i = 0; i < 50; ++i) {
+    if (::waitpid(pid, nullptr, WNOHANG) != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+}
+
 // The ssh masters this process used. ControlPersist keeps a master for the
 // next request; at exit each is asked to stop (`ssh -O stop`), so none
 // outlives the command: it ends once its open sessions have, and a
@@ -67,9 +78,7 @@ pid_t spawn(std::vector<std::string>& args, posix_spawn_file_actions_t& fa) {
 // starts a master of its own). A killed command's master still ends 60 s on.
 class SshMasters {
 public:
-  void add(const Endpoint& e) {
-    auto stop = ssh_args(e);
-    stop.insert(stop.end(), {"-O", "stop", "--", e.host});
+  void add(std::vector<std::string> stop) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (std::find(stops_.begin(), stops_.end(), stop) == stops_.end()) stops_.push_back(std::move(stop));
   }
@@ -82,7 +91,7 @@ public:
       posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
       pid_t pid = spawn(stop, fa);
       posix_spawn_file_actions_destroy(&fa);
-      if (pid > 0) ::waitpid(pid, nullptr, 0);
+      if (pid > 0) reap(pid);
     }
   }
 
@@ -98,8 +107,10 @@ SshMasters& ssh_masters() {
 
 std::unique_ptr<Connection> ssh_connection(const Endpoint& e) {
   std::vector<std::string> args = ssh_args(e);
+  std::vector<std::string> stop = args;
+  stop.insert(stop.end(), {"-O", "stop", "--", e.host});
+  ssh_masters().add(std::move(stop));
   args.insert(args.end(), {"--", e.host, "docker", "system", "dial-stdio"});
-  ssh_masters().add(e);
   int sv[2];
   int err[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -148,16 +159,7 @@ void Connection::set_timeout(std::chrono::milliseconds timeout) {
 
 Connection::~Connection() {
   socket_->close();
-  if (ssh_ > 0) {
-    // dial-stdio ends at end of input; a stuck one is not worth waiting for
-    for (int i = 0; i < 50 && ::waitpid(ssh_, nullptr, WNOHANG) == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      if (i == 49) {
-        ::kill(ssh_, SIGTERM);
-        ::waitpid(ssh_, nullptr, 0);
-      }
-    }
-  }
+  if (ssh_ > 0) reap(ssh_);  // dial-stdio ends at end of input
   if (ssh_stderr_ >= 0) ::close(ssh_stderr_);
 }
 

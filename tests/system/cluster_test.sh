@@ -71,7 +71,7 @@ check "docker inspect matches dind-net plan ($planned)" test "$planned" = "$actu
 check "cluster-10 carries its seed label" test "$(docker ps -q --filter label=cluster-10 | wc -l)" = 2
 CLUSTER_ID=10 "$KD" clean -q
 check "clean of cluster-10 leaves nothing of it" test "$(labelled io.dind.cluster=cluster-10)" = 0
-check "and leaves the default cluster up" bash -c "'$KD' status -q >/dev/null"
+check "and leaves cluster-12 up" bash -c "'$KD' status -q >/dev/null"
 check "and its context" "$K" --context $CTX get nodes
 
 log "reup and down/up keep the cluster without kubeadm init"
