@@ -183,12 +183,14 @@ void create_node_containers(docker::Client& docker, const Context& ctx, const st
   }
   auto image_store = store::ensure(docker, ctx.spec.image);
   auto lxcfs = use_lxcfs(docker, ctx);
-  for (size_t i : nodes) {
-    const auto& node = ctx.layout.nodes[i];
+  // each node's create and files took ~0.45 s of the engine's time, one
+  // after the other: 1.4 s of a 1+2 `up` or restore; together as kind does
+  util::parallel(nodes.size(), [&](size_t k) {
+    const auto& node = ctx.layout.nodes[nodes[k]];
     docker::create_volume(docker, var_volume(node), ctx.layout.labels);
     docker::create_volume(docker, etc_volume(node), ctx.layout.labels);
-    create_node_container(docker, ctx, i, image_store);
-  }
+    create_node_container(docker, ctx, nodes[k], image_store);
+  });
 }
 
 void start_nodes(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes) {
