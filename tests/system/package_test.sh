@@ -14,6 +14,7 @@ trap cleanup EXIT
 log "static release build and the .deb (packaging/deb/build.sh)"
 deb=$("$ROOT/packaging/deb/build.sh" 2>"$T/build.log" | tail -1) || { cat "$T/build.log" >&2; exit 1; }
 build="$ROOT/build-static"
+check "the release build has no test executables to compile" bash -c "! ninja -C '$build' -t targets all | grep -q 'unit-tests'"
 for t in kubectl-dind dind-net dind-dump dind-e2e; do
   check "$t: file says statically linked" bash -c "file '$build/tools/$t' | grep -q 'statically linked'"
 done

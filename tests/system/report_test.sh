@@ -25,12 +25,13 @@ log "waiting for the planted pod to crash-loop"
 # dind caps kubelet's back-off at 2 s: the pod shows CrashLoopBackOff for those
 # 2 s of each ~15 s restart cycle and Error the rest (a 2 s poll once missed it
 # 90 times in a row), so the loop is told by its restarts and exit code
+crash_looping() { [ "${state%% *}" -ge 2 ] 2>/dev/null && [ "${state#* }" = 1 ]; }
 for _ in $(seq 90); do
   state=$("$K" --context "$CTX" get pod crasher -o jsonpath='{.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.exitCode}' 2>/dev/null || true)
-  [ "${state%% *}" -ge 2 ] 2>/dev/null && [ "${state#* }" = 1 ] && break
+  crash_looping && break
   sleep 2
 done
-check "the planted pod crash-loops (restarts, last exit code: $state)" bash -c "[ '${state%% *}' -ge 2 ] && [ '${state#* }' = 1 ]"
+check "the planted pod crash-loops (restarts, last exit code: $state)" crash_looping
 
 log "report: live, from a CI log, from a split directory"
 TMPDIR="$w/tmp" "$KD" report -q -o "$w/live.html"
