@@ -60,6 +60,25 @@ bool fresh_and_ready(const rapidjson::Value& pod, const std::string& since) {
 
 } // namespace
 
+std::string merge_lists(const std::vector<std::pair<std::string, std::string>>& kind_and_list) {
+  json::Document merged;
+  merged.SetObject();
+  auto& a = merged.GetAllocator();
+  json::Value all(rapidjson::kArrayType);
+  for (auto& [kind, list_json] : kind_and_list) {
+    auto list = json::parse(list_json, "API server " + kind + " list");
+    for (auto& item : items(list)) {
+      json::Value copy(item, a);
+      if (!copy.IsObject()) continue;
+      copy.RemoveMember("kind");
+      copy.AddMember("kind", json::Value(kind.c_str(), a), a);
+      all.PushBack(copy, a);
+    }
+  }
+  merged.AddMember("items", all, a);
+  return json::dump(merged);
+}
+
 const std::vector<std::string> cluster_state_query = {"get", "nodes,deployments,pods", "--all-namespaces", "-o", "json"};
 
 std::vector<std::string> not_ready(const Layout& plan, size_t first, const std::string& list_json, const std::string& since) {

@@ -2,6 +2,7 @@
 #include "cluster/layout.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dind::cluster {
@@ -9,6 +10,11 @@ namespace dind::cluster {
 // What wait_ready asks kubectl on each poll: the nodes, the deployments and
 // the pods in one List (one kubectl run is ~0.15 s of CPU; three were ~0.4).
 extern const std::vector<std::string> cluster_state_query;
+
+// The API server's typed lists ({"Node", body of GET /api/v1/nodes}, ...) as
+// the one List kubectl prints for cluster_state_query: the items of all, each
+// with its kind (a typed list's items carry none).
+std::string merge_lists(const std::vector<std::pair<std::string, std::string>>& kind_and_list);
 
 // What is not ready yet, one phrase per thing ("kube-node-1 NotReady",
 // "kube-node-2 not registered", "coredns 0/2 ready", "POD crash-looping"),

@@ -17,15 +17,18 @@
 
 namespace dind::docker {
 
-namespace {
-
-std::string openssl_error() {
+std::string openssl_error(const std::string& if_none) {
   unsigned long e = ERR_get_error();
-  if (!e) return "connection closed during the handshake";
+  ERR_clear_error();
+  if (!e) return if_none;
   char buf[256];
   ERR_error_string_n(e, buf, sizeof buf);
   return buf;
 }
+
+namespace {
+
+std::string openssl_error() { return docker::openssl_error("connection closed during the handshake"); }
 
 bool is_ip(const std::string& host) {
   unsigned char buf[16];

@@ -2,6 +2,7 @@
 #include "docker/endpoint.hpp"
 
 #include <memory>
+#include <string>
 #include <thread>
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -10,6 +11,10 @@ typedef struct ssl_st SSL;
 namespace Poco::Net { class StreamSocket; }
 
 namespace dind::docker {
+
+// OpenSSL's oldest queued error as text, the queue emptied; if_none when
+// there is none (the peer closed the connection).
+std::string openssl_error(const std::string& if_none);
 
 // TLS to a tcp:// engine, done with OpenSSL in a thread that relays between
 // the TLS connection and a local socket pair. The HTTP code then sees a plain

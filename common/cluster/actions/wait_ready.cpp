@@ -1,4 +1,5 @@
 #include "cluster/actions/action.hpp"
+#include "cluster/api_client.hpp"
 #include "cluster/load_balancer.hpp"
 #include "cluster/readiness.hpp"
 #include "util/error.hpp"
@@ -50,11 +51,41 @@ void retry_waiting_for_services(Context& ctx, const std::string& state_json) {
   }
 }
 
-std::vector<std::string> not_ready(Context& ctx, const std::string& since) {
+// Asked directly when the engine is this host's: it publishes the API server
+// on 127.0.0.1. Otherwise (a remote engine, several engines, a port
+// forwarder still to start) kubectl in the master answers.
+std::unique_ptr<ApiClient> direct_api(Context& ctx) {
+  if (ctx.apiserver_port <= 0 || !ctx.spec.port_forwarder.empty() || !util::starts_with(ctx.provider.endpoint(), "unix://")) {
+    return nullptr;
+  }
+  try {
+    auto creds = api_credentials(ctx.provider.read_file(ctx.layout.nodes.at(0).container, admin_conf));
+    log::debug("waiting through the API server at 127.0.0.1:{}", ctx.apiserver_port);
+    return std::make_unique<ApiClient>(creds, ctx.apiserver_port);
+  } catch (const Error& e) {
+    log::debug("waiting through kubectl in the master: {}", e.what());
+    return nullptr;
+  }
+}
+
+// Nodes, deployments and pods as kubectl's List of cluster_state_query;
+// join's wait asks for the nodes alone.
+std::string cluster_state(Context& ctx, const ApiClient* api) {
+  bool nodes_only = ctx.first_new > 0;
+  if (!api) return master_kubectl(ctx, nodes_only ? std::vector<std::string>{"get", "nodes", "-o", "json"} : cluster_state_query);
+  std::vector<std::pair<std::string, std::string>> lists = {{"Node", api->get("/api/v1/nodes")}};
+  if (!nodes_only) {
+    lists.emplace_back("Deployment", api->get("/apis/apps/v1/deployments"));
+    lists.emplace_back("Pod", api->get("/api/v1/pods"));
+  }
+  return merge_lists(lists);
+}
+
+std::vector<std::string> not_ready(Context& ctx, const ApiClient* api, const std::string& since) {
+  std::string state = cluster_state(ctx, api);
   // join waits for its node alone: the others post their status only when
   // it changes (or every 5 minutes), and CoreDNS already runs
-  if (ctx.first_new > 0) return cluster::not_ready(ctx.layout, ctx.first_new, master_kubectl(ctx, {"get", "nodes", "-o", "json"}), since);
-  std::string state = master_kubectl(ctx, cluster_state_query);
+  if (ctx.first_new > 0) return cluster::not_ready(ctx.layout, ctx.first_new, state, since);
   retry_waiting_for_services(ctx, state);
   return cluster::not_ready(ctx.layout, 0, state, since);
 }
@@ -104,21 +135,25 @@ public:
     auto deadline = std::chrono::steady_clock::now() + ctx.spec.wait;
     std::string since = rfc3339(ctx.since - std::chrono::seconds(2));
     std::vector<std::string> missing = {"the API server"};
+    auto api = direct_api(ctx);
+    std::string why_not;  // the API server's last refusal
     while (std::chrono::steady_clock::now() < deadline) {
       nodes_still_running(ctx);
       try {
-        missing = not_ready(ctx, since);
+        missing = not_ready(ctx, api.get(), since);
         if (missing.empty() && ctx.first_new == 0) missing = dns_not_answering(ctx);
         if (missing.empty()) return;
-      } catch (const Error&) {
+      } catch (const Error& e) {
         util::interrupt::check();
         missing = {"the API server"};  // still starting
+        why_not = e.what();
       }
       ctx.steps.status("waiting for " + util::join(missing, ", "));
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     throw Error("timed out after " + std::to_string(ctx.spec.wait.count()) + "s (DIND_WAIT) waiting for " +
-                util::join(missing, ", ") + crash_reasons(ctx, missing));
+                util::join(missing, ", ") + (missing == std::vector<std::string>{"the API server"} && !why_not.empty() ? " (" + why_not + ")" : "") +
+                crash_reasons(ctx, missing));
   }
 };
 

@@ -101,3 +101,23 @@ TEST_CASE("readiness: the pods kubelet set aside until it has listed the service
   CHECK(cluster::waiting_for_services(R"({"items":[]})").empty());
   CHECK_THROWS_AS(cluster::waiting_for_services(R"({"kind":"Status"})"), Error);
 }
+
+TEST_CASE("merge_lists: the API server's typed lists as kubectl's one List, each item with its kind") {
+  auto plan = test::layout_of({{"NUM_NODES", "0"}});
+  auto strip = [](std::string item) {  // as a typed list holds it: no kind
+    return item.substr(0, 1) + item.substr(item.find(',') + 1);
+  };
+  std::string nodes = R"({"kind":"NodeList","items":[)" + strip(node("kube-master", "True", "2026-11-28T10:00:05Z")) + "]}";
+  std::string deployments = R"({"kind":"DeploymentList","items":[)" + strip(dns) + "]}";
+  std::string pods = R"({"kind":"PodList","items":[)" + strip(coredns_pod(true, "2026-11-28T10:00:04Z")) + "]}";
+  CHECK(strip(dns).find("\"kind\"") == std::string::npos);
+  auto merged = cluster::merge_lists({{"Node", nodes}, {"Deployment", deployments}, {"Pod", pods}});
+  CHECK(cluster::not_ready(plan, 0, merged, since).empty());
+  // without the kinds nothing is recognised: the master is "not registered"
+  auto unkinded = R"({"items":[)" + strip(node("kube-master", "True", "2026-11-28T10:00:05Z")) + "]}";
+  CHECK(cluster::not_ready(plan, 0, unkinded, since) == std::vector<std::string>{"kube-master not registered", "coredns 0/1 ready"});
+  auto pods_only = cluster::merge_lists({{"Pod", pods}});
+  CHECK(cluster::not_ready(plan, 0, pods_only, since) == std::vector<std::string>{"kube-master not registered"});
+  CHECK_THROWS_WITH(cluster::merge_lists({{"Node", "{\"kind\":\"Status\"}"}}), Catch::Contains("no items"));
+  CHECK_THROWS_WITH(cluster::merge_lists({{"Node", "<html>"}}), Catch::Contains("invalid JSON"));
+}

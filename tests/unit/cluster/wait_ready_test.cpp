@@ -133,3 +133,15 @@ TEST_CASE("wait_ready: join waits for its own node alone") {
   CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf " + test::cluster_query).empty());
   CHECK(run.provider.recorded("exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json").size() == 1);
 }
+
+TEST_CASE("wait_ready: an API server that never answers is named with its last refusal") {
+  test::FakeRun run(test::layout_of({{"NUM_NODES", "0"}}));
+  nodes_running(run);
+  run.spec.wait = std::chrono::seconds(1);
+  run.provider.answer = [&](const std::string&, const std::vector<std::string>&) -> docker::ExecResult {
+    return {1, "", "The connection to the server 10.192.0.2:6443 was refused - did you specify the right host or port?"};
+  };
+  CHECK_THROWS_WITH(cluster::wait_ready()->execute(run.ctx),
+                    Catch::StartsWith("timed out after 1s (DIND_WAIT) waiting for the API server (kube-master: kubectl") &&
+                        Catch::EndsWith("6443 was refused - did you specify the right host or port?)"));
+}
