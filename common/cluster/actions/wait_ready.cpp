@@ -51,9 +51,9 @@ void retry_waiting_for_services(Context& ctx, const std::string& state_json) {
   }
 }
 
-// Asked directly when the engine is this host's: it publishes the API server
-// on 127.0.0.1. Otherwise (a remote engine, several engines, a port
-// forwarder still to start) kubectl in the master answers.
+// Asked directly when the engine that publishes the API server (the first)
+// is this host's: the port is on 127.0.0.1. Otherwise (a remote engine, a
+// port forwarder still to start) kubectl in the master answers.
 std::unique_ptr<ApiClient> direct_api(Context& ctx) {
   if (ctx.apiserver_port <= 0 || !ctx.spec.port_forwarder.empty() || !util::starts_with(ctx.provider.endpoint(), "unix://")) {
     return nullptr;
