@@ -47,6 +47,9 @@ step "Building the tools"
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null
 
+step "Building krew (the package suite installs the plugin with it)"
+packaging/krew/krew-tool.sh >/dev/null
+
 step "Building the node image (kubectl dind build-image)"
 ./build/tools/kubectl-dind build-image
 

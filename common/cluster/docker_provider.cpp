@@ -151,10 +151,12 @@ void DockerProvider::provision(Context& ctx, const std::function<void(size_t)>& 
   if (several()) prepare_engines(ctx);
   else create_network(*engines_[0], ctx);
   util::parallel(engines_.size(), [&](size_t e) {
-    if (!nodes[e].empty()) create_node_containers(*engines_[e], ctx, nodes[e]);
+    if (!nodes[e].empty()) create_node_containers(*engines_[e], ctx, nodes[e], static_cast<bool>(fill));
   });
   // a created container's volumes take an archive put: the state is in
-  // place before systemd starts
+  // place before systemd starts. The volumes start empty then: copying the
+  // image's /var into them (~850 files), only for fill to replace each, took
+  // the engine 0.6 s of a 3-node restore
   if (fill) {
     size_t first = ctx.first_new;
     util::parallel(ctx.layout.nodes.size() - first, [&](size_t i) { fill(first + i); });
@@ -320,8 +322,8 @@ void DockerProvider::archive_from(const std::string& node, const std::string& pa
   docker::get_archive_stream(engine_of(node), node, path, sink);
 }
 
-void DockerProvider::archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) {
-  docker::put_archive_stream(engine_of(node), node, dir, tar, size);
+void DockerProvider::archive_into(const std::string& node, const std::string& dir, const Source& tar) {
+  docker::put_archive_chunked(engine_of(node), node, dir, tar);
 }
 
 bool DockerProvider::has_state(const Layout& plan) {

@@ -57,7 +57,7 @@ public:
   std::vector<std::string> mounts(const std::string& node) override;
   std::vector<std::pair<std::string, int>> changes(const std::string& node) override;
   void archive_from(const std::string& node, const std::string& path, const Sink& sink) override;
-  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override;
+  void archive_into(const std::string& node, const std::string& dir, const Source& tar) override;
   bool has_state(const Layout& plan) override;
   bool is_complete(const Layout& plan) override;
   void mark_complete(const Layout& plan) override;

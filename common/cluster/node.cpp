@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace dind::cluster {
 
@@ -49,12 +48,13 @@ void give_node_rights(docker::ContainerSpec& spec) {
   spec.security_opt.push_back("label=disable");
 }
 
-void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume) {
+void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume,
+                    bool empty_volumes) {
   give_node_rights(spec);
   spec.cgroupns_mode = "private";
   spec.tmpfs = {{"/run", "rw,nosuid,nodev,exec"}, {"/tmp", "rw,nosuid,nodev,exec"}};
-  spec.mounts.push_back({"volume", var_volume, "/var", false, ""});
-  if (!etc_volume.empty()) spec.mounts.push_back({"volume", etc_volume, "/etc/kubernetes", false, ""});
+  spec.mounts.push_back({"volume", var_volume, "/var", false, "", empty_volumes});
+  if (!etc_volume.empty()) spec.mounts.push_back({"volume", etc_volume, "/etc/kubernetes", false, "", empty_volumes});
   // kube-proxy and kubelet look for modules; monolithic kernels have none.
   if (std::filesystem::exists("/lib/modules")) spec.mounts.push_back({"bind", "/lib/modules", "/lib/modules", true, ""});
   spec.env.push_back("container=docker");
@@ -66,7 +66,7 @@ docker::PortBinding apiserver_binding(const Context& ctx) {
   return {apiserver_port_key, ctx.spec.apiserver_address, port ? std::to_string(*port) : ""};
 }
 
-docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store) {
+docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store, bool empty_volumes) {
   const auto& node = ctx.layout.nodes.at(index);
   bool master = ctx.layout.is_control_plane(index);
   docker::ContainerSpec spec;
@@ -83,7 +83,7 @@ docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::
     spec.sysctls = {{"net.ipv6.conf.all.disable_ipv6", "0"}, {"net.ipv6.conf.all.forwarding", "1"}};
   }
   if (index == 0 && !ctx.layout.lb) spec.ports.push_back(apiserver_binding(ctx));
-  make_node_spec(spec, var_volume(node), etc_volume(node));
+  make_node_spec(spec, var_volume(node), etc_volume(node), empty_volumes);
   spec.mounts.push_back(image_store);
   // a kind config's extraPortMappings and extraMounts, node by node
   if (const auto& settings = ctx.spec.kind.nodes; index < settings.size()) {
@@ -118,9 +118,10 @@ std::unique_ptr<lxcfs::Use> use_lxcfs(docker::Client& docker, const Context& ctx
   return nullptr;
 }
 
-void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store) {
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store,
+                           bool empty_volumes) {
   const auto& node = ctx.layout.nodes.at(index);
-  docker::create_container(docker, node_spec(ctx, index, image_store));
+  docker::create_container(docker, node_spec(ctx, index, image_store, empty_volumes));
   const auto& extra = ctx.spec.node_options;
   for (auto& n : extra.networks) docker::connect_network(docker, n, node.container);
   // in place before systemd starts containerd and kubelet: one archive put
@@ -164,7 +165,7 @@ void create_network(docker::Client& docker, const Context& ctx) {
   registry::attach(docker, ctx.layout.network);
 }
 
-void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes) {
+void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes, bool empty_volumes) {
   // what the nodes join or mount must be there: Docker would make a missing
   // volume itself, and nothing that clean could not remove may be left
   const auto& extra = ctx.spec.node_options;
@@ -189,39 +190,50 @@ void create_node_containers(docker::Client& docker, const Context& ctx, const st
     const auto& node = ctx.layout.nodes[nodes[k]];
     docker::create_volume(docker, var_volume(node), ctx.layout.labels);
     docker::create_volume(docker, etc_volume(node), ctx.layout.labels);
-    create_node_container(docker, ctx, nodes[k], image_store);
+    create_node_container(docker, ctx, nodes[k], image_store, empty_volumes);
   });
 }
+
+namespace {
+
+constexpr std::chrono::seconds boot_deadline{90};
+
+// Until systemd has its bus up, systemctl says "offline" or cannot even ask:
+// asked again every 100 ms in the node: a docker exec per ask costs the host
+// ~0.1 s of CPU (dockerd, containerd, runc), which the booting nodes were
+// short of, 10 asks a second per node in a slow hour. Then --wait
+// returns once boot is over: "running", or "degraded" with a failed unit.
+const char* const boot_wait = R"(i=0
+while :; do
+  s=$(systemctl is-system-running --wait 2>&1)
+  case "$s" in offline|*"connect to bus"*) ;; *) break ;; esac
+  i=$((i + 1)); [ $i -lt 900 ] || break
+  sleep 0.1
+done
+echo "$s")";
+
+} // namespace
 
 void start_nodes(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes) {
   util::parallel(nodes.size(), [&](size_t i) { docker::start_container(docker, ctx.layout.nodes[nodes[i]].container); });
   util::parallel(nodes.size(), [&](size_t i) {
     const auto& node = ctx.layout.nodes[nodes[i]];
-    // --wait returns once boot is over: "running", or "degraded" with a failed unit
+    auto start = std::chrono::steady_clock::now();
+    docker::ExecOptions o;
+    o.timeout = boot_deadline;  // the loop is silent until it ends
     docker::ExecResult r;
-    std::string state;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-    do {
-      // until systemd has its bus up, systemctl says "offline" or cannot even ask
-      if (!state.empty() || !r.err.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      // --wait blocks behind a unit that hangs: bounded by the boot deadline
-      docker::ExecOptions o;
-      o.timeout = std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(
-                                                        deadline - std::chrono::steady_clock::now()));
-      try {
-        r = docker::exec(docker, node.container, {"systemctl", "is-system-running", "--wait"}, o);
-      } catch (const util::interrupt::Interrupted&) {
-        throw;
-      } catch (const Error&) {
-        // a container that exited answers 409 to exec: say it died, below
-        auto info = docker::inspect_container(docker, node.container);
-        if (!info || !json::flag(*info, {"State", "Running"})) break;
-        if (std::chrono::steady_clock::now() < deadline) throw;
-        throw Error(node.container + ": systemd did not finish booting within 90s (a unit hangs?)");
-      }
-      state = util::trim(r.out);
-    } while ((state == "offline" || (state.empty() && r.err.find("connect to bus") != std::string::npos)) &&
-             std::chrono::steady_clock::now() < deadline);
+    try {
+      r = docker::exec(docker, node.container, {"sh", "-c", boot_wait}, o);
+    } catch (const util::interrupt::Interrupted&) {
+      throw;
+    } catch (const Error&) {
+      // a container that exited answers 409 to exec, or ends it: say it died, below
+      auto info = docker::inspect_container(docker, node.container);
+      bool running = info && json::flag(*info, {"State", "Running"});
+      if (running && std::chrono::steady_clock::now() - start < boot_deadline) throw;
+      if (running) throw Error(node.container + ": systemd did not finish booting within 90s (a unit hangs?)");
+    }
+    std::string state = util::trim(r.out);
     if (state == "running") return;
     if (state == "degraded") {
       auto failed = docker::exec(docker, node.container, {"systemctl", "--failed", "--no-legend", "--plain"});

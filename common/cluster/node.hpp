@@ -21,8 +21,10 @@ void give_node_rights(docker::ContainerSpec& spec);
 // Turns spec into a node container: systemd as PID 1 with what containerd
 // and kubelet need from the kernel. /var lives on the named volume (nested
 // containerd cannot put overlayfs on the image's overlay), /etc/kubernetes on
-// a second one so a recreated node keeps its kubeadm state.
-void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume);
+// a second one so a recreated node keeps its kubeadm state. New volumes get
+// the image's files there, unless empty_volumes (a restore writes them whole).
+void make_node_spec(docker::ContainerSpec& spec, const std::string& var_volume, const std::string& etc_volume,
+                    bool empty_volumes = false);
 
 // 6443/tcp on the host: APISERVER_PORT (default a free one) on 127.0.0.1
 // or a kind config's apiServerAddress.
@@ -34,12 +36,13 @@ docker::PortBinding apiserver_binding(const Context& ctx);
 // and MASTER_EXTRA_OPTS. A node with limits gets them and lxcfs's files, so
 // kubelet reports them as its capacity. Every node mounts its image's store
 // (cluster/store.hpp).
-docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store);
+docker::ContainerSpec node_spec(const Context& ctx, size_t index, const docker::Mount& image_store, bool empty_volumes = false);
 
 // Creates one node's container (not started), joined to DIND_CUSTOM_NETWORKS,
 // with the DIND_*_PROXY drop-ins for containerd and kubelet, containerd's
 // registry hosts and DIND_CA_CERT in place.
-void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store);
+void create_node_container(docker::Client& docker, const Context& ctx, size_t index, const docker::Mount& image_store,
+                           bool empty_volumes = false);
 
 // Held while the plan's limited nodes are created or started (lxcfs runs);
 // none for a plan without limits.
@@ -56,8 +59,9 @@ void create_network(docker::Client& docker, const Context& ctx);
 
 // Both volumes and the container of these plan nodes, on this engine, not
 // started; refuses a volume of the planned name that dind did not make for
-// this cluster, and a custom network or volume that is missing.
-void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes);
+// this cluster, and a custom network or volume that is missing. empty_volumes:
+// as make_node_spec.
+void create_node_containers(docker::Client& docker, const Context& ctx, const std::vector<size_t>& nodes, bool empty_volumes);
 
 // Starts these plan nodes' containers and waits until systemd in every one
 // finished booting (images preloaded); names the node that died or failed.

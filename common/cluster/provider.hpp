@@ -64,6 +64,8 @@ public:
 
 // Receives a stream piece by piece (an archive, saved images).
 using Sink = std::function<void(std::string_view)>;
+// Makes a stream, giving it piece by piece to the sink it is handed.
+using Source = std::function<void(const Sink&)>;
 
 // What runs a cluster's nodes (kind's providers.Provider): the actions, the
 // lifecycle commands, snapshots and `load` ask it, not the container engine.
@@ -91,7 +93,8 @@ public:
   // The layout's nodes from ctx.first_new made (with what they keep their
   // state on) and booted; ctx.since is when they started. fill, when given,
   // runs for each new node's index between its making and its start (a
-  // restore writes the node's saved state then, with archive_into).
+  // restore writes the node's saved state then, with archive_into); what
+  // the node keeps its state on is then empty, not filled from its image.
   virtual void provision(Context& ctx, const std::function<void(size_t)>& fill) = 0;
   // Every node of the layout brought back on its kept state: a running one
   // restarted, a missing one made again, all booted; ctx.since is when they
@@ -137,9 +140,9 @@ public:
   // A tar of path in a node (running or not), its entries named from path's
   // last component.
   virtual void archive_from(const std::string& node, const std::string& path, const Sink& sink) = 0;
-  // A tar of size bytes unpacked at dir in a node (running or not: its kept
-  // state is reachable before it starts).
-  virtual void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) = 0;
+  // A tar, made while it is sent, unpacked at dir in a node (running or not:
+  // its kept state is reachable before it starts).
+  virtual void archive_into(const std::string& node, const std::string& dir, const Source& tar) = 0;
 
   // Anything of the cluster is there (nodes or their kept state).
   virtual bool has_state(const Layout& plan) = 0;

@@ -48,6 +48,7 @@ std::string container_create_body(const ContainerSpec& s) {
       w.begin_object().kv("Type", m.type).kv("Target", m.target).kv("ReadOnly", m.read_only);
       if (!m.source.empty()) w.kv("Source", m.source);
       if (!m.propagation.empty()) w.key("BindOptions").begin_object().kv("Propagation", m.propagation).end_object();
+      if (m.no_copy) w.key("VolumeOptions").begin_object().kv("NoCopy", true).end_object();
       w.end_object();
     }
     w.end_array();
@@ -255,6 +256,28 @@ void put_archive_stream(Client& c, const std::string& id, const std::string& dir
   r.body_size = size;
   r.content_type = "application/x-tar";
   c.call(r);
+}
+
+void put_archive_chunked(Client& c, const std::string& id, const std::string& dir,
+                         const std::function<void(const std::function<void(std::string_view)>&)>& write) {
+  Request r;
+  r.method = "PUT";
+  r.path = "/containers/" + id + "/archive";
+  r.query = {{"path", dir}};
+  r.content_type = "application/x-tar";
+  auto upload = c.upload(r);
+  // a tar comes in 512-byte headers: sent in pieces of 256 KiB, not as they come
+  constexpr size_t piece = 256 << 10;
+  std::string buf;
+  write([&](std::string_view data) {
+    buf.append(data);
+    if (buf.size() >= piece) {
+      upload->write(buf);
+      buf.clear();
+    }
+  });
+  upload->write(buf);
+  upload->finish();
 }
 
 std::string get_archive(Client& c, const std::string& id, const std::string& path) {

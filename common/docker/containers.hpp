@@ -19,6 +19,7 @@ struct Mount {
   std::string target;
   bool read_only = false;
   std::string propagation;  // binds: "" (rprivate), rslave, rshared
+  bool no_copy = false;     // volumes: not filled from the image's files at that path
 };
 
 struct PortBinding {
@@ -99,6 +100,10 @@ void put_archive(Client& c, const std::string& id, const std::string& dir, const
 using Files = std::vector<std::pair<std::string, std::string>>;
 void put_files(Client& c, const std::string& id, const Files& files);
 void put_archive_stream(Client& c, const std::string& id, const std::string& dir, std::istream& tar, int64_t size);
+// archive put of an archive made while it is sent (chunked: its length is not
+// known up front): write gets the function that sends each piece.
+void put_archive_chunked(Client& c, const std::string& id, const std::string& dir,
+                         const std::function<void(const std::function<void(std::string_view)>&)>& write);
 std::string get_archive(Client& c, const std::string& id, const std::string& path);
 // archive get as a stream, piece by piece (a stopped container's volumes included).
 void get_archive_stream(Client& c, const std::string& id, const std::string& path,

@@ -169,8 +169,8 @@ void Writer::add_dir(const std::string& name, unsigned mode) {
 void Writer::add_symlink(const std::string& name, const std::string& target) { header(name, '2', 0777, 0, target); }
 
 void Writer::finish() {
-  static const char zeros[2 * block] = {};
-  out_.write(zeros, sizeof zeros);
+  auto end = end_of_archive();
+  out_.write(end.data(), static_cast<std::streamsize>(end.size()));
   out_.flush();
 }
 
@@ -220,6 +220,7 @@ std::vector<Entry> read_all(std::string_view archive) {
 void Reader::read_exact(char* buf, size_t n) {
   in_.read(buf, static_cast<std::streamsize>(n));
   if (static_cast<size_t>(in_.gcount()) != n) throw Error("tar: the archive is truncated");
+  if (tap_) tap_(std::string_view(buf, n));
 }
 
 void Reader::skip_rest() {
@@ -290,6 +291,40 @@ void Reader::data(const std::function<void(std::string_view)>& on_data) {
     on_data(std::string_view(buf.data(), n));
   }
   skip_rest();
+}
+
+void copy_entries(std::istream& in, const std::function<void(std::string_view)>& out,
+                  const std::function<bool(const Entry&)>& keep) {
+  Reader r(in);
+  // an entry's header blocks wait until keep() has seen its name
+  std::string head;
+  enum { hold, pass, drop } mode = hold;
+  r.tap([&](std::string_view d) {
+    if (mode == hold) head.append(d);
+    else if (mode == pass) out(d);
+  });
+  Entry e;
+  uint64_t size = 0;
+  while (r.next(e, size)) {
+    if (keep(e)) {
+      out(head);
+      mode = pass;
+    } else {
+      mode = drop;
+    }
+    r.data([](std::string_view) {});
+    head.clear();
+    mode = hold;
+  }
+  mode = drop;
+  std::array<char, 1 << 16> buf;
+  do in.read(buf.data(), buf.size());
+  while (in.gcount() > 0);
+}
+
+std::string_view end_of_archive() {
+  static const char zeros[2 * block] = {};
+  return std::string_view(zeros, sizeof zeros);
 }
 
 } // namespace dind::util::tar

@@ -57,12 +57,25 @@ public:
   bool next(Entry& entry, uint64_t& size);
   // The current entry's data, in pieces.
   void data(const std::function<void(std::string_view)>& on_data);
+  // Every byte read from now on (headers, pax records, data, padding) is
+  // also given to tap: what copy_entries passes on as it is.
+  void tap(std::function<void(std::string_view)> to) { tap_ = std::move(to); }
 
 private:
   void read_exact(char* buf, size_t n);
   void skip_rest();
   std::istream& in_;
   uint64_t left_ = 0, padding_ = 0;
+  std::function<void(std::string_view)> tap_;
 };
+
+// Copies an archive's entries to out as they are (headers, pax records,
+// owners, times, data), leaving out those keep() refuses, and without its
+// end-of-archive blocks: archives copied one after another, then
+// end_of_archive(), make one archive. Reads in to its very end, past those
+// blocks (a checksumming stream checks there). Throws as Reader does.
+void copy_entries(std::istream& in, const std::function<void(std::string_view)>& out,
+                  const std::function<bool(const Entry&)>& keep);
+std::string_view end_of_archive();
 
 } // namespace dind::util::tar

@@ -167,11 +167,10 @@ TEST_CASE("docker provider: what load and snapshots ask: images, a streamed exec
   util::tar::Writer w(tar);
   w.add_data("put/file", "restored");
   w.finish();
-  std::istringstream in(tar.str());
   p.stop_nodes({master});
   CHECK(state_of(p, plan, master) == "exited");
   // a stopped node takes an archive into its volume
-  p.archive_into(master, "/var", in, static_cast<int64_t>(tar.str().size()));
+  p.archive_into(master, "/var", [&](const cluster::Sink& put) { put(tar.str()); });
   docker::start_container(c, master);
   CHECK(p.read_file(master, "/var/put/file") == "restored");
   p.remove_cluster(plan);

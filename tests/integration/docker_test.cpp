@@ -298,12 +298,16 @@ TEST_CASE("a stopped container's changes and volume, saved and put into a create
   auto s2 = spec("dind-test-snap-b");
   s2.mounts = {{"volume", "dind-test-snap-b", "/data", false, ""}};
   std::string b = docker::create_container(c, s2);
-  for (auto& l : {root_layer, vol_layer}) {
-    snapshot::Store::BlobStream blob(store, l);
-    std::istream in(&blob);
-    docker::put_archive_stream(c, b, "/", in, static_cast<int64_t>(l.size));
-    blob.check();
-  }
+  // both in one put, sent as it is read, as restore_nodes does
+  docker::put_archive_chunked(c, b, "/", [&](const std::function<void(std::string_view)>& put) {
+    for (auto& l : {root_layer, vol_layer}) {
+      snapshot::Store::BlobStream blob(store, l);
+      std::istream in(&blob);
+      util::tar::copy_entries(in, put, [](const util::tar::Entry&) { return true; });
+      blob.check();
+    }
+    put(util::tar::end_of_archive());
+  });
   docker::start_container(c, b);
   CHECK(docker::exec(c, b, {"cat", "/etc/added/sub/f", "/etc/passwd2", "/data/f"}).out == "one\ntwo\nvol\n");
   CHECK(docker::exec(c, b, {"ls", "-ln", "/data/f"}).out.find("1234") != std::string::npos);

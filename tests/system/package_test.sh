@@ -65,10 +65,7 @@ log "krew: the archive and manifest (packaging/krew/build.sh), installed by krew
 out=$("$ROOT/packaging/krew/build.sh" "https://downloads.invalid/dind" 2>>"$T/build.log")
 archive=$(echo "$out" | head -1) manifest=$(echo "$out" | tail -1)
 check "manifest sha256 is the archive's" grep -q "sha256: $(sha256sum "$archive" | cut -d' ' -f1)" "$manifest"
-krew="$HOME/.cache/dind/tools/krew-v0.4.3/krew"
-if [ ! -x "$krew" ]; then
-  GOBIN=$(dirname "$krew") GOFLAGS=-mod=mod CGO_ENABLED=0 /usr/local/go/bin/go install sigs.k8s.io/krew/cmd/krew@v0.4.3 2>>"$T/build.log"
-fi
+krew=$("$ROOT/packaging/krew/krew-tool.sh" --cached)  # ./setup.sh built it: no network here
 mkdir -p "$T/kbin" && ln -sf "$kubectl_bin" "$T/kbin/kubectl" && ln -sf "$krew" "$T/kbin/kubectl-krew"
 krewenv() { env KREW_ROOT="$T/krew" PATH="$T/krew/bin:$T/kbin:/usr/bin:/bin" "$@"; }
 check "kubectl krew install --manifest --archive" \

@@ -2,9 +2,9 @@
 # Issue 14 on one real 1+2 cluster (CLUSTER_ID=70, a snapshot store of its
 # own): snapshot keeps the cluster running, clean keeps the snapshot, plain
 # `up` restores it and says so, the restored cluster works (its state, new
-# pods, DNS, a ClusterIP service, a valid bootstrap token), --output/--input
-# round trip, snapshot rm; unknown names, other plans and corrupt files are
-# one line and exit 1, and leave nothing behind.
+# pods, DNS, a ClusterIP service, a new node joining with its bootstrap
+# token), --output/--input round trip, snapshot rm; unknown names, other
+# plans and corrupt files are one line and exit 1, and leave nothing behind.
 . "$(dirname "$0")/lib.sh"
 export CLUSTER_ID=70 NUM_NODES=2
 unset SKIP_SNAPSHOT
@@ -35,6 +35,9 @@ store_clean() { test -z "$(find "$STORE" -name '*.tmp-*')"; }
 log "a fresh 1+2 cluster, with a mark of its own"
 SKIP_SNAPSHOT=1 "$KD" up -q
 "$K" --context "$CTX" create configmap made-before-snapshot --from-literal=k=v >/dev/null
+# as if the snapshot were older than a day: kubeadm init's token gone, the
+# restore must make the one new joins use
+"$K" --context "$CTX" -n kube-system delete secrets --field-selector type=bootstrap.kubernetes.io/token >/dev/null
 
 log "snapshot (with --output) of the running cluster"
 "$KD" snapshot --output "$T/cluster.dind" 2>"$T/snap.log"
@@ -78,6 +81,12 @@ check "a ClusterIP service on kube-node-2 answers a pod on kube-node-1" \
 # kubeadm token list: TOKEN TTL EXPIRES ...; an expired token shows <invalid>
 check "kubeadm token list shows a token valid for about a day" \
   bash -c "docker exec kube-master$SFX kubeadm token list --kubeconfig /etc/kubernetes/admin.conf | awk 'NR > 1 && \$2 ~ /^2[34]h\$/' | grep -q ."
+# a kubeadm join is the proof: the token authenticates and cluster-info is
+# signed for it (the controller manager's bootstrap signer, restarted too)
+token=$(docker exec kube-master$SFX kubeadm token list --kubeconfig /etc/kubernetes/admin.conf | awk 'NR > 1 && $2 ~ /^2[34]h$/ { print $1; exit }')
+"$KD" join -q -- --token "${token:-none.given}" 2>"$T/join.log" || true
+joined() { "$K" --context "$CTX" get node kube-node-3$SFX --no-headers | grep -qw Ready; }
+check "a new node joins the restored cluster with its token ($(tail -1 "$T/join.log"))" joined
 
 log "--input round trip"
 "$KD" clean -q

@@ -1,9 +1,13 @@
 #include "cluster/actions/action.hpp"
 #include "snapshot/store.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/tar.hpp"
 
 #include <atomic>
 #include <istream>
+#include <limits>
+#include <map>
 
 namespace dind::cluster {
 
@@ -14,6 +18,12 @@ namespace {
 std::string put_dir(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// etcd's next WAL segment, made ahead (<n>.tmp, 64 MB of zeros): etcd makes
+// it again when it is missing, so a restore need not write it.
+bool worth_writing(const util::tar::Entry& e) {
+  return !(util::starts_with(e.name, "var/lib/etcd/member/wal/") && util::ends_with(e.name, ".tmp"));
 }
 
 // create_nodes for a snapshot: the same nodes, filled with the saved state
@@ -37,12 +47,34 @@ public:
     ctx.kubernetes_version = snap.kubernetes_version;
     std::atomic<uint64_t> done{0};
     ctx.provider.provision(ctx, [&](size_t i) {
-      for (auto& layer : snap.nodes[i].layers) {
-        snapshot::Store::BlobStream blob(*ctx.store, layer);
-        std::istream in(&blob);
-        ctx.provider.archive_into(ctx.layout.nodes[i].container, put_dir(layer.path), in, static_cast<int64_t>(layer.size));
-        blob.check();
-        ctx.steps.progress_bytes("restored", done += layer.size);
+      // the layers that unpack in the same directory (the root's changes and
+      // /var in /) go in one archive put: each put costs the engine a mount
+      // and an unpacking process
+      std::map<std::string, std::vector<const snapshot::Layer*>> by_dir;
+      for (auto& layer : snap.nodes[i].layers) by_dir[put_dir(layer.path)].push_back(&layer);
+      for (auto& group : by_dir) {
+        const auto& layers = group.second;  // a named reference: lambdas cannot capture bindings before C++20
+        ctx.provider.archive_into(ctx.layout.nodes[i].container, group.first, [&](const Sink& put) {
+          for (auto* layer : layers) {
+            snapshot::Store::BlobStream blob(*ctx.store, *layer);
+            std::istream in(&blob);
+            try {
+              util::tar::copy_entries(in, [&](std::string_view d) {
+                put(d);
+                ctx.steps.progress_bytes("restored", done += d.size());
+              }, worth_writing);
+            } catch (const Error& e) {
+              // a blob that is not the tar it was: its hash, checked at its
+              // end, says so better than the tar reader
+              in.clear();
+              in.ignore(std::numeric_limits<std::streamsize>::max());
+              blob.check();
+              throw Error("snapshot " + snap.name + ", " + layer->path + " of " + ctx.layout.nodes[i].container + ": " + e.what());
+            }
+            blob.check();
+          }
+          put(util::tar::end_of_archive());
+        });
       }
     });
   }

@@ -153,9 +153,10 @@ public:
     }
     sink(data);
   }
-  void archive_into(const std::string& node, const std::string& dir, std::istream& tar, int64_t size) override {
-    record("archive_into " + node + " " + dir + " " + std::to_string(size));
-    std::string data(std::istreambuf_iterator<char>(tar), {});
+  void archive_into(const std::string& node, const std::string& dir, const cluster::Source& tar) override {
+    std::string data;
+    tar([&](std::string_view d) { data.append(d); });
+    record("archive_into " + node + " " + dir + " " + std::to_string(data.size()));
     std::lock_guard<std::mutex> lock(mutex_);
     archives[node + ":" + dir] = data;
   }

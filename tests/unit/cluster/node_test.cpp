@@ -50,3 +50,26 @@ TEST_CASE("node spec: a limited node gets Docker's limits and lxcfs's files, an 
     }));
   }
 }
+
+TEST_CASE("node spec: volumes a restore fills whole are not filled from the image first") {
+  cluster::ClusterSpec spec;
+  spec.image = "dind-node:test";
+  cluster::LayoutInput in;
+  in.num_nodes = "0";
+  auto plan = cluster::make_layout(in);
+  docker::Client docker(docker::parse_endpoint("unix:///nonexistent.sock"));
+  util::Steps steps(true, false);
+  cluster::DockerProvider provider(docker);
+  cluster::Context ctx{provider, steps, spec, plan, {}, {}, 0, std::chrono::system_clock::now()};
+  docker::Mount store{"volume", "dind-store-0123456789ab", cluster::store::mount_point, true, ""};
+  auto no_copy = [](const docker::ContainerSpec& s) {
+    std::vector<std::string> targets;
+    auto body = json::parse(docker::container_create_body(s), "body");
+    for (auto& m : json::find(body, {"HostConfig", "Mounts"})->GetArray()) {
+      if (m.HasMember("VolumeOptions") && m["VolumeOptions"]["NoCopy"].GetBool()) targets.push_back(m["Target"].GetString());
+    }
+    return targets;
+  };
+  CHECK(no_copy(cluster::node_spec(ctx, 0, store)).empty());
+  CHECK(no_copy(cluster::node_spec(ctx, 0, store, true)) == std::vector<std::string>{"/var", "/etc/kubernetes"});
+}

@@ -75,3 +75,43 @@ TEST_CASE("tar stream reader: entries, data, long names; truncation refused") {
     CHECK_THROWS_AS([&] { while (cr.next(e, size)) cr.data([](std::string_view) {}); }(), dind::Error);
   }
 }
+
+TEST_CASE("copy_entries joins archives as they are, leaving out what keep refuses") {
+  std::string long_drop = "var/" + std::string(120, 'd') + ".tmp";
+  std::string long_keep = "var/" + std::string(120, 'k');
+  std::ostringstream a_out, b_out;
+  tar::Writer a(a_out), b(b_out);
+  a.add_dir("etc");
+  a.add_data("etc/f", "eff", 0600);
+  a.finish();
+  b.add_data(long_drop, std::string(5000, '\0'));  // with its pax header
+  b.add_data(long_keep, std::string(70000, 'k'));
+  b.add_data("var/0.tmp", std::string(600, '\0'));
+  b.add_symlink("var/l", "0.tmp");
+  b.finish();
+  std::string b_bytes = b_out.str() + std::string(10240, '\0');  // a writer's record padding after the end
+
+  std::string joined;
+  auto out = [&](std::string_view d) { joined.append(d); };
+  auto keep = [](const tar::Entry& e) { return e.name.size() < 4 || e.name.compare(e.name.size() - 4, 4, ".tmp") != 0; };
+  std::istringstream a_in(a_out.str()), b_in(b_bytes);
+  tar::copy_entries(a_in, out, keep);
+  CHECK(joined.size() == a_out.str().size() - 1024);  // all of a but its end
+  CHECK(joined == a_out.str().substr(0, joined.size()));
+  tar::copy_entries(b_in, out, keep);
+  CHECK(b_in.peek() == std::char_traits<char>::eof());  // read to its very end
+  joined += tar::end_of_archive();
+
+  auto entries = tar::read_all(joined);
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].name == "etc/");
+  CHECK(entries[1].content == "eff");
+  CHECK(entries[1].mode == 0600);
+  CHECK(entries[2].name == long_keep);
+  CHECK(entries[2].content == std::string(70000, 'k'));
+  CHECK(entries[3].link == "0.tmp");
+
+  std::string cut = b_out.str().substr(0, 3000);
+  std::istringstream cut_in(cut);
+  CHECK_THROWS_AS(tar::copy_entries(cut_in, out, keep), dind::Error);
+}
