@@ -41,11 +41,13 @@ public:
     }
     util::parallel(ctx.layout.nodes.size(), [&](size_t i) {
       const auto& node = routed.nodes[i];
-      // routes and resolv.conf first: pods start as soon as the CNI config is
-      // there. From then on the node's dind-net keeps the routes itself.
-      node_exec(ctx, node, {"sh", "-s"}, routes_script(routed, node));
+      // the plan, then in one exec (each costs the host ~0.1 s of CPU) the
+      // routes and resolv.conf before the CNI config: pods start as soon as
+      // that is there. From then on the node's dind-net keeps the routes.
       node_write(ctx, node, "/etc/dind/plan.json", routed.to_json());
-      if (!flannel(ctx)) node_exec(ctx, node, {"dind-net", "cni", "--plugin", to_string(ctx.spec.cni)});
+      std::string script = routes_script(routed, node);
+      if (!flannel(ctx)) script += "dind-net cni --plugin " + to_string(ctx.spec.cni) + "\n";
+      node_exec(ctx, node, {"sh", "-s"}, script);
     });
   }
 

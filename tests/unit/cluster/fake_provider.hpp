@@ -39,6 +39,7 @@ public:
   std::string saved;                                  // what save_images streams
   std::map<std::string, std::vector<std::string>> mounts_of;                  // by node
   std::map<std::string, std::vector<std::pair<std::string, int>>> changes_of;  // by node
+  std::map<std::string, std::string> inputs;    // node -> the last exec's stdin
   std::map<std::string, std::string> archives;  // "node:path": what archive_from streams, archive_into left
   std::map<std::string, std::string> streamed;  // by node: what its streamed exec was sent
 
@@ -109,8 +110,12 @@ public:
   }
   cluster::NodeAddresses addresses(const cluster::Layout&, const std::string&) override { return {}; }
   cluster::ApiServer apiserver(const cluster::Layout&) override { return {"running", "16443"}; }
-  docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd, const docker::ExecOptions&) override {
+  docker::ExecResult exec(const std::string& node, const std::vector<std::string>& cmd, const docker::ExecOptions& options) override {
     record("exec " + node + " " + util::join(cmd, " "));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      inputs[node] = options.input;
+    }
     return answer ? answer(node, cmd) : docker::ExecResult{0, "", ""};
   }
   std::unique_ptr<cluster::NodeStream> exec_stream(const std::string& node, const std::vector<std::string>& cmd) override {

@@ -43,13 +43,13 @@ TEST_CASE("up on a provider: every node provisioned, the actions in order, the c
   CHECK(run.provider.recorded("provision") == std::vector<std::string>{"provision kube-master kube-node-1 kube-node-2"});
   for (auto* node : {"kube-master", "kube-node-1", "kube-node-2"}) {
     CHECK(run.provider.recorded("write " + std::string(node) + " /etc/dind/plan.json").size() == 1);
-    CHECK(run.provider.recorded("exec " + std::string(node) + " dind-net cni --plugin bridge").size() == 1);
+    CHECK(run.provider.recorded("exec " + std::string(node) + " sh -s").size() == 1);  // routes and CNI config
   }
   for (auto* worker : {"kube-node-1", "kube-node-2"}) {
     CHECK(run.provider.recorded("exec " + std::string(worker) + " kubeadm join --config /etc/dind/kubeadm-join.yaml").size() == 1);
   }
   // kind's order: nodes, pod network, init, joins, the wait, the kubeconfig, then the mark
-  std::vector<size_t> order = {first(calls, "provision"), first(calls, "exec kube-master dind-net cni"),
+  std::vector<size_t> order = {first(calls, "provision"), first(calls, "exec kube-master sh -s"),
                                first(calls, "exec kube-master kubeadm init"), first(calls, "exec kube-node-1 kubeadm join"),
                                first(calls, "exec kube-master kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes"),
                                first(calls, "read kube-master /etc/kubernetes/admin.conf"), first(calls, "mark_complete default")};

@@ -48,6 +48,7 @@ TEST_CASE("cluster spec: the pod network action installs the spec's CNI plugin o
   auto action = cluster::pod_network();
   CHECK(action->title(run.ctx) == "Installing the pod network (ptp CNI, routes kept by dind-net)");
   action->execute(run.ctx);
-  CHECK(run.provider.recorded("exec kube-master dind-net cni --plugin ptp").size() == 1);
-  CHECK(run.provider.recorded("exec kube-node-1 dind-net cni --plugin ptp").size() == 1);
+  for (auto* node : {"kube-master", "kube-node-1"}) {
+    CHECK(run.provider.inputs.at(node).find("dind-net cni --plugin ptp\n") != std::string::npos);
+  }
 }
