@@ -48,8 +48,8 @@ public:
     std::atomic<uint64_t> done{0};
     ctx.provider.provision(ctx, [&](size_t i) {
       // the layers that unpack in the same directory (the root's changes and
-      // /var in /) go in one archive put: each put costs the engine a mount
-      // and an unpacking process
+      // /var in /) go in one archive put: the engine mounts the container's
+      // file system and unpacks for each put
       std::map<std::string, std::vector<const snapshot::Layer*>> by_dir;
       for (auto& layer : snap.nodes[i].layers) by_dir[put_dir(layer.path)].push_back(&layer);
       for (auto& group : by_dir) {
