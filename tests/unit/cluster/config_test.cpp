@@ -14,9 +14,26 @@
 
 using namespace dind;
 
+namespace {
+
+// A config file of the test's own, removed when it ends.
+struct ConfigFile {
+  std::string path;
+  explicit ConfigFile(const std::string& content) {
+    char tmpl[] = "/tmp/dind-config-test.XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    if (fd >= 0) ::close(fd);
+    path = tmpl;
+    std::ofstream(path) << content;
+  }
+  ~ConfigFile() { std::remove(path.c_str()); }
+};
+
+} // namespace
+
 TEST_CASE("config layering: flags win, then env, then file") {
-  std::string path = "/tmp/dind-config-test.sh";
-  std::ofstream(path) << "# config.sh\nexport NUM_NODES=5\nCLUSTER_ID=\"7\"\nIP_MODE=${IP_MODE:-dual-stack}\nDIND_IMAGE=x:1\n";
+  ConfigFile file("# config.sh\nexport NUM_NODES=5\nCLUSTER_ID=\"7\"\nIP_MODE=${IP_MODE:-dual-stack}\nDIND_IMAGE=x:1\n");
+  const std::string& path = file.path;
   test::EnvGuard env;
   env.set("CLUSTER_ID", "8");
   auto c = cluster::load_config({{"NUM_NODES", "3"}}, path);
@@ -30,8 +47,8 @@ TEST_CASE("config layering: flags win, then env, then file") {
 }
 
 TEST_CASE("config refusals name the variable") {
-  std::string path = "/tmp/dind-config-bad.sh";
-  std::ofstream(path) << "NUM_NODE=3\n";
+  ConfigFile file("NUM_NODE=3\n");
+  const std::string& path = file.path;
   CHECK_THROWS_WITH(cluster::load_config({}, path), Catch::Contains("unknown variable NUM_NODE"));
   CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", "kube-router"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("IP_VS"));
   CHECK_THROWS_WITH(cluster::load_config({{"CNI_PLUGIN", "weave"}, {"DIND_IMAGE", "x"}}, ""), Catch::Contains("archived"));
@@ -46,15 +63,12 @@ TEST_CASE("config refusals name the variable") {
 }
 
 TEST_CASE("config: seed variables dind does not carry over are refused with why") {
-  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, [] {
-                      std::string path = "/tmp/dind-config-dns.sh";
-                      std::ofstream(path) << "DNS_SERVICE=kube-dns\n";
-                      return path;
-                    }()),
+  ConfigFile dns("DNS_SERVICE=kube-dns\n");
+  CHECK_THROWS_WITH(cluster::load_config({{"DIND_IMAGE", "x"}}, dns.path),
                     Catch::StartsWith("DNS_SERVICE=kube-dns is not supported: kube-dns left Kubernetes"));
-  std::string path = "/tmp/dind-config-seed.sh";
-  std::ofstream(path) << "DNS_SERVICE=coredns\nDIND_CRI=containerd\nSKIP_DASHBOARD=y\nDIND_DAEMON_JSON_FILE=/dev/null\n"
-                         "APISERVER_audit_log_maxage=3\nKUBELET_FEATURE_GATES=Foo=true\n";
+  ConfigFile file("DNS_SERVICE=coredns\nDIND_CRI=containerd\nSKIP_DASHBOARD=y\nDIND_DAEMON_JSON_FILE=/dev/null\n"
+                         "APISERVER_audit_log_maxage=3\nKUBELET_FEATURE_GATES=Foo=true\n");
+  const std::string& path = file.path;
   auto c = cluster::load_config({{"DIND_IMAGE", "x"}}, path);
   CHECK(c.get("APISERVER_audit_log_maxage") == "3");
   CHECK(c.sources.at("APISERVER_audit_log_maxage") == "file");
@@ -73,8 +87,8 @@ TEST_CASE("config: seed variables dind does not carry over are refused with why"
 }
 
 TEST_CASE("config: component flags come from the environment by prefix, over the file") {
-  std::string path = "/tmp/dind-config-flags.sh";
-  std::ofstream(path) << "SCHEDULER_v=1\n";
+  ConfigFile file("SCHEDULER_v=1\n");
+  const std::string& path = file.path;
   test::EnvGuard env;
   env.set("SCHEDULER_v", "3");
   env.set("ENABLE_CEPH", "y");
