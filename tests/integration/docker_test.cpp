@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <istream>
@@ -320,4 +321,27 @@ TEST_CASE("a stopped container's changes and volume, saved and put into a create
   std::string c3 = docker::create_container(c, s3);
   docker::start_container(c, c3);
   CHECK(docker::exec(c, c3, {"cat", "/data/f"}).out == "vol\n");
+}
+
+// What a restore creates its nodes with: volumes the engine does not fill
+// from the image's files at their path, which the restore writes whole.
+TEST_CASE("a new volume mounted with NoCopy starts empty; without, it gets the image's files") {
+  auto c = docker::Client::from_env();
+  Cleanup cleanup{c};
+  ensure_image(c);
+  auto files_in_etc = [&](const std::string& name, bool no_copy) {
+    docker::create_volume(c, name, {{"io.dind.test", "docker-client"}});
+    auto s = spec(name);
+    s.mounts = {{"volume", name, "/etc", false, "", no_copy}};
+    std::string id = docker::create_container(c, s);  // created, not started: what a restore puts into
+    std::vector<std::string> names;
+    for (auto& e : util::tar::read_all(docker::get_archive(c, id, "/etc"))) names.push_back(e.name);
+    return names;
+  };
+  // (the engine's own hostname, hosts and resolv.conf show in either)
+  auto has_passwd = [](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), "etc/passwd") != names.end();
+  };
+  CHECK(has_passwd(files_in_etc("dind-test-copy", false)));
+  CHECK_FALSE(has_passwd(files_in_etc("dind-test-nocopy", true)));
 }
